@@ -1,0 +1,198 @@
+#include "harness/runner.h"
+
+#include <chrono>
+#include <ctime>
+#include <sstream>
+
+#include "harness/environment.h"
+#include "harness/expectations.h"
+#include "harness/workload_runner.h"
+#include "harness/workspace.h"
+
+namespace shardlab {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+std::string UtcTimestamp(std::chrono::system_clock::time_point t) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+StatusOr<Json> RunKind(const Scenario& s, const std::string& data_dir, Workspace& workspace) {
+  if (s.kind == "workload") return RunWorkload(s, data_dir, workspace);
+  return Status::Invalid("kind " + s.kind + " is not supported by this build");
+}
+
+std::string Fixed(double v, int digits) {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(digits);
+  out << v;
+  return out.str();
+}
+
+}  // namespace
+
+std::string DataDirFor(const Scenario& s, const RunOptions& options) {
+  const std::string base = options.data_dir.value_or(s.data_dir.empty() ? options.run_dir + "/data" : s.data_dir);
+  return base + "/" + s.name;
+}
+
+ScenarioOutcome RunScenario(const Scenario& s, const RunOptions& options) {
+  ScenarioOutcome outcome;
+  const auto started = std::chrono::system_clock::now();
+  const auto t0 = std::chrono::steady_clock::now();
+
+  const std::string data_dir = DataDirFor(s, options);
+  Workspace workspace;
+  Json metrics = Json::object();
+  Status status = PathExists(data_dir)
+                      ? Status::Runtime("data directory " + data_dir +
+                                        " exists already; shardlab only uses directories it creates")
+                      : workspace.MakeDirs(data_dir);
+  Json env;
+  if (status.ok()) {
+    env = CollectEnvironment(data_dir);
+    auto m = RunKind(s, data_dir, workspace);
+    if (m.ok()) {
+      metrics = std::move(m).value();
+    } else {
+      status = m.status();
+    }
+  } else {
+    env = CollectEnvironment(options.run_dir);
+  }
+  const double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  Json result;
+  result["schema_version"] = kSchemaVersion;
+  result["name"] = s.name;
+  result["kind"] = s.kind;
+  result["file"] = s.file;
+  result["seed"] = s.seed;
+  result["started"] = UtcTimestamp(started);
+  result["duration_s"] = std::round(duration * 1000) / 1000;
+  result["status"] = status.ok() ? "ok" : "error";
+  if (!status.ok()) result["error"] = status.message();
+  Json checks = status.ok() ? EvaluateExpectations(s.expect, metrics) : Json::array();
+  for (const Json& c : checks) {
+    const std::string v = c["verdict"];
+    (v == "pass" ? outcome.passed : v == "fail" ? outcome.failed : outcome.unknown)++;
+  }
+  result["summary"] = {{"pass", outcome.passed}, {"fail", outcome.failed}, {"unknown", outcome.unknown}};
+  result["checks"] = checks;
+  result["metrics"] = metrics;
+  result["scenario"] = s.resolved;
+  result["env"] = env;
+
+  // Shard files go once the run succeeded (unless --keep); after a failure they stay
+  // for a post-mortem. Only what this run created is removed.
+  const bool keep = options.keep || !status.ok();
+  Json run_info;
+  run_info["command"] = options.command_line;
+  run_info["quick"] = options.load.quick;
+  Json overrides = Json::array();
+  for (const auto& [path, value] : options.load.overrides) overrides.push_back(path + "=" + value);
+  run_info["overrides"] = overrides;
+  run_info["data_dir"] = AbsolutePath(data_dir);
+  run_info["data_kept"] = keep;
+  result["run"] = run_info;
+  if (!keep) workspace.RemoveCreated();
+
+  outcome.result_path = options.run_dir + "/" + s.name + ".json";
+  Status written = WriteJsonFileAtomically(outcome.result_path, result);
+  outcome.status = status.ok() ? written : status;
+  outcome.result = std::move(result);
+  return outcome;
+}
+
+std::string SummarizeResult(const Json& r) {
+  std::ostringstream out;
+  const Json& sc = r["scenario"];
+  const Json& m = r["metrics"];
+  out << r["name"].get<std::string>() << " (" << r["kind"].get<std::string>() << ", seed " << r["seed"] << ", "
+      << Fixed(r["duration_s"].get<double>(), 2) << " s)\n";
+  if (r["status"] != "ok") {
+    out << "  error: " << r["error"].get<std::string>() << "\n";
+    return out.str();
+  }
+  if (r["kind"] == "workload") {
+    out << "  " << sc["shards"]["count"] << " shards (" << sc["shards"]["layout"].get<std::string>() << "), router "
+        << sc["router"]["type"].get<std::string>() << ", " << sc["keys"]["count"] << " keys by "
+        << sc["keys"]["hash"].get<std::string>() << ", journal " << sc["sqlite"]["journal_mode"].get<std::string>()
+        << "/" << sc["sqlite"]["synchronous"].get<std::string>() << "\n";
+    if (m.contains("load")) {
+      out << "  load: " << m["load"]["rows"] << " rows in " << Fixed(m["load"]["seconds"].get<double>(), 3) << " s ("
+          << Fixed(m["load"]["rows_per_s"].get<double>() / 1000, 1) << "k rows/s)\n";
+    }
+    if (m.contains("per_shard_counts")) {
+      const Json& counts = m["per_shard_counts"];
+      std::string list = counts.size() <= 16 ? counts.dump() : "[" + std::to_string(counts.size()) + " shards]";
+      out << "  rows per shard: " << list << "  max/mean " << Fixed(m["balance"]["max_over_mean"].get<double>(), 3)
+          << "  spread " << Fixed(m["balance"]["spread_pct"].get<double>(), 1) << "% of mean\n";
+    }
+    if (m.contains("probes")) {
+      for (auto it = m["probes"].begin(); it != m["probes"].end(); ++it) {
+        const Json& p = *it;
+        out << "  probe " << it.key() << ": " << p["op"].get<std::string>() << " touched " << p["shards_touched"]
+            << " shard(s), " << p["rows"] << " row(s)";
+        if (p.contains("value") && !p["value"].is_null()) out << ", value " << p["value"].dump();
+        out << ", " << Fixed(p["latency_us"].get<double>() / 1000, 3) << " ms\n";
+      }
+    }
+    if (m.contains("attach")) {
+      out << "  ATTACH limit of the linked SQLite: " << m["attach"]["limit"] << " (error past it: \""
+          << m["attach"]["error_at_limit_plus_1"].get<std::string>() << "\")\n";
+    }
+    if (m.contains("throughput")) {
+      out << "  mix: " << Fixed(m["throughput"]["ops_per_s"].get<double>(), 0) << " ops/s median of "
+          << m["throughput"]["per_repetition"].size() << " repetition(s), cv "
+          << Fixed(m["throughput"]["cv"].get<double>() * 100, 1) << "%\n";
+      for (auto it = m["ops"].begin(); it != m["ops"].end(); ++it) {
+        const Json& lat = (*it)["latency_us"];
+        out << "    " << it.key() << ": " << (*it)["count"] << " ops, p50 " << Fixed(lat["p50"].get<double>(), 1)
+            << " us, p99 " << Fixed(lat["p99"].get<double>(), 1) << " us, max " << Fixed(lat["max"].get<double>(), 1)
+            << " us, " << Fixed((*it)["shards_touched"]["mean"].get<double>(), 1) << " shard(s)/op\n";
+        if (it->contains("per_shard_latency_us")) {
+          const Json& ps = (*it)["per_shard_latency_us"];
+          out << "      each shard's own query: p50 " << Fixed(ps["p50"].get<double>(), 1) << " us, p99 "
+              << Fixed(ps["p99"].get<double>(), 1) << " us\n";
+        }
+      }
+    }
+    if (m.contains("walk")) {
+      for (auto it = m["walk"].begin(); it != m["walk"].end(); ++it) {
+        const Json& w = *it;
+        out << "  walk of " << w["shards"] << " shards:";
+        for (auto t = w.begin(); t != w.end(); ++t) {
+          if (t.key().rfind("threads_", 0) == 0) {
+            out << " " << t.key().substr(8) << " thread(s) p50 " << Fixed((*t)["latency_us"]["p50"].get<double>() / 1000, 3)
+                << " ms;";
+          }
+        }
+        if (w.contains("single_file")) {
+          out << "\n    one file, same lookups: p50 " << Fixed(w["single_file"]["latency_us"]["p50"].get<double>() / 1000, 3)
+              << " ms (the walk takes " << Fixed(w.value("walk_over_single_file_p50", 0.0), 2)
+              << "x); one file, one IN query: p50 "
+              << Fixed(w["single_file_one_query"]["latency_us"]["p50"].get<double>() / 1000, 3) << " ms ("
+              << Fixed(w.value("walk_over_one_query_p50", 0.0), 2) << "x)";
+        }
+        out << "\n";
+      }
+    }
+  }
+  for (const Json& c : r["checks"]) {
+    out << "  " << c["verdict"].get<std::string>() << "  " << (c.contains("claim") ? c["claim"].get<std::string>() + " " : "")
+        << c["name"].get<std::string>();
+    if (c["verdict"] != "pass") out << "  (observed " << c["observed"].dump() << ")";
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace shardlab

@@ -1,0 +1,120 @@
+#pragma once
+// A scenario file, loaded and validated into typed, complete values (defaults filled).
+// scenarios/README.md is the reference for every key; keep the two in step.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/json_file.h"
+#include "workloads/distribution.h"
+#include "workloads/key_space.h"
+#include "workloads/router.h"
+#include "workloads/status.h"
+
+namespace shardlab {
+
+struct ShardsSpec {
+  uint32_t count = 0;
+  std::string layout = "flat";           // flat: shard_0007.db; digits: 1/23/45678.db (seeds/001)
+  std::vector<std::string> roots{"."};   // shard i lives under roots[i % roots.size()]
+  int digits_width = 0;                  // digits layout: zero-pad ids to this width (0: automatic)
+};
+
+struct SqliteSpec {
+  std::string journal_mode = "delete";   // SQLite's own defaults, as users run it
+  std::string synchronous = "full";
+  int64_t page_size = 4096;
+  int64_t cache_size = -2000;
+  int64_t busy_timeout_ms = 5000;
+};
+
+struct Expectation {
+  std::string metric;   // dotted path into the result's metrics: "probes.v3.rows"
+  std::string op;       // eq | approx | lt | le | gt | ge
+  Json value;
+  double tolerance = 0;  // approx: |observed - value| <= tolerance
+  std::string claim;     // optional claim id from CLAIMS.md ("C1")
+  std::string note;
+};
+
+enum class OpType { kGet, kPut, kScan, kScatter, kAttachUnion, kWalk };
+inline constexpr OpType kAllOps[] = {OpType::kGet,     OpType::kPut,         OpType::kScan,
+                                     OpType::kScatter, OpType::kAttachUnion, OpType::kWalk};
+const char* OpName(OpType op);
+
+// A query without the shard key: scatter, attach_union and probes run
+// `SELECT k, v FROM kv WHERE <where>` with ?1 bound to `param` rendered for the item.
+struct QuerySpec {
+  std::string where = "v = ?1";
+  std::string param = "value-{i}";
+};
+
+// One deterministic operation run after loading; its outcome becomes metrics.probes.<name>.
+struct ProbeSpec {
+  std::string name;
+  OpType op = OpType::kGet;
+  std::optional<std::string> key;  // get / scan: the key text (routed like any key)
+  std::optional<uint64_t> index;   // or the item index whose key to use
+  QuerySpec query;                  // scatter / attach_union / walk
+  uint32_t walk_shards = 0;
+};
+
+struct WalkSpec {
+  std::vector<int64_t> shards;          // K values: shards walked per request
+  std::vector<int64_t> fanout_threads{1};
+  int64_t iterations = 200;             // walks measured per (K, threads)
+  bool single_file = false;             // also run the same lookups on one file holding all rows
+};
+
+struct WorkloadSpec {
+  std::string value_format = "value-{i}";
+  bool index_values = false;            // CREATE INDEX on v (non-key queries use it)
+  int64_t load_batch = 1000;            // rows per load transaction per shard
+  std::vector<std::pair<OpType, double>> mix;  // normalised weights, ops with weight > 0
+  int64_t ops = 0;                      // timed operations per repetition (all threads)
+  int64_t warmup_ops = 0;
+  int64_t repetitions = 1;
+  int64_t threads = 1;
+  int64_t scan_length = 10;
+  int64_t fanout_threads = 1;           // scatter: shards queried in parallel
+  QuerySpec query;
+  WalkSpec walk;
+  std::vector<ProbeSpec> probes;
+};
+
+struct Scenario {
+  std::string file;  // as given on the command line
+  std::string name;
+  std::string kind;
+  std::string description;
+  std::vector<std::string> claims;
+  uint64_t seed = 1;
+  std::string data_dir;  // optional; the CLI's --data wins
+  ShardsSpec shards;
+  RouterSpec router;
+  KeySpec keys;
+  DistributionSpec distribution;
+  SqliteSpec sqlite;
+  WorkloadSpec workload;
+  std::vector<Expectation> expect;
+  Json resolved;  // the scenario with defaults filled, as stored in results
+};
+
+struct LoadOptions {
+  std::vector<std::pair<std::string, std::string>> overrides;  // --set path=value, in order
+  std::optional<uint64_t> seed;                                  // --seed
+  bool quick = false;                                            // --quick
+};
+
+// Reads, applies overrides, validates. Every problem is reported (kInvalidInput, one
+// line each, "FILE: json.path: found X; expected Y"); nothing is run or written.
+StatusOr<Scenario> LoadScenario(const std::string& file, const LoadOptions& options);
+// The same from JSON already in memory; `origin` names it in messages (tests, benchmarks).
+StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& origin, const LoadOptions& options);
+
+// The scenario kinds this build can run.
+const std::vector<std::string>& ScenarioKinds();
+
+}  // namespace shardlab

@@ -1,0 +1,113 @@
+#include "harness/workspace.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+
+namespace shardlab {
+namespace {
+
+constexpr const char* kSqliteSideFiles[] = {"-journal", "-wal", "-shm"};
+
+std::string Parent(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string Base(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+bool RemoveIfPresent(const std::string& path) { return ::unlink(path.c_str()) == 0; }
+
+}  // namespace
+
+bool PathExists(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+std::string AbsolutePath(const std::string& path) {
+  char buf[PATH_MAX];
+  if (::realpath(path.c_str(), buf) != nullptr) return buf;
+  if (!path.empty() && path[0] == '/') return path;
+  if (::getcwd(buf, sizeof(buf)) == nullptr) return path;
+  return std::string(buf) + "/" + path;
+}
+
+Status Workspace::MakeDirs(const std::string& dir) {
+  if (dir.empty()) return Status::Ok();
+  struct stat st;
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Status::Ok();
+    return Status::Runtime("cannot create directory " + dir + ": a file of that name exists");
+  }
+  const std::string parent = Parent(dir);
+  if (parent != dir) SHARDLAB_RETURN_IF_ERROR(MakeDirs(parent));
+  if (::mkdir(dir.c_str(), 0755) != 0) {
+    if (errno == EEXIST) return Status::Ok();
+    return Status::Runtime("cannot create directory " + dir + ": " + std::strerror(errno));
+  }
+  created_.push_back({Kind::kDirectory, dir});
+  return Status::Ok();
+}
+
+Status Workspace::ClaimNewDatabase(const std::string& path) {
+  for (const std::string& p : {path, path + "-journal", path + "-wal", path + "-shm"}) {
+    if (PathExists(p)) {
+      return Status::Runtime("refusing to use " + p + ": it exists already and shardlab only uses files it creates");
+    }
+  }
+  created_.push_back({Kind::kDatabase, path});
+  return Status::Ok();
+}
+
+Status Workspace::ClaimNewFile(const std::string& path) {
+  if (PathExists(path)) {
+    return Status::Runtime("refusing to use " + path + ": it exists already and shardlab only uses files it creates");
+  }
+  created_.push_back({Kind::kFile, path});
+  return Status::Ok();
+}
+
+size_t Workspace::RemoveCreated() {
+  size_t removed = 0;
+  for (auto it = created_.rbegin(); it != created_.rend(); ++it) {
+    switch (it->kind) {
+      case Kind::kDatabase: {
+        removed += RemoveIfPresent(it->path);
+        for (const char* suffix : kSqliteSideFiles) removed += RemoveIfPresent(it->path + suffix);
+        // Super-journals: SQLite names them "<db>-mj" + "%06X9%02X" (9 hex digits).
+        const std::string prefix = Base(it->path) + "-mj";
+        if (DIR* d = ::opendir(Parent(it->path).c_str())) {
+          while (dirent* e = ::readdir(d)) {
+            const std::string name = e->d_name;
+            if (name.size() == prefix.size() + 9 && name.compare(0, prefix.size(), prefix) == 0 &&
+                name.find_first_not_of("0123456789ABCDEF", prefix.size()) == std::string::npos) {
+              removed += RemoveIfPresent(Parent(it->path) + "/" + name);
+            }
+          }
+          ::closedir(d);
+        }
+        break;
+      }
+      case Kind::kFile:
+        removed += RemoveIfPresent(it->path);
+        break;
+      case Kind::kDirectory:
+        removed += ::rmdir(it->path.c_str()) == 0;  // only if empty: never someone else's files
+        break;
+    }
+  }
+  created_.clear();
+  return removed;
+}
+
+}  // namespace shardlab
