@@ -7,6 +7,13 @@ FanoutPool::FanoutPool(const ShardSet& set, const std::vector<std::string>& stat
   for (size_t w = 1; w < static_cast<size_t>(threads); ++w) helpers_.emplace_back([this, w] { HelperLoop(w); });
 }
 
+Status FanoutPool::OpenAllConnections() {
+  for (auto& session : sessions_) {
+    for (uint32_t shard = 0; shard < session->shard_count(); ++shard) SHARDLAB_RETURN_IF_ERROR(session->Get(shard).status());
+  }
+  return Status::Ok();
+}
+
 FanoutPool::~FanoutPool() {
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -29,6 +29,9 @@ class FanoutPool {
   using Task = std::function<Status(ShardSession&, size_t task, size_t worker)>;
   Status Run(size_t n, ShardSession& caller_session, const Task& task);
   size_t workers() const { return helpers_.size() + 1; }
+  // Opens every helper's connection to every shard (helpers are idle between Runs), so
+  // no connection is opened inside a timed operation.
+  Status OpenAllConnections();
 
  private:
   void HelperLoop(size_t worker);

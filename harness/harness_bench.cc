@@ -167,6 +167,7 @@ void BM_RunnerOverhead(benchmark::State& state) {
 void BM_ShardWalk(benchmark::State& state) {
   Fixture& f = WalkFixture();
   OpExecutor ex(f.loaded->Context(), static_cast<int>(state.range(0)));
+  if (!ex.OpenAllConnections().ok()) state.SkipWithError("cannot open the shards");
   Rng warm(1);
   for (int i = 0; i < 3; ++i) {
     if (!ex.Walk(f.loaded->shards.count(), warm, nullptr).ok()) state.SkipWithError("warm-up walk failed");

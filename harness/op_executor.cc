@@ -91,6 +91,11 @@ StatusOr<OpOutcome> OpExecutor::GetKey(const KeyRef& key, std::string* value_out
   return out;
 }
 
+Status OpExecutor::OpenAllConnections() {
+  for (uint32_t shard = 0; shard < session_.shard_count(); ++shard) SHARDLAB_RETURN_IF_ERROR(session_.Get(shard).status());
+  return pool_ ? pool_->OpenAllConnections() : Status::Ok();
+}
+
 StatusOr<OpOutcome> OpExecutor::Get(uint64_t i, std::string* value_out) {
   ctx_.keys->Fill(i, ctx_.router->UsesHash(), key_);
   return GetKey(key_, value_out);

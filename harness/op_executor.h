@@ -63,6 +63,8 @@ class OpExecutor {
   OpExecutor(const WorkloadContext& ctx, int fanout_threads);
 
   // Operations on item i (or on a query parameter rendered for item i).
+  // Opens this executor's connections to every shard, on every fan-out thread.
+  Status OpenAllConnections();
   StatusOr<OpOutcome> Get(uint64_t i, std::string* value_out = nullptr);
   StatusOr<OpOutcome> Put(uint64_t i);
   StatusOr<OpOutcome> Scan(uint64_t i);

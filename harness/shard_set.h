@@ -50,6 +50,7 @@ class ShardSession {
     Db db;
     std::vector<Stmt> stmts;
   };
+  uint32_t shard_count() const { return set_->count(); }
   // The connection to `shard`, opening and preparing on first use.
   StatusOr<Conn*> Get(uint32_t shard);
   // Statement `which` on `shard`'s connection (opened on first use).

@@ -324,6 +324,7 @@ Status RunWalkPhase(LoadedWorkload& run, Json& metrics) {
     std::optional<double> sequential_p50;
     for (int64_t threads : walk.fanout_threads) {
       OpExecutor ex(ctx, static_cast<int>(threads));
+      SHARDLAB_RETURN_IF_ERROR(ex.OpenAllConnections());
       Rng warm(DeriveSeed(run.s.seed, "walk-warmup", static_cast<uint64_t>(k)));
       for (int i = 0; i < kWarmPasses; ++i) SHARDLAB_RETURN_IF_ERROR(ex.Walk(run.shards.count(), warm, nullptr).status());
       Rng rng(DeriveSeed(run.s.seed, "walk", static_cast<uint64_t>(k)));  // the same walks for every width
