@@ -10,6 +10,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "harness/crash_runner.h"
 #include "harness/overrides.h"
 #include "harness/runner.h"
 #include "harness/scenario.h"
@@ -36,6 +37,11 @@ commands:
                        e.g. --set router.vnodes=64 --set sqlite.journal_mode=wal
       --data DIR       put shard files under DIR/<scenario>/ (default <out>/data/)
       --keep           keep the shard files after a successful run
+      --keep-failures  crash scenarios: keep each violating trial's directory
+  repro RESULT.json --trial N [--data DIR]
+      Rerun trial N of a crash result (one of its recorded violations) in a fresh
+      directory under DIR (default: beside the result), keep it, and print the
+      verdict: exit 0 when it matches the recorded one, 1 when it differs.
   validate SCENARIO_OR_DIR... [--set path=value]...
       Check scenarios without running them.
   list [DIR]
@@ -99,6 +105,8 @@ struct Args {
   LoadOptions load;
   std::optional<std::string> out, data;
   bool keep = false;
+  bool keep_failures = false;
+  std::optional<uint64_t> trial;
 };
 
 // Parses options common to the commands; kInvalidInput on a bad or misplaced option.
@@ -126,6 +134,16 @@ StatusOr<Args> ParseArgs(const std::vector<std::string>& argv, bool run_options)
       a.load.quick = true;
     } else if (run_options && arg == "--keep") {
       a.keep = true;
+    } else if (run_options && arg == "--keep-failures") {
+      a.keep_failures = true;
+    } else if (run_options && arg == "--trial") {
+      SHARDLAB_ASSIGN_OR_RETURN(std::string text, value("--trial"));
+      uint64_t n = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      if (ec != std::errc() || end != text.data() + text.size()) {
+        return Status::Invalid("--trial " + text + ": expected a non-negative integer");
+      }
+      a.trial = n;
     } else if (run_options && arg == "--out") {
       SHARDLAB_ASSIGN_OR_RETURN(std::string dir, value("--out"));
       a.out = dir;
@@ -218,6 +236,8 @@ int CmdRun(const std::vector<std::string>& argv, const std::string& command_line
   options.run_dir = args.out.value_or(NewRunDir());
   options.data_dir = args.data;
   options.keep = args.keep;
+  options.keep_failures = args.keep_failures;
+  options.self_executable = SelfExecutable();
   options.load = args.load;
   options.command_line = command_line;
   // Refuse before running anything if a data directory is there already.
@@ -253,6 +273,16 @@ int CmdRun(const std::vector<std::string>& argv, const std::string& command_line
     std::cout.flush();
   }
   return exit_code;
+}
+
+int CmdRepro(const std::vector<std::string>& argv) {
+  auto args = ParseArgs(argv, true);
+  if (!args.ok()) return Usage(args.status().message());
+  if (args->positional.size() != 1 || !args->trial) return Usage("repro needs one result file and --trial N");
+  const std::string& result = args->positional[0];
+  const size_t slash = result.rfind('/');
+  const std::string beside = slash == std::string::npos ? "." : result.substr(0, slash);
+  return ReproTrial(result, *args->trial, args->data.value_or(beside));
 }
 
 int CmdValidate(const std::vector<std::string>& argv) {
@@ -300,6 +330,11 @@ int RunCli(int argc, char** argv) {
   if (command == "run") return CmdRun(args, command_line);
   if (command == "validate") return CmdValidate(args);
   if (command == "list") return CmdList(args);
+  if (command == "repro") return CmdRepro(args);
+  if (command == "__trial-child" && args.size() == 4) {
+    // Internal: a crash trial child re-executed with libfiu's POSIX preload.
+    return TrialChildMain(args[0], args[1], std::stoi(args[2]), args[3]);
+  }
   if (command == "help" || command == "--help" || command == "-h") {
     std::cout << kUsage;
     return kExitOk;

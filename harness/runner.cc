@@ -1,9 +1,11 @@
 #include "harness/runner.h"
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <sstream>
 
+#include "harness/crash_runner.h"
 #include "harness/environment.h"
 #include "harness/expectations.h"
 #include "harness/workload_runner.h"
@@ -23,8 +25,9 @@ std::string UtcTimestamp(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-StatusOr<Json> RunKind(const Scenario& s, const std::string& data_dir, Workspace& workspace) {
+StatusOr<Json> RunKind(const Scenario& s, const std::string& data_dir, Workspace& workspace, const RunOptions& options) {
   if (s.kind == "workload") return RunWorkload(s, data_dir, workspace);
+  if (s.kind == "crash") return RunCrash(s, data_dir, workspace, options);
   return Status::Invalid("kind " + s.kind + " is not supported by this build");
 }
 
@@ -58,7 +61,7 @@ ScenarioOutcome RunScenario(const Scenario& s, const RunOptions& options) {
   Json env;
   if (status.ok()) {
     env = CollectEnvironment(data_dir);
-    auto m = RunKind(s, data_dir, workspace);
+    auto m = RunKind(s, data_dir, workspace, options);
     if (m.ok()) {
       metrics = std::move(m).value();
     } else {
@@ -184,6 +187,27 @@ std::string SummarizeResult(const Json& r) {
         }
         out << "\n";
       }
+    }
+  }
+  if (r["kind"] == "crash") {
+    out << "  " << sc["shards"]["count"] << " shards, " << m["accounts"] << " accounts, campaign "
+        << sc["crash"]["campaign"].get<std::string>() << ": " << m["trials"] << " trials, "
+        << Fixed(m["trials_per_s"].get<double>(), 0) << " trials/s (power_loss is simulated)\n";
+    for (const Json& c : m["cells"]) {
+      char line[200];
+      std::snprintf(line, sizeof(line), "    %-7s %-8s %-6s %-16s %5lld trials: old %lld new %lld mixed %lld lost %lld corrupt %lld hung %lld",
+                    c["strategy"].get<std::string>().c_str(), c["journal_mode"].get<std::string>().c_str(),
+                    c["synchronous"].get<std::string>().c_str(), c["fault"].get<std::string>().c_str(),
+                    static_cast<long long>(c["trials"].get<int64_t>()), static_cast<long long>(c["old"].get<int64_t>()),
+                    static_cast<long long>(c["new"].get<int64_t>()), static_cast<long long>(c["mixed"].get<int64_t>()),
+                    static_cast<long long>(c["lost"].get<int64_t>()), static_cast<long long>(c["corrupt"].get<int64_t>()),
+                    static_cast<long long>(c["hung"].get<int64_t>()));
+      out << line;
+      if (c.contains("intermediate")) out << " (intermediate " << c["intermediate"] << ")";
+      if (c.contains("commit_point") && !c["commit_point"].is_null()) {
+        out << "; commit point " << c["commit_point"]["text"].get<std::string>();
+      }
+      out << "\n";
     }
   }
   for (const Json& c : r["checks"]) {

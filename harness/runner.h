@@ -14,6 +14,8 @@ struct RunOptions {
   std::string run_dir;                  // results/<run>: where result files go (exists)
   std::optional<std::string> data_dir;  // --data: where shard files go
   bool keep = false;                    // --keep: leave the shard files after a successful run
+  bool keep_failures = false;           // --keep-failures: keep each violating crash trial's directory
+  std::string self_executable;          // the shardlab binary (crash trials with libc-level faults re-execute it)
   LoadOptions load;                     // as the scenario was loaded (recorded in results)
   std::string command_line;
 };

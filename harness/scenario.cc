@@ -4,6 +4,7 @@
 #include <cmath>
 #include <regex>
 
+#include "harness/crash_spec.h"
 #include "harness/field_reader.h"
 #include "harness/overrides.h"
 #include "harness/workload_spec.h"
@@ -229,7 +230,7 @@ const char* OpName(OpType op) {
 }
 
 const std::vector<std::string>& ScenarioKinds() {
-  static const std::vector<std::string> kKinds = {"workload"};
+  static const std::vector<std::string> kKinds = {"workload", "crash"};
   return kKinds;
 }
 
@@ -243,6 +244,10 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
     SHARDLAB_RETURN_IF_ERROR(ApplyOverride(raw, path, value).Wrap(file));
   }
   if (options.seed.has_value() && raw.is_object()) raw["seed"] = *options.seed;
+  // Crash scenarios name accounts rather than keys: a default account set.
+  if (raw.is_object() && raw.value("kind", Json()) == "crash" && !raw.contains("keys")) {
+    raw["keys"] = {{"count", 64}, {"format", "acct:{i}"}};
+  }
 
   Problems problems(file);
   Scenario s;
@@ -253,7 +258,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (root.Has("name") && !std::regex_match(s.name, kName)) {
     root.Problem("name", "found \"" + s.name + "\"; expected letters, digits, '.', '_' or '-' (it names the result file)");
   }
-  s.kind = root.Choice("kind", std::nullopt, {"workload"});
+  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash"});
   s.description = root.String("description", "");
   s.claims = root.StringList("claims", std::vector<std::string>{});
   s.seed = root.Uint64("seed", 1);
@@ -263,6 +268,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   ReadRouter(root.Object("router"), DirName(file), s.keys.hash, s.router);
   ReadSqlite(root.Object("sqlite"), s.sqlite);
   if (s.kind == "workload") ReadWorkloadSpec(root, s);
+  if (s.kind == "crash") ReadCrashSpec(root, s);
   ReadExpectations(root, s.expect);
   root.Finish();
   if (!problems.empty()) return problems.ToStatus();
@@ -280,11 +286,12 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
     problems.Add("keys.distribution", chooser.status().message());
   }
   if (s.kind == "workload") CheckWorkloadSpec(s, problems);
+  if (s.kind == "crash") CheckCrashSpec(s, problems);
   CheckExpectationMetrics(s, problems);
   if (!problems.empty()) return problems.ToStatus();
 
   s.resolved = root.resolved();
-  if (options.quick) ApplyQuickMode(s);
+  if (options.quick) s.kind == "crash" ? ApplyCrashQuickMode(s) : ApplyQuickMode(s);
   return s;
 }
 

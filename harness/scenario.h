@@ -84,6 +84,25 @@ struct WorkloadSpec {
   std::vector<ProbeSpec> probes;
 };
 
+// kind = crash: the matrix of cells (strategy x journal mode x synchronous x fault model)
+// and the campaign that runs trials in each; the accounts are `keys`, spread by `router`.
+struct CrashSpec {
+  std::vector<std::string> strategies{"naive", "attach"};
+  std::vector<std::string> journal_modes{"delete", "wal"};
+  std::vector<std::string> synchronous{"full"};
+  std::vector<std::string> faults{"process_crash"};  // process_crash | power_loss | power_loss_torn | io_error
+  std::string campaign = "enumerate";                // enumerate | random | errors
+  int64_t transfers = 1;                             // transfers per trial
+  int64_t initial_balance = 1000;
+  int64_t trials = 100;                              // random: trials per cell
+  std::vector<std::string> fail_points;              // errors: vfs/... and posix/... points
+  std::string error = "EIO";                         // errors: EIO | ENOSPC
+  int64_t max_k = 1000;                              // errors: calls tried per point, at most
+  bool relocate = false;                             // move the shard directory before recovery
+  double timeout_s = 10;                             // a trial child past it is `hung`
+  int64_t workers = 0;                               // worker processes; 0: one per core
+};
+
 struct Scenario {
   std::string file;  // as given on the command line
   std::string name;
@@ -98,6 +117,7 @@ struct Scenario {
   DistributionSpec distribution;
   SqliteSpec sqlite;
   WorkloadSpec workload;
+  CrashSpec crash;
   std::vector<Expectation> expect;
   Json resolved;  // the scenario with defaults filled, as stored in results
 };

@@ -1,5 +1,7 @@
 #include "harness/workload_spec.h"
 
+#include "harness/crash_spec.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -211,8 +213,9 @@ void CheckWorkloadSpec(const Scenario& s, Problems& problems) {
 }
 
 void CheckExpectationMetrics(const Scenario& s, Problems& problems) {
-  static const std::set<std::string> kRoots = {"shards", "load",  "per_shard_counts", "balance", "throughput",
-                                               "ops",    "probes", "attach",          "walk"};
+  static const std::set<std::string> kWorkloadRoots = {"shards", "load",  "per_shard_counts", "balance", "throughput",
+                                                       "ops",    "probes", "attach",          "walk"};
+  const std::set<std::string>& kRoots = s.kind == "crash" ? CrashMetricRoots() : kWorkloadRoots;
   for (size_t i = 0; i < s.expect.size(); ++i) {
     const std::string& metric = s.expect[i].metric;
     const std::string path = "expect[" + std::to_string(i) + "].metric";
@@ -221,7 +224,7 @@ void CheckExpectationMetrics(const Scenario& s, Problems& problems) {
     if (!kRoots.count(root)) {
       std::string allowed;
       for (const std::string& r : kRoots) allowed += (allowed.empty() ? "" : ", ") + r;
-      problems.Add(path, "found \"" + metric + "\"; a workload result has no metric \"" + root + "\" (metrics: " + allowed + ")");
+      problems.Add(path, "found \"" + metric + "\"; a " + s.kind + " result has no metric \"" + root + "\" (metrics: " + allowed + ")");
       continue;
     }
     if (dot == std::string::npos) continue;

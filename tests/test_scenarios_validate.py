@@ -20,9 +20,10 @@ def test_scenario_validates(run, path):
     rel = path.relative_to(REPO).as_posix()
     proc = run(["validate", rel])
     assert proc.returncode == 0, describe(proc)
-    name = read_scenario(path)["name"]
+    scenario = read_scenario(path)
+    name, kind = scenario["name"], scenario["kind"]
     # "ok  FILE  (NAME, KIND)"
-    assert re.search(r"^ok\s+" + re.escape(rel) + r"\s+\(" + re.escape(name) + r", workload\)$",
+    assert re.search(r"^ok\s+" + re.escape(rel) + r"\s+\(" + re.escape(name) + r", " + kind + r"\)$",
                      proc.stdout, re.M), describe(proc)
     assert proc.stderr == "", describe(proc)
 

@@ -1,0 +1,413 @@
+#include "faults/trial.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+#include "faults/crash_vfs.h"
+#include "faults/disk_model.h"
+#include "faults/fail_points.h"
+#include "faults/fiu_schedule.h"
+
+extern char** environ;
+
+namespace shardlab {
+namespace {
+
+void Say(int fd, const std::string& line) {
+  const std::string msg = line + "\n";
+  size_t done = 0;
+  while (done < msg.size()) {
+    const ssize_t n = write(fd, msg.data() + done, msg.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<size_t>(n);
+  }
+}
+
+// Everything `fd` delivers until EOF, or until the deadline (then *timed_out).
+std::string ReadUntilEof(int fd, double timeout_s, bool* timed_out) {
+  std::string out;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  char buf[8192];
+  *timed_out = false;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      *timed_out = true;
+      return out;
+    }
+    pollfd p{fd, POLLIN, 0};
+    const int ready = poll(&p, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) continue;  // re-check the deadline
+    const ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
+Status WriteFile(const std::string& path, const std::string& bytes) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Runtime("cannot create " + path + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) {
+      close(fd);
+      return Status::Runtime("cannot write " + path + ": " + std::strerror(errno));
+    }
+    done += static_cast<size_t>(n);
+  }
+  close(fd);
+  return Status::Ok();
+}
+
+// The trial directory holds only what this trial made: its shard copies and the files
+// SQLite created next to them. Removes them and the directory.
+void RemoveTrialDir(const std::string& dir) {
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) unlink((dir + "/" + e->d_name).c_str());
+    }
+    closedir(d);
+  }
+  rmdir(dir.c_str());
+}
+
+void CountLeftovers(const std::string& dir, TrialResult& r) {
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      switch (RoleOfPath(e->d_name)) {
+        case FileRole::kJournal: ++r.leftover_journals; break;
+        case FileRole::kSuperJournal: ++r.orphan_super_journals; break;
+        case FileRole::kWal: ++r.leftover_wal; break;
+        default: break;
+      }
+    }
+    closedir(d);
+  }
+}
+
+// Parses the child's report lines: E (event), B (begin), A (answer), F (fail point), N
+// (events numbered), X (setup error).
+void ParseReport(const std::string& text, TrialResult& r) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream l(line);
+    char tag = 0;
+    l >> tag;
+    if (tag == 'E') {
+      IoEvent e;
+      std::string op, role;
+      l >> e.index >> op >> role >> e.file;
+      e.op = ParseIoOp(op).value_or(IoOp::kOpen);
+      e.role = ParseFileRole(role).value_or(FileRole::kDb);
+      r.events.push_back(std::move(e));
+    } else if (tag == 'B' || tag == 'A') {
+      int64_t tx = 0;
+      l >> tx;
+      if (tx < 1 || tx > static_cast<int64_t>(r.log.size())) continue;
+      TransferRecord& rec = r.log[tx - 1];
+      rec.begun = true;
+      if (tag == 'A') {
+        rec.answered = true;
+        l >> rec.rc;
+      }
+    } else if (tag == 'F') {
+      int fired = 0;
+      l >> r.fail_evaluations >> fired;
+      r.fail_fired = fired != 0;
+    } else if (tag == 'N') {
+      l >> r.event_count;
+    } else if (tag == 'X') {
+      std::getline(l >> std::ws, r.child_error);
+    }
+  }
+}
+
+// What a restarted server finds: each shard opened alone, checked and read; for saga,
+// read again after the compensations ran. This runs in the worker, which is a "fresh
+// process" for these files in every way SQLite can tell: it never opened them, holds no
+// lock on them, and SQLite keeps no per-file state once a file's last connection closes.
+// (A fork per recovery would cost ~1 ms more per trial on a VM, for no difference.)
+struct Recovery {
+  std::vector<ShardReading> raw, after;
+  bool saga = false;
+  SagaRecovery saga_counts;
+  std::string saga_error;
+};
+Recovery Recover(const std::vector<std::string>& paths, bool saga) {
+  Recovery out;
+  out.after = ReadShards(paths);
+  out.saga = saga;
+  if (saga) {
+    out.raw = out.after;
+    auto recovered = RecoverSagas(paths);
+    if (recovered.ok()) {
+      out.saga_counts = *recovered;
+    } else {
+      out.saga_error = recovered.status().message();
+    }
+    out.after = ReadShards(paths);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string TemplateKey(const std::string& journal_mode) { return journal_mode == "wal" ? "wal" : "rollback"; }
+
+Json TrialSpecToJson(const TrialSpec& s) {
+  return {{"strategy", s.strategy},         {"journal_mode", s.journal_mode}, {"synchronous", s.synchronous},
+          {"fault", s.fault},               {"torn", s.torn},                 {"crash_event", s.crash_event},
+          {"crash_after", s.crash_after},   {"fail_point", s.fail_point},     {"fail_k", s.fail_k},
+          {"fail_errno", s.fail_errno},     {"transfers", s.transfers},       {"seed", s.seed},
+          {"record_events", s.record_events}, {"relocate", s.relocate},       {"timeout_s", s.timeout_s}};
+}
+
+StatusOr<TrialSpec> TrialSpecFromJson(const Json& j) {
+  try {
+    TrialSpec s;
+    s.strategy = j.at("strategy");
+    s.journal_mode = j.at("journal_mode");
+    s.synchronous = j.at("synchronous");
+    s.fault = j.at("fault");
+    s.torn = j.at("torn");
+    s.crash_event = j.at("crash_event");
+    s.crash_after = j.at("crash_after");
+    s.fail_point = j.at("fail_point");
+    s.fail_k = j.at("fail_k");
+    s.fail_errno = j.at("fail_errno");
+    s.transfers = j.at("transfers");
+    s.seed = j.at("seed");
+    s.record_events = j.at("record_events");
+    s.relocate = j.at("relocate");
+    s.timeout_s = j.at("timeout_s");
+    return s;
+  } catch (const std::exception& e) {
+    return Status::Invalid(std::string("trial spec: ") + e.what());
+  }
+}
+
+Json TrialResultToJson(const TrialResult& r) {
+  Json events = Json::array();
+  for (const IoEvent& e : r.events) events.push_back({e.index, IoOpName(e.op), FileRoleName(e.role), e.file});
+  Json log = Json::array();
+  for (const TransferRecord& t : r.log) log.push_back({t.begun, t.answered, t.rc});
+  return {{"outcome", r.outcome},
+          {"detail", r.detail},
+          {"crashed", r.crashed},
+          {"after_failed_commit", r.after_failed_commit},
+          {"event_count", r.event_count},
+          {"events", events},
+          {"log", log},
+          {"fail_evaluations", r.fail_evaluations},
+          {"fail_fired", r.fail_fired},
+          {"intermediate", r.intermediate},
+          {"compensated", r.compensated},
+          {"rolled_forward", r.rolled_forward},
+          {"leftover_journals", r.leftover_journals},
+          {"orphan_super_journals", r.orphan_super_journals},
+          {"leftover_wal", r.leftover_wal},
+          {"child_error", r.child_error}};
+}
+
+TrialResult TrialResultFromJson(const Json& j) {
+  TrialResult r;
+  r.outcome = j.at("outcome");
+  r.detail = j.at("detail");
+  r.crashed = j.at("crashed");
+  r.after_failed_commit = j.at("after_failed_commit");
+  r.event_count = j.at("event_count");
+  for (const Json& e : j.at("events")) {
+    r.events.push_back({e[0].get<uint32_t>(), ParseIoOp(e[1].get<std::string>()).value_or(IoOp::kOpen),
+                        ParseFileRole(e[2].get<std::string>()).value_or(FileRole::kDb), e[3].get<std::string>()});
+  }
+  for (const Json& t : j.at("log")) r.log.push_back({t[0].get<bool>(), t[1].get<bool>(), t[2].get<int>()});
+  r.fail_evaluations = j.at("fail_evaluations");
+  r.fail_fired = j.at("fail_fired");
+  r.intermediate = j.at("intermediate");
+  r.compensated = j.at("compensated");
+  r.rolled_forward = j.at("rolled_forward");
+  r.leftover_journals = j.at("leftover_journals");
+  r.orphan_super_journals = j.at("orphan_super_journals");
+  r.leftover_wal = j.at("leftover_wal");
+  r.child_error = j.at("child_error");
+  return r;
+}
+
+void RunTrialChild(const Bank& bank, const TrialSpec& spec, const std::string& dir, int fd) {
+  auto fail = [&](const std::string& message) {
+    Say(fd, "X " + message);
+    _exit(3);
+  };
+  auto shim = CrashVfs::Get();
+  if (!shim.ok()) fail(shim.status().message());
+  auto runner = TransferRunner::Open(spec.strategy, dir, bank.spec().shards, spec.journal_mode, spec.synchronous,
+                                     CrashVfs::kName);
+  if (!runner.ok()) fail(runner.status().message());
+
+  DiskModel disk(spec.seed, spec.torn);
+  CrashVfs::Plan plan;
+  if (spec.fault == "process_crash" || spec.fault == "power_loss") {
+    plan.crash_event = spec.crash_event;
+    plan.crash_after = spec.crash_after;
+  }
+  if (spec.fault == "power_loss") plan.disk = &disk;
+  if (spec.fault == "io_error") {
+    auto point = ParseFailPoint(spec.fail_point);
+    if (!point.ok()) fail(point.status().message());
+    plan.vfs_fail_points = point->level == FailPoint::Level::kVfs;
+    // Armed only now, so that only the transfers' own calls are counted.
+    if (Status st = ArmFailPoint(spec.fail_point, spec.fail_k, spec.fail_errno); !st.ok()) fail(st.message());
+  }
+  CrashVfs::EventSink sink;
+  if (spec.record_events) {
+    sink = [fd](const IoEvent& e) {
+      Say(fd, "E " + std::to_string(e.index) + " " + IoOpName(e.op) + " " + FileRoleName(e.role) + " " + e.file);
+    };
+  }
+  (*shim)->Start(plan, sink);
+  const uint32_t n = std::min<uint32_t>(spec.transfers, static_cast<uint32_t>(bank.transfers().size()));
+  for (uint32_t i = 0; i < n; ++i) {
+    const Transfer& t = bank.transfers()[i];
+    Say(fd, "B " + std::to_string(t.id));
+    const int rc = (*runner)->Run(t);
+    Say(fd, "A " + std::to_string(t.id) + " " + std::to_string(rc));
+  }
+  const uint32_t events = (*shim)->events();
+  (*shim)->Stop();
+  const int64_t evaluations = FailPointEvaluations();
+  const bool fired = FailPointFired();
+  DisarmFailPoint();
+  Say(fd, "F " + std::to_string(evaluations) + " " + (fired ? "1" : "0"));
+  Say(fd, "N " + std::to_string(events));
+  runner->reset();  // a server that keeps running closes its connections normally
+  _exit(0);
+}
+
+StatusOr<TrialResult> TrialRunner::Run(const TrialSpec& spec, const std::string& trial_dir, const KeepIf& keep) const {
+  auto tmpl = templates_.find(TemplateKey(spec.journal_mode));
+  if (tmpl == templates_.end()) return Status::Runtime("no template for journal mode " + spec.journal_mode);
+  if (mkdir(trial_dir.c_str(), 0755) != 0) {
+    return Status::Runtime("cannot create " + trial_dir + ": " + std::strerror(errno));
+  }
+  std::string dir = trial_dir;
+  auto cleanup = [&] { RemoveTrialDir(dir); };
+  for (size_t s = 0; s < tmpl->second.size(); ++s) {
+    if (Status st = WriteFile(trial_dir + "/" + Bank::ShardFile(static_cast<uint32_t>(s)), tmpl->second[s]); !st.ok()) {
+      cleanup();
+      return st;
+    }
+  }
+
+  bool libc_level = false;
+  if (spec.fault == "io_error") {
+    auto point = ParseFailPoint(spec.fail_point);
+    if (!point.ok()) return point.status();
+    libc_level = point->level == FailPoint::Level::kLibc;
+    if (libc_level && exec_child_.empty()) return Status::Runtime("libc-level fail points need the shardlab executable");
+  }
+  int fds[2];
+  if (pipe(fds) != 0) return Status::Runtime(std::string("pipe: ") + std::strerror(errno));
+  const pid_t pid = fork();
+  if (pid < 0) return Status::Runtime(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    close(fds[0]);
+    if (!libc_level) RunTrialChild(*bank_, spec, trial_dir, fds[1]);
+    // libfiu's POSIX wrappers must be preloaded from the start: re-execute this program.
+    std::vector<std::string> args = exec_child_;
+    args.push_back(trial_dir);
+    args.push_back(std::to_string(fds[1]));
+    args.push_back(TrialSpecToJson(spec).dump());
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_strings;
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (std::strncmp(*e, "LD_PRELOAD=", 11) != 0 && std::strncmp(*e, "ASAN_OPTIONS=", 13) != 0) {
+        env_strings.emplace_back(*e);
+      }
+    }
+    env_strings.push_back(std::string("LD_PRELOAD=") + kFiuPosixPreload);
+#if defined(__SANITIZE_ADDRESS__)
+    // Sanitizer builds: ASan insists on being the first library loaded; the preload is.
+    const char* asan = std::getenv("ASAN_OPTIONS");
+    env_strings.push_back(std::string("ASAN_OPTIONS=") + (asan ? std::string(asan) + ":" : "") +
+                          "verify_asan_link_order=0");
+#endif
+    std::vector<char*> envp;
+    for (std::string& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    execve(argv[0], argv.data(), envp.data());
+    Say(fds[1], std::string("X cannot execute ") + argv[0] + ": " + std::strerror(errno));
+    _exit(3);
+  }
+  close(fds[1]);
+  TrialResult r;
+  r.log.resize(std::min<size_t>(spec.transfers, bank_->transfers().size()));
+  bool timed_out = false;
+  const std::string report = ReadUntilEof(fds[0], spec.timeout_s, &timed_out);
+  close(fds[0]);
+  if (timed_out) kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ParseReport(report, r);
+  if (timed_out) {
+    r.outcome = "hung";
+    r.detail = "the trial child did not finish within " + std::to_string(spec.timeout_s) + " s";
+    cleanup();
+    return r;
+  }
+  if (!r.child_error.empty()) {
+    cleanup();
+    return Status::Runtime("trial child: " + r.child_error);
+  }
+  r.crashed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+  if (!r.crashed && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+    cleanup();
+    return Status::Runtime("trial child ended with status " + std::to_string(status));
+  }
+
+  if (spec.relocate) {
+    // As a restore or a move to another disk does: the files, at another path.
+    const std::string moved = trial_dir + ".moved";
+    if (rename(trial_dir.c_str(), moved.c_str()) != 0) {
+      cleanup();
+      return Status::Runtime("cannot move " + trial_dir + ": " + std::strerror(errno));
+    }
+    dir = moved;
+  }
+  std::vector<std::string> paths;
+  for (uint32_t s = 0; s < bank_->spec().shards; ++s) paths.push_back(dir + "/" + Bank::ShardFile(s));
+  const Recovery rec = Recover(paths, spec.strategy == "saga");
+  const Verdict v = CheckTrial(*bank_, r.log, rec.after);
+  r.outcome = v.outcome;
+  r.detail = v.detail;
+  r.after_failed_commit = v.after_failed_commit;
+  if (rec.saga) {
+    r.intermediate = CheckTrial(*bank_, r.log, rec.raw).outcome == "mixed";
+    r.compensated = rec.saga_counts.compensated;
+    r.rolled_forward = rec.saga_counts.rolled_forward;
+    if (!rec.saga_error.empty()) r.detail += "; saga recovery: " + rec.saga_error;
+  }
+  CountLeftovers(dir, r);
+  if (!keep || !keep(r)) cleanup();
+  return r;
+}
+
+}  // namespace shardlab

@@ -1,0 +1,215 @@
+"""kind = crash: the CI crash matrix, its verdicts and result keys, repro, fail points,
+and the bad-input rules of the crash block."""
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SCENARIOS, describe, load_result, read_scenario
+
+CI_MATRIX = SCENARIOS / "ci" / "crash-matrix.json"
+CELL_KEYS = {"strategy", "journal_mode", "synchronous", "fault", "campaign", "trials",
+             "old", "new", "mixed", "lost", "corrupt", "hung", "violations", "violations_total",
+             "simulated", "durability_promised", "commit_point", "timeline", "leftover", "commit_rcs"}
+VERDICTS = ("old", "new", "mixed", "lost", "corrupt", "hung")
+
+
+@pytest.fixture(scope="module")
+def matrix(run, tmp_path_factory):
+    out = tmp_path_factory.mktemp("crash") / "out"
+    proc = run(["run", CI_MATRIX, "--out", out])
+    return proc, load_result(out, "ci-crash-matrix"), out
+
+
+def cell(result, strategy, journal, fault, sync="full"):
+    for c in result["metrics"]["cells"]:
+        if (c["strategy"], c["journal_mode"], c["synchronous"], c["fault"]) == (strategy, journal, sync, fault):
+            return c
+    raise AssertionError(f"no cell {strategy}/{journal}/{sync}/{fault}")
+
+
+def test_ci_matrix_exits_zero_and_every_claim_holds(matrix):
+    proc, r, _ = matrix
+    assert proc.returncode == 0, describe(proc)
+    assert r["status"] == "ok"
+    assert [c for c in r["checks"] if c["verdict"] != "pass"] == []
+    assert len(r["checks"]) == len(read_scenario(CI_MATRIX)["expect"])
+
+
+def test_one_cell_per_combination_with_the_documented_keys(matrix):
+    _, r, _ = matrix
+    cells = r["metrics"]["cells"]
+    combos = {(c["strategy"], c["journal_mode"], c["fault"]) for c in cells}
+    assert combos == {(s, j, f) for s in ("naive", "attach") for j in ("delete", "wal")
+                      for f in ("process_crash", "power_loss")}
+    for c in cells:
+        assert CELL_KEYS <= set(c), CELL_KEYS - set(c)
+        assert c["campaign"] == "enumerate"
+        # Enumerate: before and after every event of the clean run.
+        assert c["trials"] == 2 * c["events"] > 0
+        assert sum(c[v] for v in VERDICTS) == c["trials"]
+        assert c["simulated"] == (c["fault"] == "power_loss")
+        assert len(c["timeline"]) == c["events"]
+
+
+def test_verdicts_match_what_sqlite_promises(matrix):
+    _, r, _ = matrix
+    for j in ("delete", "wal"):
+        assert cell(r, "naive", j, "process_crash")["mixed"] > 0
+    for f in ("process_crash", "power_loss"):
+        c = cell(r, "attach", "delete", f)
+        assert (c["mixed"], c["lost"], c["corrupt"], c["hung"]) == (0, 0, 0, 0)
+    assert cell(r, "attach", "wal", "process_crash")["mixed"] > 0
+
+
+def test_commit_point_is_the_super_journal_delete(matrix):
+    _, r, _ = matrix
+    cp = cell(r, "attach", "delete", "process_crash")["commit_point"]
+    assert cp["event"]["op"] == "delete" and cp["event"]["role"] == "super_journal", cp
+    assert cp["clean"] is True
+    # Under power loss the unlink only counts once its directory is synced.
+    cp = cell(r, "attach", "delete", "power_loss")["commit_point"]
+    assert (cp["event"]["op"], cp["event"]["role"]) == ("sync", "directory"), cp
+    timeline = cell(r, "attach", "delete", "power_loss")["timeline"]
+    i = cp["event"]["index"]
+    assert (timeline[i - 1]["op"], timeline[i - 1]["role"]) == ("delete", "super_journal")
+
+
+def test_results_say_power_loss_is_simulated(matrix):
+    _, r, _ = matrix
+    assert "simulated" in r["metrics"]["model"]["power_loss"]
+    assert "simulated" in matrix[0].stdout
+
+
+def test_matrix_addresses_cells_for_expect(matrix):
+    _, r, _ = matrix
+    m = r["metrics"]["matrix"]
+    c = cell(r, "naive", "wal", "power_loss")
+    assert m["naive"]["wal"]["full"]["power_loss"]["mixed"] == c["mixed"]
+    assert m["attach"]["delete"]["full"]["process_crash"]["commit_point"]["role"] == "super_journal"
+
+
+def test_violations_carry_a_repro_command_that_reproduces(matrix, run, tmp_path):
+    _, r, out = matrix
+    v = cell(r, "naive", "delete", "process_crash")["violations"][0]
+    assert v["outcome"] == "mixed" and v["when"] in ("before", "after")
+    assert re.fullmatch(r"shardlab repro \S+ci-crash-matrix\.json --trial \d+", v["repro"]), v["repro"]
+    proc = run(["repro", out / "ci-crash-matrix.json", "--trial", v["trial"], "--data", tmp_path])
+    assert proc.returncode == 0, describe(proc)
+    assert "mixed" in proc.stdout and "(reproduced)" in proc.stdout
+    kept = tmp_path / f"repro-ci-crash-matrix-trial{v['trial']}" / "trial"
+    assert (kept / "shard_0000.db").is_file() and (kept / "shard_0001.db").is_file()
+
+
+def test_repro_rejects_a_trial_that_is_not_a_recorded_violation(matrix, run, tmp_path):
+    _, r, out = matrix
+    listed = {v["trial"] for c in r["metrics"]["cells"] for v in c["violations"]}
+    free = next(n for n in range(100000) if n not in listed)
+    proc = run(["repro", out / "ci-crash-matrix.json", "--trial", free, "--data", tmp_path])
+    assert proc.returncode == 2, describe(proc)
+    assert "not among the recorded violations" in proc.stderr
+    assert os.listdir(tmp_path) == []
+
+
+def test_data_directory_removed_after_the_run(matrix):
+    _, r, _ = matrix
+    assert r["run"]["data_kept"] is False
+    assert not Path(r["run"]["data_dir"]).exists()
+
+
+def test_three_shards_by_override(run, tmp_path):
+    proc = run(["run", CI_MATRIX, "--out", tmp_path / "out", "--set", "shards.count=3",
+                "--set", 'crash.faults=["process_crash"]', "--set", 'crash.journal_modes=["delete"]'])
+    r = load_result(tmp_path / "out", "ci-crash-matrix")
+    assert r["scenario"]["shards"]["count"] == 3
+    c = cell(r, "attach", "delete", "process_crash")
+    assert (c["mixed"], c["lost"], c["corrupt"]) == (0, 0, 0), describe(proc)
+    assert c["commit_point"]["event"]["role"] == "super_journal"
+
+
+def small_crash(**crash):
+    s = {"name": "small-crash", "kind": "crash", "seed": 3, "shards": {"count": 2},
+         "keys": {"count": 16, "format": "acct:{i}"},
+         "crash": {"strategies": ["attach"], "journal_modes": ["delete"], "faults": ["process_crash"]}}
+    s["crash"].update(crash)
+    return s
+
+
+def test_io_errors_at_vfs_and_libc_level(run, write_scenario, tmp_path):
+    path = write_scenario(small_crash(faults=["io_error"], campaign="errors",
+                                      fail_points=["vfs/sync/journal", "posix/io/sync/fdatasync"]))
+    proc = run(["run", path, "--out", tmp_path / "out"])
+    if proc.returncode == 3 and "AddressSanitizer" in proc.stderr:
+        pytest.skip("sanitizer build: libfiu's POSIX preload cannot run under ASan (the release build runs this)")
+    assert proc.returncode == 0, describe(proc)
+    c = load_result(tmp_path / "out", "small-crash")["metrics"]["cells"][0]
+    assert c["calls"]["vfs/sync/journal"] >= 2
+    # SQLite on Linux calls fdatasync, 11 times for a 2-file ATTACH commit (FINDINGS.md).
+    assert c["calls"]["posix/io/sync/fdatasync"] > c["calls"]["vfs/sync/journal"]
+    rows = c["errors"]
+    assert len(rows) == c["trials"] == sum(min(n, 1000) for n in c["calls"].values())
+    assert all(row["fired"] for row in rows), describe(proc)
+    vfs = [row for row in rows if row["fail_point"] == "vfs/sync/journal"]
+    assert {row["rc"] for row in vfs} == {1034}  # SQLITE_IOERR_FSYNC
+    assert all(row["outcome"] == "old" for row in vfs)
+    libc = [row for row in rows if row["fail_point"] == "posix/io/sync/fdatasync"]
+    # A failed file sync fails the COMMIT (old); the last directory sync, after the
+    # super-journal is gone, fails it too but the transfer is committed (FINDINGS.md).
+    assert 1034 in {row["rc"] for row in libc}
+    assert libc[-1]["rc"] == 1290 and libc[-1]["outcome"] == "new"
+    assert c["mixed"] == c["corrupt"] == 0
+
+
+def test_io_errors_at_vfs_level(run, write_scenario, tmp_path):
+    # Runs in every build, sanitizer builds included.
+    path = write_scenario(small_crash(faults=["io_error"], campaign="errors", error="ENOSPC",
+                                      fail_points=["vfs/write/journal", "vfs/delete/super_journal"]))
+    run(["run", path, "--out", tmp_path / "out"], check_rc=0)
+    c = load_result(tmp_path / "out", "small-crash")["metrics"]["cells"][0]
+    rows = c["errors"]
+    assert rows and all(row["fired"] for row in rows)
+    # ENOSPC on a write is SQLITE_FULL; nothing half-applied either way.
+    assert {row["rc"] for row in rows if row["fail_point"] == "vfs/write/journal"} == {13}
+    assert [row["outcome"] for row in rows if row["fail_point"] == "vfs/delete/super_journal"] == ["old"]
+    assert c["mixed"] == c["corrupt"] == 0
+
+
+def test_keep_failures_keeps_violating_trials(run, write_scenario, tmp_path):
+    path = write_scenario(small_crash(strategies=["naive"]))
+    proc = run(["run", path, "--out", tmp_path / "out", "--keep-failures"])
+    assert proc.returncode == 0, describe(proc)
+    r = load_result(tmp_path / "out", "small-crash")
+    c = r["metrics"]["cells"][0]
+    assert c["mixed"] > 0
+    trials = Path(r["run"]["data_dir"]) / "trials"
+    kept = sorted(p.name for p in trials.iterdir())
+    assert len(kept) == c["violations_total"], kept
+
+
+@pytest.mark.parametrize("crash,field,words", [
+    ({"fail_points": ["vfs/sync/nonsense"], "faults": ["io_error"], "campaign": "errors"},
+     "crash.fail_points", "known fail point"),
+    ({"journal_modes": ["wal", "wal"]}, "crash.journal_modes", "twice"),
+    ({"strategies": ["2pc"]}, "crash.strategies", "naive, attach, saga"),
+    ({"campaign": "errors"}, "crash.campaign", "io_error"),
+    ({"faults": ["power_cut"]}, "crash.faults", "power_loss"),
+    ({"timeout_s": 0}, "crash.timeout_s", ""),
+])
+def test_bad_crash_block_exits_2_naming_the_field(run, write_scenario, tmp_path, crash, field, words):
+    path = write_scenario(small_crash(**crash))
+    proc = run(["run", path, "--out", tmp_path / "out"])
+    assert proc.returncode == 2, describe(proc)
+    assert f"{path}: {field}" in proc.stderr and words in proc.stderr, proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_attach_beyond_the_attach_limit_is_refused(run, write_scenario, tmp_path):
+    s = small_crash()
+    s["shards"]["count"] = 12
+    proc = run(["run", write_scenario(s), "--out", tmp_path / "out"])
+    assert proc.returncode == 2, describe(proc)
+    assert "shards.count" in proc.stderr and "SQLITE_LIMIT_ATTACHED" in proc.stderr
+    assert not (tmp_path / "out").exists()
