@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 
+#include "faults/child_process.h"
 #include "faults/fail_points.h"
 #include "workloads/rng.h"
 
@@ -71,14 +72,8 @@ StatusOr<std::vector<TrialResult>> RunTrials(const TrialRunner& runner, const Ca
     std::string buffer;
   };
   std::vector<Worker> ws;
-  std::fflush(nullptr);
   for (size_t w = 0; w < workers; ++w) {
-    int fds[2];
-    if (pipe(fds) != 0) return Status::Runtime(std::string("pipe: ") + std::strerror(errno));
-    const pid_t pid = fork();
-    if (pid < 0) return Status::Runtime(std::string("fork: ") + std::strerror(errno));
-    if (pid == 0) {
-      close(fds[0]);
+    auto child = ForkWithPipe([&](int fd) {
       for (const Worker& other : ws) close(other.fd);
       // Every trial forks from this worker, and a child's first malloc that consolidates
       // fastbins writes all over the inherited heap (a copy-on-write fault per page, ~15 us
@@ -96,19 +91,12 @@ StatusOr<std::vector<TrialResult>> RunTrials(const TrialRunner& runner, const Ca
         } else {
           line["error"] = r.status().message();
         }
-        const std::string text = line.dump() + "\n";
-        size_t done = 0;
-        while (done < text.size()) {
-          const ssize_t n = write(fds[1], text.data() + done, text.size() - done);
-          if (n < 0 && errno == EINTR) continue;
-          if (n <= 0) _exit(4);
-          done += static_cast<size_t>(n);
-        }
+        if (!WriteAll(fd, line.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n")) _exit(4);
       }
       _exit(0);
-    }
-    close(fds[1]);
-    ws.push_back({pid, fds[0], ""});
+    });
+    if (!child.ok()) return child.status();
+    ws.push_back({child->pid, child->read_fd, ""});
   }
   std::vector<TrialResult> results(plan.size());
   std::vector<bool> seen(plan.size(), false);
@@ -180,7 +168,8 @@ Json CommitPoint(const std::vector<IoEvent>& events, const std::vector<std::stri
     const size_t e = first_new % 2 == 0 ? first_new / 2 - 1 : first_new / 2;
     const IoEvent& ev = events[e];
     cp["event"] = EventJson(ev);
-    cp["text"] = std::string("after ") + IoOpName(ev.op) + " " + FileRoleName(ev.role) + " (" + ev.file + ")";
+    cp["text"] = std::string("after ") + IoOpName(ev.op) + " " + FileRoleName(ev.role) +
+                 (ev.role == FileRole::kDirectory ? "" : " (" + ev.file + ")");
   }
   cp["clean"] = clean_before;  // everything before it was old (no mixed, lost, ...)
   return cp;

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "faults/child_process.h"
 #include "faults/crash_vfs.h"
 #include "faults/disk_model.h"
 #include "faults/fail_points.h"
@@ -25,39 +26,7 @@ extern char** environ;
 namespace shardlab {
 namespace {
 
-void Say(int fd, const std::string& line) {
-  const std::string msg = line + "\n";
-  size_t done = 0;
-  while (done < msg.size()) {
-    const ssize_t n = write(fd, msg.data() + done, msg.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    done += static_cast<size_t>(n);
-  }
-}
-
-// Everything `fd` delivers until EOF, or until the deadline (then *timed_out).
-std::string ReadUntilEof(int fd, double timeout_s, bool* timed_out) {
-  std::string out;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
-  char buf[8192];
-  *timed_out = false;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      *timed_out = true;
-      return out;
-    }
-    pollfd p{fd, POLLIN, 0};
-    const int ready = poll(&p, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready == 0) continue;  // re-check the deadline
-    const ssize_t n = read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return out;
-    out.append(buf, static_cast<size_t>(n));
-  }
-}
+void Say(int fd, const std::string& line) { WriteAll(fd, line + "\n"); }
 
 Status WriteFile(const std::string& path, const std::string& bytes) {
   const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -322,17 +291,12 @@ StatusOr<TrialResult> TrialRunner::Run(const TrialSpec& spec, const std::string&
     libc_level = point->level == FailPoint::Level::kLibc;
     if (libc_level && exec_child_.empty()) return Status::Runtime("libc-level fail points need the shardlab executable");
   }
-  int fds[2];
-  if (pipe(fds) != 0) return Status::Runtime(std::string("pipe: ") + std::strerror(errno));
-  const pid_t pid = fork();
-  if (pid < 0) return Status::Runtime(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    close(fds[0]);
-    if (!libc_level) RunTrialChild(*bank_, spec, trial_dir, fds[1]);
+  auto child = ForkWithPipe([&](int fd) {
+    if (!libc_level) RunTrialChild(*bank_, spec, trial_dir, fd);
     // libfiu's POSIX wrappers must be preloaded from the start: re-execute this program.
     std::vector<std::string> args = exec_child_;
     args.push_back(trial_dir);
-    args.push_back(std::to_string(fds[1]));
+    args.push_back(std::to_string(fd));
     args.push_back(TrialSpecToJson(spec).dump());
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
@@ -354,15 +318,19 @@ StatusOr<TrialResult> TrialRunner::Run(const TrialSpec& spec, const std::string&
     for (std::string& e : env_strings) envp.push_back(e.data());
     envp.push_back(nullptr);
     execve(argv[0], argv.data(), envp.data());
-    Say(fds[1], std::string("X cannot execute ") + argv[0] + ": " + std::strerror(errno));
+    Say(fd, std::string("X cannot execute ") + argv[0] + ": " + std::strerror(errno));
     _exit(3);
+  });
+  if (!child.ok()) {
+    cleanup();
+    return child.status();
   }
-  close(fds[1]);
+  const pid_t pid = child->pid;
   TrialResult r;
   r.log.resize(std::min<size_t>(spec.transfers, bank_->transfers().size()));
   bool timed_out = false;
-  const std::string report = ReadUntilEof(fds[0], spec.timeout_s, &timed_out);
-  close(fds[0]);
+  const std::string report = ReadUntilEof(child->read_fd, spec.timeout_s, &timed_out);
+  close(child->read_fd);
   if (timed_out) kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);

@@ -81,7 +81,8 @@ StatusOr<Json> ReadJsonFile(const std::string& path) {
 }
 
 Status WriteJsonFileAtomically(const std::string& path, const Json& json) {
-  const std::string text = json.dump(2) + "\n";
+  // Text read from damaged files (a corrupt shard) may not be UTF-8: replace, never throw.
+  const std::string text = json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
   const std::string tmp = path + ".tmp." + std::to_string(getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return Status::Runtime("cannot create " + tmp + ": " + std::strerror(errno));
