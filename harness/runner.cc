@@ -7,6 +7,7 @@
 
 #include "harness/crash_runner.h"
 #include "harness/environment.h"
+#include "harness/reshard_runner.h"
 #include "harness/expectations.h"
 #include "harness/workload_runner.h"
 #include "harness/workspace.h"
@@ -28,6 +29,7 @@ std::string UtcTimestamp(std::chrono::system_clock::time_point t) {
 StatusOr<Json> RunKind(const Scenario& s, const std::string& data_dir, Workspace& workspace, const RunOptions& options) {
   if (s.kind == "workload") return RunWorkload(s, data_dir, workspace);
   if (s.kind == "crash") return RunCrash(s, data_dir, workspace, options);
+  if (s.kind == "reshard") return RunReshard(s);
   return Status::Invalid("kind " + s.kind + " is not supported by this build");
 }
 
@@ -184,6 +186,35 @@ std::string SummarizeResult(const Json& r) {
               << "x); one file, one IN query: p50 "
               << Fixed(w["single_file_one_query"]["latency_us"]["p50"].get<double>() / 1000, 3) << " ms ("
               << Fixed(w.value("walk_over_one_query_p50", 0.0), 2) << "x)";
+        }
+        out << "\n";
+      }
+    }
+  }
+  if (r["kind"] == "reshard") {
+    const Json& a = m["analysis"];
+    out << "  " << sc["shards"]["count"] << " shards, " << a["keys"] << " keys by " << sc["keys"]["hash"].get<std::string>()
+        << ": " << a["tasks"] << " (router, change) pairs in " << Fixed(a["seconds"].get<double>(), 2) << " s\n";
+    for (auto rt = m["movement"].begin(); rt != m["movement"].end(); ++rt) {
+      for (auto ch = rt->begin(); ch != rt->end(); ++ch) {
+        const Json& c = *ch;
+        char line[240];
+        std::snprintf(line, sizeof(line),
+                      "    %-12s %-12s moved %10llu (%.4f; optimal %.4f, x%.2f)  extra %llu  max/mean %.3f",
+                      rt.key().c_str(), ch.key().c_str(), static_cast<unsigned long long>(c["moved"].get<uint64_t>()),
+                      c["moved_fraction"].get<double>(), c["optimal_fraction"].get<double>(),
+                      c["moved_over_optimal"].get<double>(), static_cast<unsigned long long>(c["extra_moves"].get<uint64_t>()),
+                      c["balance"]["max_over_mean"].get<double>());
+        out << line;
+        if (c.contains("lookup_ns")) out << "  " << Fixed(c["lookup_ns"].get<double>(), 1) << " ns/lookup";
+        out << "\n";
+      }
+    }
+    if (m.contains("vnode_sweep")) {
+      for (auto n = m["vnode_sweep"].begin(); n != m["vnode_sweep"].end(); ++n) {
+        out << "    ring balance, " << n.key() << ":";
+        for (const Json& p : *n) {
+          out << " v" << p["vnodes"] << " cv " << Fixed(p["cv"].get<double>(), 3) << " (ref " << Fixed(p["reference_cv"].get<double>(), 3) << ");";
         }
         out << "\n";
       }

@@ -7,6 +7,7 @@
 #include "harness/crash_spec.h"
 #include "harness/field_reader.h"
 #include "harness/overrides.h"
+#include "harness/reshard_spec.h"
 #include "harness/workload_spec.h"
 #include "workloads/router_impl.h"
 
@@ -230,7 +231,7 @@ const char* OpName(OpType op) {
 }
 
 const std::vector<std::string>& ScenarioKinds() {
-  static const std::vector<std::string> kKinds = {"workload", "crash"};
+  static const std::vector<std::string> kKinds = {"workload", "crash", "reshard"};
   return kKinds;
 }
 
@@ -258,7 +259,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (root.Has("name") && !std::regex_match(s.name, kName)) {
     root.Problem("name", "found \"" + s.name + "\"; expected letters, digits, '.', '_' or '-' (it names the result file)");
   }
-  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash"});
+  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash", "reshard"});
   s.description = root.String("description", "");
   s.claims = root.StringList("claims", std::vector<std::string>{});
   s.seed = root.Uint64("seed", 1);
@@ -269,6 +270,10 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   ReadSqlite(root.Object("sqlite"), s.sqlite);
   if (s.kind == "workload") ReadWorkloadSpec(root, s);
   if (s.kind == "crash") ReadCrashSpec(root, s);
+  if (s.kind == "reshard") {
+    if (root.Has("router")) root.Problem("router", "a reshard scenario compares the routers in reshard.routers");
+    ReadReshardSpec(root, s);
+  }
   ReadExpectations(root, s.expect);
   root.Finish();
   if (!problems.empty()) return problems.ToStatus();
@@ -287,11 +292,13 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   }
   if (s.kind == "workload") CheckWorkloadSpec(s, problems);
   if (s.kind == "crash") CheckCrashSpec(s, problems);
+  if (s.kind == "reshard") CheckReshardSpec(s, problems);
   CheckExpectationMetrics(s, problems);
   if (!problems.empty()) return problems.ToStatus();
 
   s.resolved = root.resolved();
-  if (options.quick) s.kind == "crash" ? ApplyCrashQuickMode(s) : ApplyQuickMode(s);
+  if (options.quick && s.kind == "crash") ApplyCrashQuickMode(s);
+  if (options.quick && s.kind == "workload") ApplyQuickMode(s);
   return s;
 }
 

@@ -103,6 +103,26 @@ struct CrashSpec {
   int64_t workers = 0;                               // worker processes; 0: one per core
 };
 
+// kind = reshard: routers compared on growing or shrinking the shard set.
+struct ReshardRouter {
+  std::string name;   // unique within the scenario: "mod", "ring_100", "ring_blog", ...
+  RouterSpec spec;
+};
+struct ReshardChangeSpec {
+  std::string kind;   // add | remove_last | remove
+  int64_t count = 1;  // add
+  int64_t shard = 0;  // remove
+};
+struct ReshardSpec {
+  std::vector<ReshardRouter> routers;
+  std::vector<ReshardChangeSpec> changes;
+  int64_t load_samples = 1'000'000;     // requests drawn from keys.distribution for the weighted load
+  bool lookup_ns = true;                // time each router's lookups (in-run, best of 3)
+  std::vector<int64_t> sweep_shards;    // vnode sweep: shard counts
+  std::vector<int64_t> sweep_vnodes;    // and vnode counts
+  int64_t threads = 0;                  // analysis threads; 0: one per core
+};
+
 struct Scenario {
   std::string file;  // as given on the command line
   std::string name;
@@ -118,6 +138,7 @@ struct Scenario {
   SqliteSpec sqlite;
   WorkloadSpec workload;
   CrashSpec crash;
+  ReshardSpec reshard;
   std::vector<Expectation> expect;
   Json resolved;  // the scenario with defaults filled, as stored in results
 };

@@ -52,7 +52,48 @@ StatusOr<std::unique_ptr<Router>> MakeRangeRouter(const RouterSpec& spec, uint32
   return NewStringRangeRouter(spec.string_boundaries);
 }
 
+class MemberIndexRouter final : public Router {
+ public:
+  MemberIndexRouter(std::unique_ptr<Router> inner, std::vector<uint32_t> members)
+      : inner_(std::move(inner)), members_(std::move(members)) {}
+  uint32_t Route(const KeyHash& hash, std::string_view route_key) const override {
+    return members_[inner_->Route(hash, route_key)];
+  }
+  uint32_t shard_count() const override { return static_cast<uint32_t>(members_.size()); }
+  size_t MemoryBytes() const override {
+    return sizeof(*this) + inner_->MemoryBytes() + members_.capacity() * sizeof(uint32_t);
+  }
+
+ private:
+  std::unique_ptr<Router> inner_;
+  std::vector<uint32_t> members_;
+};
+
 }  // namespace
+
+std::vector<uint32_t> AllShards(uint32_t n) {
+  std::vector<uint32_t> all(n);
+  for (uint32_t i = 0; i < n; ++i) all[i] = i;
+  return all;
+}
+
+std::unique_ptr<Router> NewMemberIndexRouter(std::unique_ptr<Router> inner, std::vector<uint32_t> members) {
+  return std::make_unique<MemberIndexRouter>(std::move(inner), std::move(members));
+}
+
+StatusOr<std::unique_ptr<Router>> MakeMemberRouter(const RouterSpec& spec, const std::vector<uint32_t>& members) {
+  if (members.empty()) return Status::Invalid("router: no shards left");
+  if (spec.type == "ring") {
+    SHARDLAB_RETURN_IF_ERROR(MakeRouter(spec, static_cast<uint32_t>(members.size())).status());  // the same limits
+    return NewRingRouter(members, spec.vnodes, spec.point_hash);
+  }
+  if (spec.type == "rendezvous") return NewRendezvousRouter(members);
+  if (spec.type == "mod" || spec.type == "jump") {
+    SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<Router> inner, MakeRouter(spec, static_cast<uint32_t>(members.size())));
+    return NewMemberIndexRouter(std::move(inner), members);
+  }
+  return Status::Invalid("router " + spec.type + ": resharding is analysed for hash routers (mod, ring, jump, rendezvous)");
+}
 
 StatusOr<std::unique_ptr<Router>> MakeRouter(const RouterSpec& spec, uint32_t shards) {
   if (shards == 0) return Status::Invalid("router: shards.count must be at least 1, got 0");
@@ -67,7 +108,7 @@ StatusOr<std::unique_ptr<Router>> MakeRouter(const RouterSpec& spec, uint32_t sh
                              std::to_string(spec.vnodes) + " vnodes = " + std::to_string(points) +
                              " points, more than the " + std::to_string(kMaxRingPoints) + " supported");
     }
-    return NewRingRouter(shards, spec.vnodes, spec.point_hash);
+    return NewRingRouter(AllShards(shards), spec.vnodes, spec.point_hash);
   }
 
   if (spec.type == "jump") {
@@ -78,7 +119,7 @@ StatusOr<std::unique_ptr<Router>> MakeRouter(const RouterSpec& spec, uint32_t sh
     return NewJumpRouter(shards);
   }
 
-  if (spec.type == "rendezvous") return NewRendezvousRouter(shards);
+  if (spec.type == "rendezvous") return NewRendezvousRouter(AllShards(shards));
 
   if (spec.type == "range") return MakeRangeRouter(spec, shards);
 

@@ -46,6 +46,15 @@ struct RouterSpec {
 // do not give `shards` shards, directory entries >= shards) are kInvalidInput.
 StatusOr<std::unique_ptr<Router>> MakeRouter(const RouterSpec& spec, uint32_t shards);
 
+// A hash router over an explicit set of shard identities, for resharding: identities are
+// stable (shard 3 stays shard 3 when shard 1 goes) and Route returns one of `members`.
+// mod and jump use `members` in order as their buckets; ring places points by identity
+// ("shard{id}:{v}") and rendezvous scores by identity, so neither depends on the order.
+StatusOr<std::unique_ptr<Router>> MakeMemberRouter(const RouterSpec& spec, const std::vector<uint32_t>& members);
+
+// 0, 1, ..., n-1: the identities of a fresh set of n shards.
+std::vector<uint32_t> AllShards(uint32_t n);
+
 // Lamping & Veach, "A Fast, Minimal Memory, Consistent Hash Algorithm" (2014).
 int32_t JumpConsistentHash(uint64_t key, int32_t buckets);
 

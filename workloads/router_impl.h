@@ -15,9 +15,13 @@
 namespace shardlab {
 
 std::unique_ptr<Router> NewModRouter(uint32_t shards);
-std::unique_ptr<Router> NewRingRouter(uint32_t shards, uint32_t vnodes, HashKind point_hash);
+// Ring and rendezvous are built over shard identities (`members`); Route returns one.
+std::unique_ptr<Router> NewRingRouter(const std::vector<uint32_t>& members, uint32_t vnodes, HashKind point_hash);
 std::unique_ptr<Router> NewJumpRouter(uint32_t shards);
-std::unique_ptr<Router> NewRendezvousRouter(uint32_t shards);
+std::unique_ptr<Router> NewRendezvousRouter(const std::vector<uint32_t>& members);
+// Routes with `inner` (over members.size() buckets) and returns members[bucket].
+std::unique_ptr<Router> NewMemberIndexRouter(std::unique_ptr<Router> inner, std::vector<uint32_t> members);
+
 std::unique_ptr<Router> NewNumericRangeRouter(std::vector<int64_t> boundaries);
 std::unique_ptr<Router> NewStringRangeRouter(std::vector<std::string> boundaries);
 std::unique_ptr<Router> NewDirectoryRouter(

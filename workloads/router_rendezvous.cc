@@ -14,8 +14,10 @@ constexpr uint64_t kShardSeedSalt = 0x5a4d3c2b1a096f7eULL;
 
 class RendezvousRouter final : public Router {
  public:
-  explicit RendezvousRouter(uint32_t shards) : seeds_(shards) {
-    for (uint32_t s = 0; s < shards; ++s) seeds_[s] = Mix64(s + kShardSeedSalt);
+  // `members`: the shard identities (0..N-1 normally; any set when resharding). A shard's
+  // score depends only on its identity, so other shards' keys never move.
+  explicit RendezvousRouter(const std::vector<uint32_t>& members) : seeds_(members.size()), members_(members) {
+    for (size_t i = 0; i < members.size(); ++i) seeds_[i] = Mix64(members[i] + kShardSeedSalt);
   }
 
   uint32_t Route(const KeyHash& hash, std::string_view /*route_key*/) const override {
@@ -30,19 +32,22 @@ class RendezvousRouter final : public Router {
         best = s;
       }
     }
-    return best;
+    return members_[best];
   }
   uint32_t shard_count() const override { return static_cast<uint32_t>(seeds_.size()); }
-  size_t MemoryBytes() const override { return sizeof(*this) + seeds_.capacity() * sizeof(uint64_t); }
+  size_t MemoryBytes() const override {
+    return sizeof(*this) + seeds_.capacity() * sizeof(uint64_t) + members_.capacity() * sizeof(uint32_t);
+  }
 
  private:
-  std::vector<uint64_t> seeds_;  // per-shard seed, precomputed
+  std::vector<uint64_t> seeds_;     // per-shard seed, precomputed
+  std::vector<uint32_t> members_;   // identity of each scored shard
 };
 
 }  // namespace
 
-std::unique_ptr<Router> NewRendezvousRouter(uint32_t shards) {
-  return std::make_unique<RendezvousRouter>(shards);
+std::unique_ptr<Router> NewRendezvousRouter(const std::vector<uint32_t>& members) {
+  return std::make_unique<RendezvousRouter>(members);
 }
 
 }  // namespace shardlab

@@ -22,11 +22,13 @@ struct Point {
 
 class RingRouter final : public Router {
  public:
-  RingRouter(uint32_t shards, uint32_t vnodes, HashKind point_hash) : shards_(shards) {
-    const size_t n = size_t{shards} * vnodes;
+  // `members`: the shard identities on the ring (0..N-1 normally; any set when resharding).
+  RingRouter(const std::vector<uint32_t>& members, uint32_t vnodes, HashKind point_hash)
+      : shards_(static_cast<uint32_t>(members.size())) {
+    const size_t n = members.size() * vnodes;
     points_.reserve(n + 1);
     std::string name;
-    for (uint32_t s = 0; s < shards; ++s) {
+    for (uint32_t s : members) {
       for (uint32_t v = 0; v < vnodes; ++v) {
         name = "shard" + std::to_string(s) + ":" + std::to_string(v);
         points_.push_back({HashBytes(point_hash, name).Top(), s});
@@ -87,8 +89,8 @@ class RingRouter final : public Router {
 
 }  // namespace
 
-std::unique_ptr<Router> NewRingRouter(uint32_t shards, uint32_t vnodes, HashKind point_hash) {
-  return std::make_unique<RingRouter>(shards, vnodes, point_hash);
+std::unique_ptr<Router> NewRingRouter(const std::vector<uint32_t>& members, uint32_t vnodes, HashKind point_hash) {
+  return std::make_unique<RingRouter>(members, vnodes, point_hash);
 }
 
 }  // namespace shardlab

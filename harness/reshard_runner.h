@@ -1,0 +1,14 @@
+#pragma once
+// kind = reshard: for every router and change, the keys that move, where they go, the
+// balance before and after (by key count and by sampled load), lookup cost and router
+// memory; and the ring's balance against vnodes. Pure analysis: no shard files.
+#include <string>
+
+#include "harness/json_file.h"
+#include "harness/scenario.h"
+
+namespace shardlab {
+
+StatusOr<Json> RunReshard(const Scenario& s);
+
+}  // namespace shardlab
