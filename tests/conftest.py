@@ -160,3 +160,14 @@ def read_scenario(path):
 def repo():
     """The repository root (the working directory ctest runs the tests in)."""
     return REPO
+
+
+def assert_rejected(run, scenario_path, tmp_path, field, words=""):
+    """`run` of an invalid scenario: exit 2, one line naming the file and the field (and
+    `words`), and nothing written."""
+    out = tmp_path / "out"
+    proc = run(["run", scenario_path, "--out", out])
+    assert proc.returncode == 2, describe(proc)
+    assert f"{scenario_path}: {field}" in proc.stderr and words in proc.stderr, proc.stderr
+    assert not out.exists()
+    return proc

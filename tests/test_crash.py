@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SCENARIOS, describe, load_result, read_scenario
+from conftest import assert_rejected, REPO, SCENARIOS, describe, load_result, read_scenario
 
 CI_MATRIX = SCENARIOS / "ci" / "crash-matrix.json"
 CELL_KEYS = {"strategy", "journal_mode", "synchronous", "fault", "campaign", "trials",
@@ -199,11 +199,7 @@ def test_keep_failures_keeps_violating_trials(run, write_scenario, tmp_path):
     ({"timeout_s": 0}, "crash.timeout_s", ""),
 ])
 def test_bad_crash_block_exits_2_naming_the_field(run, write_scenario, tmp_path, crash, field, words):
-    path = write_scenario(small_crash(**crash))
-    proc = run(["run", path, "--out", tmp_path / "out"])
-    assert proc.returncode == 2, describe(proc)
-    assert f"{path}: {field}" in proc.stderr and words in proc.stderr, proc.stderr
-    assert not (tmp_path / "out").exists()
+    assert_rejected(run, write_scenario(small_crash(**crash)), tmp_path, field, words)
 
 
 def test_attach_beyond_the_attach_limit_is_refused(run, write_scenario, tmp_path):
