@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "harness/migration_runner.h"
 #include "workloads/movement.h"
 #include "workloads/rng.h"
 
@@ -54,7 +55,7 @@ double LookupNs(const Router& router, const std::vector<KeyHash>& hashes) {
 
 }  // namespace
 
-StatusOr<Json> RunReshard(const Scenario& s) {
+StatusOr<Json> RunReshard(const Scenario& s, const std::string& data_dir, Workspace& workspace) {
   const ReshardSpec& spec = s.reshard;
   SHARDLAB_ASSIGN_OR_RETURN(KeySpace keys, KeySpace::Make(s.keys));
   std::unique_ptr<KeyChooser> chooser;
@@ -178,6 +179,9 @@ StatusOr<Json> RunReshard(const Scenario& s) {
   metrics["movement"] = movement;
   metrics["routers"] = router_info;
   if (!spec.sweep_shards.empty()) metrics["vnode_sweep"] = sweep;
+  if (spec.migrate.enabled) {
+    SHARDLAB_ASSIGN_OR_RETURN(metrics["migration"], RunMigration(s, data_dir, workspace));
+  }
   metrics["analysis"] = {{"keys", keys.count()},
                          {"tasks", tasks.size()},
                          {"threads", options.threads},

@@ -6,9 +6,11 @@
 
 #include "harness/json_file.h"
 #include "harness/scenario.h"
+#include "harness/workspace.h"
 
 namespace shardlab {
 
-StatusOr<Json> RunReshard(const Scenario& s);
+// Shard files (reshard.migrate only) go under `data_dir`.
+StatusOr<Json> RunReshard(const Scenario& s, const std::string& data_dir, Workspace& workspace);
 
 }  // namespace shardlab

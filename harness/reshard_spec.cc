@@ -82,6 +82,20 @@ void ReadReshardSpec(FieldReader& root, Scenario& s) {
   out.sweep_vnodes = sweep.IntList("vnodes", std::vector<int64_t>{1, 10, 16, 64, 100, 256, 1000}, 1, 100'000);
   sweep.Finish();
   out.threads = r.Int("threads", 0, 0, 256);
+  if (r.Has("migrate")) {
+    FieldReader m = r.Object("migrate");
+    MigrateSpec& mig = out.migrate;
+    mig.enabled = true;
+    mig.router = m.String("router", std::nullopt);
+    mig.change = m.String("change", std::nullopt);
+    mig.payload_bytes = m.Int("payload_bytes", 100, 0, 1'000'000);
+    mig.batch_rows = m.Int("batch_rows", 1000, 1, 1'000'000);
+    mig.synchronous = m.Choice("synchronous", "full", {"off", "normal", "full", "extra"});
+    mig.crash_trials = m.Int("crash_trials", 0, 0, 1'000'000);
+    mig.crash_every_batch = m.Bool("crash_every_batch", false);
+    mig.bare = m.Bool("bare", true);
+    m.Finish();
+  }
   r.Finish();
 }
 
@@ -103,6 +117,27 @@ void CheckReshardSpec(const Scenario& s, Problems& problems) {
                                          std::to_string(s.shards.count - 1));
     }
   }
+  const MigrateSpec& mig = s.reshard.migrate;
+  if (mig.enabled) {
+    if (names.count(mig.router) == 0) {
+      problems.Add("reshard.migrate.router", "found \"" + mig.router + "\"; expected the name of one of reshard.routers");
+    }
+    bool found = false;
+    std::string changes;
+    for (const ReshardChangeSpec& c : s.reshard.changes) {
+      const std::string name = c.kind == "add" ? "add_" + std::to_string(c.count)
+                               : c.kind == "remove" ? "remove_" + std::to_string(c.shard) : "remove_last";
+      found = found || name == mig.change;
+      changes += (changes.empty() ? "" : ", ") + name;
+    }
+    if (!found) problems.Add("reshard.migrate.change", "found \"" + mig.change + "\"; expected one of " + changes);
+    if (!s.keys.route_format.empty()) {
+      problems.Add("keys.route_format", "a migration routes rows by their key; route_format is not supported here");
+    }
+    if (s.keys.count > 10'000'000) {
+      problems.Add("keys.count", "a migration writes every key as a row; at most 10,000,000");
+    }
+  }
   for (int64_t n : s.reshard.sweep_shards) {
     for (int64_t v : s.reshard.sweep_vnodes) {
       if (n * v > (int64_t{1} << 24)) {
@@ -114,7 +149,7 @@ void CheckReshardSpec(const Scenario& s, Problems& problems) {
 }
 
 const std::set<std::string>& ReshardMetricRoots() {
-  static const std::set<std::string> kRoots = {"movement", "routers", "vnode_sweep", "analysis"};
+  static const std::set<std::string> kRoots = {"movement", "routers", "vnode_sweep", "analysis", "migration"};
   return kRoots;
 }
 

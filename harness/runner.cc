@@ -29,7 +29,7 @@ std::string UtcTimestamp(std::chrono::system_clock::time_point t) {
 StatusOr<Json> RunKind(const Scenario& s, const std::string& data_dir, Workspace& workspace, const RunOptions& options) {
   if (s.kind == "workload") return RunWorkload(s, data_dir, workspace);
   if (s.kind == "crash") return RunCrash(s, data_dir, workspace, options);
-  if (s.kind == "reshard") return RunReshard(s);
+  if (s.kind == "reshard") return RunReshard(s, data_dir, workspace);
   return Status::Invalid("kind " + s.kind + " is not supported by this build");
 }
 
@@ -208,6 +208,24 @@ std::string SummarizeResult(const Json& r) {
         out << line;
         if (c.contains("lookup_ns")) out << "  " << Fixed(c["lookup_ns"].get<double>(), 1) << " ns/lookup";
         out << "\n";
+      }
+    }
+    if (m.contains("migration")) {
+      const Json& g = m["migration"];
+      out << "  migration " << g["router"].get<std::string>() << " " << g["change"].get<std::string>() << ": "
+          << g["rows_moved"] << " of " << g["rows"] << " rows moved in " << g["batches"] << " batches, "
+          << Fixed(g["seconds"].get<double>(), 2) << " s (" << Fixed(g["rows_per_s"].get<double>(), 0) << " rows/s";
+      if (g.contains("bare_rows_per_s")) {
+        out << "; bare INSERT...SELECT " << Fixed(g["bare_rows_per_s"].get<double>(), 0) << " rows/s, ratio "
+            << Fixed(g["rows_per_s_over_bare"].get<double>(), 2);
+      }
+      out << "); verified " << (g["verify"]["ok"].get<bool>() ? "ok" : "NOT ok: " + g["verify"]["detail"].get<std::string>())
+          << "\n";
+      if (g.contains("crash")) {
+        const Json& c = g["crash"];
+        out << "  killed and resumed " << c["trials"] << " times: ok " << c["ok"] << ", lost " << c["lost"]
+            << ", duplicated " << c["duplicated"] << ", corrupt " << c["corrupt"] << ", misplaced " << c["misplaced"]
+            << ", resume failed " << c["resume_failed"] << "\n";
       }
     }
     if (m.contains("vnode_sweep")) {

@@ -113,6 +113,19 @@ struct ReshardChangeSpec {
   int64_t count = 1;  // add
   int64_t shard = 0;  // remove
 };
+// reshard.migrate: a real migration between shard files for one (router, change).
+struct MigrateSpec {
+  bool enabled = false;
+  std::string router;                // a name from reshard.routers
+  std::string change;                // a change name: add_1, remove_last, remove_3
+  int64_t payload_bytes = 100;
+  int64_t batch_rows = 1000;
+  std::string synchronous = "full";
+  int64_t crash_trials = 0;          // kills at random I/O events (then resume, verify)
+  bool crash_every_batch = false;    // and one kill after each batch commit
+  bool bare = true;                  // measure the bare INSERT ... SELECT limit
+};
+
 struct ReshardSpec {
   std::vector<ReshardRouter> routers;
   std::vector<ReshardChangeSpec> changes;
@@ -121,6 +134,7 @@ struct ReshardSpec {
   std::vector<int64_t> sweep_shards;    // vnode sweep: shard counts
   std::vector<int64_t> sweep_vnodes;    // and vnode counts
   int64_t threads = 0;                  // analysis threads; 0: one per core
+  MigrateSpec migrate;
 };
 
 struct Scenario {

@@ -87,3 +87,29 @@ def test_a_top_level_router_is_refused(run, write_scenario, tmp_path):
     s["router"] = {"type": "mod"}
     proc = run(["run", write_scenario(s), "--out", tmp_path / "out"])
     assert proc.returncode == 2 and "reshard.routers" in proc.stderr, describe(proc)
+
+
+def test_ci_migration_killed_and_resumed_verifies_clean(run, tmp_path):
+    scenario = SCENARIOS / "ci" / "reshard-migration.json"
+    proc = run(["run", scenario, "--out", tmp_path], check_rc=0)
+    g = load_result(tmp_path, "ci-reshard-migration")["metrics"]["migration"]
+    assert g["verify"]["ok"] is True and g["rerun_rows_moved"] == 0
+    assert g["rows_moved"] == load_result(tmp_path, "ci-reshard-migration")["metrics"]["movement"]["ring_100"]["add_1"]["moved"]
+    assert g["bytes_moved"] == g["rows_moved"] * 64
+    assert g["rows_per_s"] > 0 and g["bare_rows_per_s"] > 0
+    c = g["crash"]
+    # A kill after every batch plus 10 at random I/O events, each resumed and verified.
+    assert c["trials"] == g["batches"] + 10
+    assert c["ok"] == c["trials"] and c["failures"] == []
+    assert (c["lost"], c["duplicated"], c["corrupt"], c["misplaced"], c["resume_failed"]) == (0, 0, 0, 0, 0)
+    assert c["not_killed"] == 0
+    assert "killed and resumed" in proc.stdout
+
+
+@pytest.mark.parametrize("migrate,field", [
+    ({"router": "nope", "change": "add_1"}, "reshard.migrate.router"),
+    ({"router": "ring_100", "change": "add_9"}, "reshard.migrate.change"),
+    ({"router": "ring_100"}, "reshard.migrate.change"),
+])
+def test_bad_migrate_block_exits_2(run, write_scenario, tmp_path, migrate, field):
+    assert_rejected(run, write_scenario(small_reshard(migrate=migrate)), tmp_path, field)
