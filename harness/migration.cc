@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <chrono>
+#include <functional>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -82,6 +83,36 @@ std::string JsonArray(const std::vector<std::string>& keys, size_t begin, size_t
   return a.dump();
 }
 
+// New shards exist (empty) before any row moves to them.
+Status CreateNewShards(const MigrationPlan& plan, const char* vfs) {
+  const std::set<uint32_t> before(plan.before.begin(), plan.before.end());
+  for (uint32_t s : plan.after) {
+    if (before.count(s)) continue;
+    SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(Path(plan.dir, s), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs));
+    SHARDLAB_RETURN_IF_ERROR(Configure(db, plan.synchronous));
+    SHARDLAB_RETURN_IF_ERROR(db.Exec(kSchema));
+  }
+  return Status::Ok();
+}
+
+// For each source shard and each destination some of its rows belong to: `move(db, dst,
+// keys)` with the source as main and the destination ATTACHed as "dst".
+Status ForEachMisplacedGroup(const MigrationPlan& plan, const std::set<uint32_t>& sources, const char* vfs,
+                             const std::function<Status(Db&, uint32_t, const std::vector<std::string>&)>& move) {
+  for (uint32_t src : sources) {
+    SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(Path(plan.dir, src), SQLITE_OPEN_READWRITE, vfs));
+    SHARDLAB_RETURN_IF_ERROR(Configure(db, plan.synchronous));
+    SHARDLAB_ASSIGN_OR_RETURN(auto misplaced, Misplaced(db, src, *plan.target, plan.key_hash));
+    for (const auto& [dst, keys] : misplaced) {
+      SHARDLAB_RETURN_IF_ERROR(db.Exec("ATTACH '" + Path(plan.dir, dst) + "' AS dst"));
+      SHARDLAB_RETURN_IF_ERROR(db.Exec("PRAGMA dst.journal_mode=delete; PRAGMA dst.synchronous=" + plan.synchronous));
+      SHARDLAB_RETURN_IF_ERROR(move(db, dst, keys));
+      SHARDLAB_RETURN_IF_ERROR(db.Exec("DETACH dst"));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string MigrationShardFile(uint32_t shard) {
@@ -124,54 +155,39 @@ StatusOr<MigrationStats> Migrate(const MigrationPlan& plan) {
   const auto t0 = std::chrono::steady_clock::now();
   MigrationStats stats;
   SHARDLAB_RETURN_IF_ERROR(RecordTarget(plan));
-  // New shards exist (empty) before any row moves to them.
+  SHARDLAB_RETURN_IF_ERROR(CreateNewShards(plan, plan.vfs));
   std::set<uint32_t> all(plan.before.begin(), plan.before.end());
-  for (uint32_t s : plan.after) {
-    if (all.insert(s).second) {
-      SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(Path(plan.dir, s), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, plan.vfs));
-      SHARDLAB_RETURN_IF_ERROR(Configure(db, plan.synchronous));
-      SHARDLAB_RETURN_IF_ERROR(db.Exec(kSchema));
-    }
-  }
-  for (uint32_t src : all) {
-    SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(Path(plan.dir, src), SQLITE_OPEN_READWRITE, plan.vfs));
-    SHARDLAB_RETURN_IF_ERROR(Configure(db, plan.synchronous));
-    SHARDLAB_ASSIGN_OR_RETURN(auto misplaced, Misplaced(db, src, *plan.target, plan.key_hash));
-    for (const auto& [dst, keys] : misplaced) {
-      SHARDLAB_RETURN_IF_ERROR(db.Exec("ATTACH '" + Path(plan.dir, dst) + "' AS dst"));
-      SHARDLAB_RETURN_IF_ERROR(db.Exec("PRAGMA dst.journal_mode=delete; PRAGMA dst.synchronous=" + plan.synchronous));
-      SHARDLAB_ASSIGN_OR_RETURN(Stmt copy, db.Prepare("INSERT INTO dst.kv SELECT k, v FROM main.kv WHERE k IN "
-                                                      "(SELECT value FROM json_each(?1))"));
-      SHARDLAB_ASSIGN_OR_RETURN(Stmt remove, db.Prepare("DELETE FROM main.kv WHERE k IN (SELECT value FROM json_each(?1))"));
-      SHARDLAB_ASSIGN_OR_RETURN(Stmt bytes, db.Prepare("SELECT coalesce(sum(length(v)), 0) FROM main.kv WHERE k IN "
-                                                       "(SELECT value FROM json_each(?1))"));
-      for (size_t begin = 0; begin < keys.size(); begin += static_cast<size_t>(plan.batch_rows)) {
-        const size_t end = std::min(keys.size(), begin + static_cast<size_t>(plan.batch_rows));
-        const std::string batch = JsonArray(keys, begin, end);
-        SHARDLAB_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-        for (Stmt* st : {&bytes, &copy, &remove}) {
-          st->BindText(1, batch);
-          const int rc = st->Step();
-          if (st == &bytes && rc == SQLITE_ROW) stats.bytes_moved += st->ColumnInt(0);
-          st->Reset();
-          if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-            Status err = db.Error("move a batch to shard " + std::to_string(dst));
-            (void)db.Exec("ROLLBACK");
-            return err;
-          }
+  all.insert(plan.after.begin(), plan.after.end());  // a rerun may find rows anywhere
+  auto move_in_batches = [&](Db& db, uint32_t dst, const std::vector<std::string>& keys) -> Status {
+    SHARDLAB_ASSIGN_OR_RETURN(Stmt copy, db.Prepare("INSERT INTO dst.kv SELECT k, v FROM main.kv WHERE k IN "
+                                                    "(SELECT value FROM json_each(?1))"));
+    SHARDLAB_ASSIGN_OR_RETURN(Stmt remove, db.Prepare("DELETE FROM main.kv WHERE k IN (SELECT value FROM json_each(?1))"));
+    SHARDLAB_ASSIGN_OR_RETURN(Stmt bytes, db.Prepare("SELECT coalesce(sum(length(v)), 0) FROM main.kv WHERE k IN "
+                                                     "(SELECT value FROM json_each(?1))"));
+    for (size_t begin = 0; begin < keys.size(); begin += static_cast<size_t>(plan.batch_rows)) {
+      const size_t end = std::min(keys.size(), begin + static_cast<size_t>(plan.batch_rows));
+      const std::string batch = JsonArray(keys, begin, end);
+      SHARDLAB_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+      for (Stmt* st : {&bytes, &copy, &remove}) {
+        st->BindText(1, batch);
+        const int rc = st->Step();
+        if (st == &bytes && rc == SQLITE_ROW) stats.bytes_moved += st->ColumnInt(0);
+        st->Reset();
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+          Status err = db.Error("move a batch to shard " + std::to_string(dst));
+          (void)db.Exec("ROLLBACK");
+          return err;
         }
-        // One commit over both files: the copy and the delete land together.
-        SHARDLAB_RETURN_IF_ERROR(db.Exec("COMMIT"));
-        stats.rows_moved += static_cast<int64_t>(end - begin);
-        ++stats.batches;
-        if (plan.after_batch) plan.after_batch(stats.batches);
       }
-      copy = Stmt();
-      remove = Stmt();
-      bytes = Stmt();
-      SHARDLAB_RETURN_IF_ERROR(db.Exec("DETACH dst"));
+      // One commit over both files: the copy and the delete land together.
+      SHARDLAB_RETURN_IF_ERROR(db.Exec("COMMIT"));
+      stats.rows_moved += static_cast<int64_t>(end - begin);
+      ++stats.batches;
+      if (plan.after_batch) plan.after_batch(stats.batches);
     }
-  }
+    return Status::Ok();
+  };
+  SHARDLAB_RETURN_IF_ERROR(ForEachMisplacedGroup(plan, all, plan.vfs, move_in_batches));
   SHARDLAB_RETURN_IF_ERROR(MarkFinished(plan));
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return stats;
@@ -230,29 +246,17 @@ MigrationCheck VerifyMigration(const std::string& dir, const std::vector<uint32_
 StatusOr<MigrationStats> BareCopy(const MigrationPlan& plan) {
   const auto t0 = std::chrono::steady_clock::now();
   MigrationStats stats;
-  std::set<uint32_t> all(plan.before.begin(), plan.before.end());
-  for (uint32_t s : plan.after) {
-    if (all.insert(s).second) {
-      SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(Path(plan.dir, s)));
-      SHARDLAB_RETURN_IF_ERROR(db.Exec(kSchema));
-    }
-  }
-  for (uint32_t src : plan.before) {
-    SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(Path(plan.dir, src), SQLITE_OPEN_READWRITE));
-    SHARDLAB_RETURN_IF_ERROR(Configure(db, plan.synchronous));
-    SHARDLAB_ASSIGN_OR_RETURN(auto misplaced, Misplaced(db, src, *plan.target, plan.key_hash));
-    for (const auto& [dst, keys] : misplaced) {
-      SHARDLAB_RETURN_IF_ERROR(db.Exec("ATTACH '" + Path(plan.dir, dst) + "' AS dst"));
-      SHARDLAB_RETURN_IF_ERROR(db.Exec("PRAGMA dst.journal_mode=delete; PRAGMA dst.synchronous=" + plan.synchronous));
-      SHARDLAB_ASSIGN_OR_RETURN(Stmt copy, db.Prepare("INSERT INTO dst.kv SELECT k, v FROM main.kv WHERE k IN "
-                                                      "(SELECT value FROM json_each(?1))"));
-      copy.BindText(1, JsonArray(keys, 0, keys.size()));
-      if (copy.Step() != SQLITE_DONE) return db.Error("bare copy");
-      copy = Stmt();
-      stats.rows_moved += static_cast<int64_t>(keys.size());
-      SHARDLAB_RETURN_IF_ERROR(db.Exec("DETACH dst"));
-    }
-  }
+  SHARDLAB_RETURN_IF_ERROR(CreateNewShards(plan, nullptr));
+  const std::set<uint32_t> sources(plan.before.begin(), plan.before.end());
+  auto copy_all = [&](Db& db, uint32_t, const std::vector<std::string>& keys) -> Status {
+    SHARDLAB_ASSIGN_OR_RETURN(Stmt copy, db.Prepare("INSERT INTO dst.kv SELECT k, v FROM main.kv WHERE k IN "
+                                                    "(SELECT value FROM json_each(?1))"));
+    copy.BindText(1, JsonArray(keys, 0, keys.size()));
+    if (copy.Step() != SQLITE_DONE) return db.Error("bare copy");
+    stats.rows_moved += static_cast<int64_t>(keys.size());
+    return Status::Ok();
+  };
+  SHARDLAB_RETURN_IF_ERROR(ForEachMisplacedGroup(plan, sources, nullptr, copy_all));
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return stats;
 }
