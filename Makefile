@@ -3,7 +3,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build test test-asan bench clean
+.PHONY: all deps build test test-asan bench bench-baseline report clean
 
 all: build
 
@@ -24,9 +24,19 @@ test-asan: deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target shardlab_tests shardlab
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# Micro-benchmarks (repetitions, random interleaving) and scenarios/ci -> results/<run>/.
+# The regression gate: micro-benchmarks (9 repetitions, random interleaving) and
+# scenarios/ci (5 repetitions) -> results/<run>/, the report, then the comparison with
+# results/baseline/. Exit 0 no regression, 1 regression or verdict change, 2 no baseline.
 bench: build
 	@ci/bench
+
+# Record the newest run (or RUN=results/<run>) as results/baseline/.
+bench-baseline:
+	@ci/record-baseline $(RUN)
+
+# results/<run>/report/index.html for the newest run (or RUN=results/<run>).
+report:
+	@/usr/bin/python3 plot/report.py $${RUN:-$$(ls -d results/2*/ | sort | tail -1)}
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(BUILD).configure.log $(ASAN_BUILD).configure.log

@@ -1,0 +1,343 @@
+"""Tests of plot/report.py over the fixtures in plot/tests/fixtures/ (see its README).
+
+Run: /usr/bin/python3 -m pytest -q plot/tests
+Reports are built into tmp_path; the fixtures are never written.
+"""
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import matplotlib.image
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PLOT = os.path.dirname(HERE)
+sys.path.insert(0, PLOT)
+
+import report  # noqa: E402
+
+FIXTURES = os.path.join(HERE, "fixtures")
+RUN_A = os.path.join(FIXTURES, "run_a")
+RUN_B = os.path.join(FIXTURES, "run_b")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class Page(HTMLParser):
+    """Collects what the tests look at: img srcs, hrefs, script tags, figures, table rows."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.imgs, self.links, self.scripts, self.ids = [], [], 0, set()
+        self.figures = []  # [has img, caption text]
+        self.tables = []  # list of tables, each a list of rows, each a list of cell texts
+        self._in_caption = False
+        self._cell = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "img":
+            self.imgs.append(a.get("src", ""))
+            if self.figures:
+                self.figures[-1][0] = True
+        elif tag in ("a", "link"):
+            self.links.append(a.get("href", ""))
+        elif tag == "script":
+            self.scripts += 1
+        elif tag == "figure":
+            self.figures.append([False, ""])
+        elif tag == "figcaption":
+            self._in_caption = True
+        elif tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag == "figcaption":
+            self._in_caption = False
+        elif tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append(self._cell.strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._in_caption:
+            self.figures[-1][1] += data
+        if self._cell is not None:
+            self._cell += data
+
+
+def fixture_results(run_dir):
+    out = []
+    for name in sorted(os.listdir(run_dir)):
+        if name.endswith(".json") and name != "micro.json":
+            with open(os.path.join(run_dir, name), encoding="utf-8") as f:
+                out.append(json.load(f))
+    return out
+
+
+def table_with_header(page, *headers):
+    """The first table whose header row holds every one of `headers`."""
+    return next(t for t in page.tables if t and set(headers) <= set(t[0]))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    assert report.main([RUN_A, "--out", str(out)]) == 0
+    with open(out / "index.html", encoding="utf-8") as f:
+        text = f.read()
+    return out, text, Page(text)
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory):
+    out = tmp_path_factory.mktemp("compare")
+    assert report.main(["--compare", RUN_A, RUN_B, "--out", str(out)]) == 0
+    with open(out / "index.html", encoding="utf-8") as f:
+        text = f.read()
+    return out, text, Page(text)
+
+
+def assert_images_valid(out, page):
+    assert page.imgs
+    for src in page.imgs:
+        assert not os.path.isabs(src) and "/" not in src, src
+        path = os.path.join(out, src)
+        assert os.path.isfile(path), src
+        assert os.path.getsize(path) > 0, src
+        with open(path, "rb") as f:
+            assert f.read(8) == PNG_SIGNATURE, src
+        pixels = matplotlib.image.imread(path)
+        assert pixels.shape[0] > 50 and pixels.shape[1] > 50, src
+
+
+def test_report_writes_index_and_pngs(built):
+    out, _, _ = built
+    assert (out / "index.html").is_file()
+    assert list(out.glob("*.png"))
+
+
+def test_every_img_exists_and_is_png(built):
+    out, _, page = built
+    assert_images_valid(out, page)
+
+
+def test_deterministic_figure_names(built):
+    out, _, _ = built
+    for name in ("ci-workload-mix-latency.png", "ci-workload-mix-throughput.png", "ci-workload-mix-balance.png",
+                 "ci-workload-mix-tail.png", "walk-256-shards-walk.png", "ci-crash-matrix-matrix.png",
+                 "ci-crash-matrix-timeline-attach-delete-full-process_crash.png", "crash-io-errors-matrix.png",
+                 "ci-reshard-movement-movement.png", "ci-reshard-movement-vnodes.png",
+                 "ci-reshard-migration-migration.png", "micro-route.png"):
+        assert (out / name).is_file(), name
+
+
+def test_claims_table_lists_every_check(built):
+    _, _, page = built
+    rows = table_with_header(page, "claim", "check")[1:]
+    checks = [(r["name"], c["name"]) for r in fixture_results(RUN_A) for c in r["checks"]]
+    assert len(rows) == len(checks)
+    listed = {(row[1], row[2]) for row in rows}
+    for scenario, check in checks:
+        assert (scenario, check) in listed, check
+
+
+def test_claims_table_links_claims_and_scenarios(built):
+    _, text, page = built
+    assert '<a href="#claim-C14">C14</a>' in text
+    assert "claim-C14" in page.ids
+    for r in fixture_results(RUN_A):
+        assert f"scenario-{r['name']}" in page.ids
+        assert f"#scenario-{r['name']}" in page.links
+
+
+def test_verdict_words(built):
+    _, _, page = built
+    rows = table_with_header(page, "claim", "check")[1:]
+    verdicts = {row[2]: row[5] for row in rows}
+    assert verdicts["walk.shards_100.walk_over_single_file_p50 approx 4.5 ± 0.5"] == "refuted"
+    assert verdicts["walk.shards_100.walk_over_one_query_p50 approx 4.5 ± 0.5"] == "confirmed"
+    assert verdicts["ops.scatter.latency_us.p9999 lt 5000"] == "unknown"
+    assert set(verdicts.values()) == {"confirmed", "refuted", "unknown"}
+
+
+def test_no_external_resources_or_scripts(built, compared):
+    for _, text, page in (built, compared):
+        assert page.scripts == 0 and "<script" not in text.lower()
+        assert not re.search(r'(src|href)\s*=\s*["\']?\s*(https?:)?//', text, re.I)
+        for link in page.links + page.imgs:
+            assert not link.startswith("/") and ":" not in link, link
+
+
+def test_every_figure_has_caption(built, compared):
+    for _, text, page in (built, compared):
+        assert page.figures
+        assert text.count("<figure>") == text.count("<figcaption>") == len(page.imgs)
+        for has_img, caption in page.figures:
+            assert has_img and caption.strip()
+
+
+def test_header_fingerprint_and_seeds(built):
+    _, text, page = built
+    for fact in ("3.40.1", "ext4", "tmpfs", "AMD EPYC", "g++ 12.2.0", "Release", "Linux 6.18.44",
+                 "133fd4dab7cea2873c0e0bd4e3ad114672eba38b", "2026-11-23T11:13:38Z"):
+        assert fact in text, fact
+    index = table_with_header(page, "scenario", "seed")
+    seeds = {row[0]: row[3] for row in index[1:]}
+    for r in fixture_results(RUN_A):
+        assert seeds[r["name"]] == str(r["seed"])
+
+
+def test_error_result_renders_error(built):
+    _, text, _ = built
+    err = fixture_results(RUN_A)
+    err = next(r for r in err if r["status"] == "error")
+    assert html.escape(err["error"]) in text
+    assert "<limit & more>" not in text  # escaped
+
+
+def test_crash_sections(built):
+    _, text, _ = built
+    assert "Crash timelines" in text
+    assert "I/O error campaigns" in text
+    assert "vfs/sync/journal" in text
+    assert "after delete super_journal" in text  # commit point of attach/delete
+
+
+def test_micro_table_lists_every_benchmark(built):
+    _, _, page = built
+    rows = table_with_header(page, "benchmark", "cv")[1:]
+    with open(os.path.join(RUN_A, "micro.json"), encoding="utf-8") as f:
+        names = {b["run_name"] for b in json.load(f)["benchmarks"]}
+    assert {row[0] for row in rows} == names
+
+
+def test_fixtures_not_written():
+    for run in (RUN_A, RUN_B):
+        assert sorted(os.listdir(run)) == sorted(n for n in os.listdir(run) if n.endswith(".json"))
+
+
+def small_run(path, names=("ci-reshard-migration.json", "micro.json"), source=RUN_A):
+    path.mkdir()
+    for name in names:
+        shutil.copy(os.path.join(source, name), path / name)
+    return path
+
+
+def test_ignores_repeats_data_and_bad_files(tmp_path):
+    run = small_run(tmp_path / "run")
+    ghost = json.loads((run / "ci-reshard-migration.json").read_text())
+    ghost["name"] = "ci-ghost"
+    (run / "repeats").mkdir()
+    (run / "repeats" / "ci-ghost.json").write_text(json.dumps(ghost))
+    (run / "data").mkdir()
+    (run / "data" / "junk.json").write_text("{")
+    (run / "notes.json").write_text("[1, 2]")
+    (run / "truncated.json").write_text('{"name": ')
+    assert report.main([str(run)]) == 0
+    text = (run / "report" / "index.html").read_text(encoding="utf-8")
+    assert "ci-ghost" not in text and "junk" not in text
+    assert "ci-reshard-migration" in text
+    assert "notes.json: not a shardlab result" in text
+    assert "truncated.json: unreadable" in text
+
+
+def test_missing_and_malformed_metrics_do_not_crash(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    base = fixture_results(RUN_A)
+    workload = next(r for r in base if r["name"] == "ci-workload-mix")
+    workload["metrics"] = {"ops": {"get": {"latency_us": {"p50": "fast"}}}, "per_shard_counts": [1, None],
+                           "walk": {"shards_x": 3}, "throughput": {}}
+    crash = next(r for r in base if r["name"] == "ci-crash-matrix")
+    crash["metrics"] = {"cells": [{"strategy": "attach", "timeline": [{"index": "zero"}]}, 7]}
+    reshard = next(r for r in base if r["name"] == "ci-reshard-movement")
+    reshard["metrics"] = {"movement": {"mod": None}, "vnode_sweep": {"shards_4": {"vnodes_x": {}}}, "migration": {}}
+    for r in (workload, crash, reshard):
+        (run / f"{r['name']}.json").write_text(json.dumps(r))
+    (run / "micro.json").write_text(json.dumps({"benchmarks": [{"name": "BM_X", "real_time": "?"}]}))
+    assert report.main([str(run), "--out", str(tmp_path / "out")]) == 0
+    text = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    page = Page(text)
+    if page.imgs:
+        assert_images_valid(tmp_path / "out", page)
+    assert text.count('class="note"') >= 5
+
+
+def test_compare_marks_changed_verdict(compared):
+    _, text, page = compared
+    rows = table_with_header(page, "claim", "check")[1:]
+    changed = [row for row in rows if row[-1] == "changed"]
+    assert len(changed) == 1
+    assert changed[0][2] == "movement.mod.add_1.moved_fraction approx 0.8 ± 0.01"
+    assert changed[0][3] == "confirmed" and changed[0][5] == "refuted"
+    assert text.count('<tr class="changed">') == 1
+    checks = [c for r in fixture_results(RUN_A) for c in r["checks"]]
+    assert len(rows) == len(checks)
+
+
+def test_compare_images_and_fingerprints(compared):
+    out, text, page = compared
+    assert_images_valid(out, page)
+    assert "A: run_a" in text and "B: run_b" in text
+    assert any(src.startswith("a-") for src in page.imgs) and any(src.startswith("b-") for src in page.imgs)
+
+
+def test_compare_micro_ratio(compared):
+    _, _, page = compared
+    rows = table_with_header(page, "benchmark", "ratio B/A")[1:]
+    ratios = {row[0]: row[3] for row in rows}
+    assert ratios["BM_Route/jump/1024"] == "2.000"
+    assert ratios["BM_Route/mod/1024"] == "1.000"
+
+
+def test_compare_default_out_dir(tmp_path):
+    a = small_run(tmp_path / "a")
+    b = small_run(tmp_path / "b", source=RUN_B)
+    assert report.main(["--compare", str(a), str(b)]) == 0
+    assert (b / "report-compare" / "index.html").is_file()
+
+
+def test_missing_run_dir_exits_2(tmp_path, capsys):
+    assert report.main([str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert "nope" in err and err.count("\n") == 1
+
+
+def test_run_dir_without_results_exits_2(tmp_path, capsys):
+    (tmp_path / "repeats").mkdir()
+    assert report.main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "no result files" in err and err.count("\n") == 1
+    assert not (tmp_path / "report").exists()
+
+
+def test_usage_errors_exit_2(capsys):
+    assert report.main([]) == 2
+    assert report.main([RUN_A, "--compare", RUN_A, RUN_B]) == 2
+    assert report.main(["--bogus"]) == 2
+    assert report.main(["--compare", RUN_A, "/nonexistent-run-dir"]) == 2
+    assert len(capsys.readouterr().err.strip().split("\n")) == 4
+
+
+def test_command_line(tmp_path):
+    out = tmp_path / "cli"
+    run = small_run(tmp_path / "run")
+    proc = subprocess.run([sys.executable, os.path.join(PLOT, "report.py"), str(run), "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "index.html").is_file()
+    proc = subprocess.run([sys.executable, os.path.join(PLOT, "report.py"), str(tmp_path / "missing")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stderr.startswith("report.py: error:")

@@ -1,0 +1,131 @@
+"""ci/gate.py, the regression gate of `make bench`, on synthetic runs: identical runs
+pass, a 30 % slowdown of a timed metric or a micro-benchmark fails naming it, a verdict
+change and a changed exact count fail, a missing baseline is a usage error."""
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+
+GATE = REPO / "ci" / "gate.py"
+
+
+def micro_json(path, scale=1.0, seed=1):
+    """Google Benchmark JSON with 9 repetitions per benchmark and the aggregates."""
+    rng = random.Random(seed)
+    benchmarks = []
+    for name, base in (("BM_Route/jump/1024", 40.0), ("BM_Hash/xxh3", 6.0)):
+        times = [base * scale * (1 + rng.uniform(-0.02, 0.02)) for _ in range(9)]
+        for i, t in enumerate(times):
+            benchmarks.append({"name": name, "run_name": name, "run_type": "iteration", "repetitions": 9,
+                               "repetition_index": i, "threads": 1, "iterations": 1000, "real_time": t,
+                               "cpu_time": t, "time_unit": "ns"})
+        mean = sum(times) / 9
+        sd = (sum((t - mean) ** 2 for t in times) / 8) ** 0.5
+        for agg, value in (("mean", mean), ("median", sorted(times)[4]), ("stddev", sd), ("cv", sd / mean)):
+            benchmarks.append({"name": f"{name}_{agg}", "run_name": name, "run_type": "aggregate", "repetitions": 9,
+                               "threads": 1, "aggregate_name": agg, "aggregate_unit": "percentage" if agg == "cv" else "time",
+                               "iterations": 9, "real_time": value, "cpu_time": value, "time_unit": "ns"})
+    path.write_text(json.dumps({"context": {"date": "2026-11-23", "host_name": "test", "executable": "x",
+                                            "num_cpus": 2, "mhz_per_cpu": 1, "cpu_scaling_enabled": False,
+                                            "caches": [], "library_build_type": "release"},
+                                "benchmarks": benchmarks}))
+
+
+def result(ops_per_s, counts=(10, 20, 30), verdict="pass"):
+    return {"schema_version": 1, "name": "demo", "kind": "workload", "seed": 1, "status": "ok",
+            "checks": [{"name": "per_shard_counts eq [10,20,30]", "metric": "per_shard_counts", "verdict": verdict}],
+            "metrics": {"throughput": {"ops_per_s": ops_per_s}, "per_shard_counts": list(counts)}}
+
+
+def make_run(root, ops=1000.0, micro_scale=1.0, counts=(10, 20, 30), verdict="pass", seed=1, micro=True):
+    root.mkdir(parents=True)
+    rng = random.Random(seed)
+    samples = [ops * (1 + rng.uniform(-0.02, 0.02)) for _ in range(5)]
+    (root / "demo.json").write_text(json.dumps(result(samples[0], counts, verdict)))
+    for i, s in enumerate(samples[1:], start=2):
+        (root / "repeats" / str(i)).mkdir(parents=True)
+        (root / "repeats" / str(i) / "demo.json").write_text(json.dumps(result(s, counts, verdict)))
+    if micro:
+        micro_json(root / "micro.json", micro_scale, seed)
+    return root
+
+
+def gate(run_dir, baseline):
+    return subprocess.run([sys.executable, str(GATE), str(run_dir), "--baseline", str(baseline)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(REPO))
+
+
+@pytest.fixture
+def baseline(tmp_path):
+    return make_run(tmp_path / "baseline", seed=1)
+
+
+def test_two_runs_of_the_same_commit_pass_each_other(tmp_path, baseline):
+    proc = gate(make_run(tmp_path / "run", seed=2), baseline)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = json.loads((tmp_path / "run" / "gate.json").read_text())
+    assert report["failing"] == 0 and report["rows"]
+
+
+def test_a_30_percent_slower_timed_metric_fails_naming_it(tmp_path, baseline):
+    proc = gate(make_run(tmp_path / "run", ops=700.0, seed=3), baseline)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "regression" in proc.stdout and "throughput.ops_per_s" in proc.stdout
+
+
+def test_a_30_percent_slower_micro_benchmark_fails_naming_it(tmp_path, baseline):
+    proc = gate(make_run(tmp_path / "run", micro_scale=1.3, seed=4), baseline)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "BM_Route/jump/1024" in proc.stdout and "regression" in proc.stdout
+
+
+def test_a_verdict_change_fails(tmp_path, baseline):
+    proc = gate(make_run(tmp_path / "run", verdict="fail", seed=5), baseline)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "verdict" in proc.stdout and "per_shard_counts eq" in proc.stdout
+
+
+def test_a_changed_exact_count_fails(tmp_path, baseline):
+    proc = gate(make_run(tmp_path / "run", counts=(10, 21, 29), seed=6), baseline)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "changed" in proc.stdout and "per_shard_counts" in proc.stdout
+
+
+def test_a_missing_baseline_is_a_usage_error_saying_how_to_make_one(tmp_path):
+    proc = gate(make_run(tmp_path / "run"), tmp_path / "nowhere")
+    assert proc.returncode == 2
+    assert "make bench-baseline" in proc.stderr
+    assert not (tmp_path / "run" / "gate.json").exists()
+
+
+def test_noisy_metrics_are_flagged(tmp_path, baseline):
+    run = make_run(tmp_path / "run", seed=7)
+    # Repetitions spread by ~50 %: the comparison is meaningless and the gate says so.
+    for i, scale in ((2, 0.5), (3, 1.5)):
+        path = run / "repeats" / str(i) / "demo.json"
+        r = json.loads(path.read_text())
+        r["metrics"]["throughput"]["ops_per_s"] *= scale
+        path.write_text(json.dumps(r))
+    proc = gate(run, baseline)
+    assert "NOISY" in proc.stdout and "meaningless" in proc.stdout
+
+
+def test_a_slowdown_inside_the_noise_warns_but_one_far_outside_fails(tmp_path, baseline):
+    def noisy_run(root, ops, seed):
+        run = make_run(root, ops=ops, seed=seed)
+        for i, scale in ((2, 0.6), (3, 1.4)):  # cv ~ 30 %
+            path = run / "repeats" / str(i) / "demo.json"
+            r = json.loads(path.read_text())
+            r["metrics"]["throughput"]["ops_per_s"] *= scale
+            path.write_text(json.dumps(r))
+        return run
+    inside = gate(noisy_run(tmp_path / "inside", 800.0, 8), baseline)
+    assert inside.returncode == 0, inside.stdout
+    assert "NOISY" in inside.stdout and "throughput.ops_per_s" in inside.stdout  # reported, not failing
+    far = gate(noisy_run(tmp_path / "far", 50.0, 9), baseline)
+    assert far.returncode == 1, far.stdout
+    assert "regression" in far.stdout
