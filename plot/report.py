@@ -169,11 +169,12 @@ def save(fig, path):
 class Run:
     """One run directory: scenario results, micro-benchmarks, and load problems."""
 
-    def __init__(self, path, results, micro, problems):
+    def __init__(self, path, results, micro, problems, gate=None):
         self.path = path
         self.results = results  # list of dicts, each with "_key" (unique, id/file safe)
         self.micro = micro  # dict or None
         self.problems = problems  # list of str
+        self.gate = gate  # ci/gate.py's gate.json, when the gate ran on this run
 
     @property
     def label(self):
@@ -193,7 +194,7 @@ def load_run(path):
         names = sorted(os.listdir(path))
     except OSError as e:
         raise UsageError(f"{path}: cannot list: {e.strerror}") from None
-    results, micro, problems, used = [], None, [], set()
+    results, micro, gate, problems, used = [], None, None, [], set()
     for name in names:
         full = os.path.join(path, name)
         if not name.endswith(".json") or not os.path.isfile(full):
@@ -202,6 +203,12 @@ def load_run(path):
             data = read_json(full)
         except (OSError, ValueError) as e:
             problems.append(f"{name}: unreadable ({e})")
+            continue
+        if name == "gate.json":
+            if isinstance(data, dict) and isinstance(data.get("rows"), list):
+                gate = data
+            else:
+                problems.append(f"{name}: not the regression gate's output (no 'rows')")
             continue
         if name == "micro.json":
             if isinstance(data, dict) and isinstance(data.get("benchmarks"), list):
@@ -221,7 +228,7 @@ def load_run(path):
     if not results and micro is None:
         raise UsageError(f"{path}: no result files (*.json) found")
     results.sort(key=lambda r: (KIND_ORDER.get(r.get("kind"), 9), r["_key"]))
-    return Run(path, results, micro, problems)
+    return Run(path, results, micro, problems, gate)
 
 
 # ---------------------------------------------------------------------------
@@ -1083,6 +1090,28 @@ def micro_html(micro, out_dir, prefix=""):
     return "\n".join(parts)
 
 
+def gate_html(gate):
+    """The regression gate's verdict: what regressed, changed or was too noisy to judge."""
+    rows = gate.get("rows", [])
+    failing = [r for r in rows if r.get("status") in ("regression", "changed", "verdict", "missing")]
+    shown = failing + [r for r in rows if r.get("status") == "noisy" or (r.get("noisy") and r not in failing)]
+    head = (f"<p>Compared with <code>{esc(gate.get('baseline', '?'))}</code> at a {(num(gate.get('threshold')) or 0) * 100:.0f} % "
+            f"threshold (Mann-Whitney U, alpha {esc(gate.get('alpha'))}): {len(rows)} comparisons, "
+            f"<b>{len(failing)} failing</b>. Timed metrics whose coefficient of variation exceeds the threshold are "
+            "marked noisy: at that noise the comparison says little, and a slowdown among them fails only beyond 3x "
+            "their cv.</p>")
+    if not shown:
+        return head
+    body = []
+    for r in shown:
+        worse = r.get("worse_by")
+        body.append([str(r.get("status")), str(r.get("source")), str(r.get("name")), fmt(r.get("baseline")),
+                     fmt(r.get("current")), "" if worse is None else f"{worse * 100:+.1f} %",
+                     "" if r.get("p") is None else f"{r['p']:.3f}",
+                     "" if r.get("cv") is None else f"{r['cv'] * 100:.0f} %"])
+    return head + table(["status", "where", "metric", "baseline", "current", "worse by", "p", "cv"], body)
+
+
 def build_report(run, out_dir):
     """Write out_dir/index.html and its PNGs; return the path of the page."""
     os.makedirs(out_dir, exist_ok=True)
@@ -1102,6 +1131,9 @@ def build_report(run, out_dir):
                 "not the check.</p>")
     body.append(claims_summary_html(run))
     body.append(claims_table_html(run))
+    if run.gate is not None:
+        body.append('<h2 id="gate">Regression gate</h2>')
+        body.append(gate_html(run.gate))
     for r in run.results:
         body.append(scenario_html(r, out_dir))
     if run.micro is not None:

@@ -341,3 +341,18 @@ def test_command_line(tmp_path):
     proc = subprocess.run([sys.executable, os.path.join(PLOT, "report.py"), str(tmp_path / "missing")],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and proc.stderr.startswith("report.py: error:")
+
+
+def test_gate_table_is_in_the_report(tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(RUN_A, run)
+    (run / "gate.json").write_text(json.dumps({
+        "baseline": "results/baseline", "threshold": 0.1, "alpha": 0.05, "failing": 1,
+        "rows": [{"source": "micro", "name": "BM_Route/jump/1024", "kind": "timed", "baseline": 40.0,
+                  "current": 55.0, "worse_by": 0.375, "p": 0.001, "cv": 0.02, "status": "regression"},
+                 {"source": "ci-walk", "name": "walk.x", "kind": "timed", "status": "ok"}]}))
+    out = tmp_path / "out"
+    assert report.main([str(run), "--out", str(out)]) == 0
+    html = (out / "index.html").read_text()
+    assert 'id="gate"' in html and "BM_Route/jump/1024" in html and "+37.5 %" in html
+    assert "1 failing" in html
