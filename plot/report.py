@@ -186,6 +186,11 @@ def read_json(path):
         return json.load(f)
 
 
+# Files of a run directory that are not scenario results: name -> (list key, what it is).
+SPECIAL_FILES = {"micro.json": ("benchmarks", "Google Benchmark JSON"),
+                 "gate.json": ("rows", "the regression gate's output")}
+
+
 def load_run(path):
     """Read RUN_DIR; raise UsageError when it is missing, unreadable, or holds no result."""
     if not os.path.isdir(path):
@@ -194,7 +199,7 @@ def load_run(path):
         names = sorted(os.listdir(path))
     except OSError as e:
         raise UsageError(f"{path}: cannot list: {e.strerror}") from None
-    results, micro, gate, problems, used = [], None, None, [], set()
+    results, special, problems, used = [], {}, [], set()
     for name in names:
         full = os.path.join(path, name)
         if not name.endswith(".json") or not os.path.isfile(full):
@@ -204,17 +209,12 @@ def load_run(path):
         except (OSError, ValueError) as e:
             problems.append(f"{name}: unreadable ({e})")
             continue
-        if name == "gate.json":
-            if isinstance(data, dict) and isinstance(data.get("rows"), list):
-                gate = data
+        if name in SPECIAL_FILES:
+            key, what = SPECIAL_FILES[name]
+            if isinstance(data, dict) and isinstance(data.get(key), list):
+                special[name] = data
             else:
-                problems.append(f"{name}: not the regression gate's output (no 'rows')")
-            continue
-        if name == "micro.json":
-            if isinstance(data, dict) and isinstance(data.get("benchmarks"), list):
-                micro = data
-            else:
-                problems.append(f"{name}: not Google Benchmark JSON (no 'benchmarks' list)")
+                problems.append(f"{name}: not {what} (no '{key}' list)")
             continue
         if not isinstance(data, dict) or "kind" not in data or "checks" not in data:
             problems.append(f"{name}: not a shardlab result (no 'kind' or 'checks')")
@@ -225,10 +225,10 @@ def load_run(path):
         used.add(key)
         data["_key"] = key
         results.append(data)
-    if not results and micro is None:
+    if not results and "micro.json" not in special:
         raise UsageError(f"{path}: no result files (*.json) found")
     results.sort(key=lambda r: (KIND_ORDER.get(r.get("kind"), 9), r["_key"]))
-    return Run(path, results, micro, problems, gate)
+    return Run(path, results, special.get("micro.json"), problems, special.get("gate.json"))
 
 
 # ---------------------------------------------------------------------------
