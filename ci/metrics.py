@@ -39,6 +39,10 @@ RULES = [
     ("migration.crash.duplicated", "exact", None),
     ("migration.crash.corrupt", "exact", None),
     ("migration.rows_per_s", "timed", "higher"),
+    # concurrency
+    ("cells.*.*.*.write_ops_per_s", "timed", "higher"),
+    ("cells.*.*.*.read_ops_per_s", "timed", "higher"),
+    ("cells.*.*.*.busy_returns", "exact", None),
 ]
 
 

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <sstream>
 
+#include "harness/concurrency_runner.h"
 #include "harness/crash_runner.h"
 #include "harness/environment.h"
 #include "harness/reshard_runner.h"
@@ -30,6 +31,7 @@ StatusOr<Json> RunKind(const Scenario& s, const std::string& data_dir, Workspace
   if (s.kind == "workload") return RunWorkload(s, data_dir, workspace);
   if (s.kind == "crash") return RunCrash(s, data_dir, workspace, options);
   if (s.kind == "reshard") return RunReshard(s, data_dir, workspace);
+  if (s.kind == "concurrency") return RunConcurrency(s, data_dir, workspace);
   return Status::Invalid("kind " + s.kind + " is not supported by this build");
 }
 
@@ -190,6 +192,27 @@ std::string SummarizeResult(const Json& r) {
         out << "\n";
       }
     }
+  }
+  if (r["kind"] == "concurrency") {
+    for (auto mode = m["cells"].begin(); mode != m["cells"].end(); ++mode) {
+      for (auto layout = mode->begin(); layout != mode->end(); ++layout) {
+        for (auto w = layout->begin(); w != layout->end(); ++w) {
+          const Json& c = *w;
+          char line[240];
+          std::snprintf(line, sizeof(line),
+                        "    %-8s %-8s %2lld writers %2lld readers: %9.0f writes/s %9.0f reads/s  busy waits %llu "
+                        "(%.0f ms)  SQLITE_BUSY %llu",
+                        mode.key().c_str(), layout.key().c_str(), static_cast<long long>(c["writers"].get<int64_t>()),
+                        static_cast<long long>(c["readers"].get<int64_t>()), c["write_ops_per_s"].get<double>(),
+                        c["read_ops_per_s"].get<double>(), static_cast<unsigned long long>(c["busy_waits"].get<uint64_t>()),
+                        c["busy_wait_ms"].get<double>(), static_cast<unsigned long long>(c["busy_returns"].get<uint64_t>()));
+          out << line;
+          if (c.contains("write_latency_us")) out << "  write p99 " << Fixed(c["write_latency_us"]["p99"].get<double>(), 0) << " us";
+          out << "\n";
+        }
+      }
+    }
+    out << "  scaling: " << m["scaling"].dump() << "\n";
   }
   if (r["kind"] == "reshard") {
     const Json& a = m["analysis"];

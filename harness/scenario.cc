@@ -4,6 +4,7 @@
 #include <cmath>
 #include <regex>
 
+#include "harness/concurrency_spec.h"
 #include "harness/crash_spec.h"
 #include "harness/field_reader.h"
 #include "harness/overrides.h"
@@ -231,7 +232,7 @@ const char* OpName(OpType op) {
 }
 
 const std::vector<std::string>& ScenarioKinds() {
-  static const std::vector<std::string> kKinds = {"workload", "crash", "reshard"};
+  static const std::vector<std::string> kKinds = {"workload", "crash", "reshard", "concurrency"};
   return kKinds;
 }
 
@@ -259,7 +260,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (root.Has("name") && !std::regex_match(s.name, kName)) {
     root.Problem("name", "found \"" + s.name + "\"; expected letters, digits, '.', '_' or '-' (it names the result file)");
   }
-  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash", "reshard"});
+  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash", "reshard", "concurrency"});
   s.description = root.String("description", "");
   s.claims = root.StringList("claims", std::vector<std::string>{});
   s.seed = root.Uint64("seed", 1);
@@ -270,6 +271,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   ReadSqlite(root.Object("sqlite"), s.sqlite);
   if (s.kind == "workload") ReadWorkloadSpec(root, s);
   if (s.kind == "crash") ReadCrashSpec(root, s);
+  if (s.kind == "concurrency") ReadConcurrencySpec(root, s);
   if (s.kind == "reshard") {
     if (root.Has("router")) root.Problem("router", "a reshard scenario compares the routers in reshard.routers");
     ReadReshardSpec(root, s);

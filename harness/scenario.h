@@ -137,6 +137,15 @@ struct ReshardSpec {
   MigrateSpec migrate;
 };
 
+// kind = concurrency: W writer (and R reader) threads over one file vs the shard files.
+struct ConcurrencySpec {
+  std::vector<int64_t> writers{1, 2, 4};
+  int64_t readers = 0;
+  std::vector<std::string> layouts{"one_file", "shards"};  // one_file: every thread on one file
+  std::vector<std::string> journal_modes{"delete", "wal"};
+  double duration_s = 1.0;   // timed phase per cell; the rows are the scenario's keys
+};
+
 struct Scenario {
   std::string file;  // as given on the command line
   std::string name;
@@ -153,6 +162,7 @@ struct Scenario {
   WorkloadSpec workload;
   CrashSpec crash;
   ReshardSpec reshard;
+  ConcurrencySpec concurrency;
   std::vector<Expectation> expect;
   Json resolved;  // the scenario with defaults filled, as stored in results
 };

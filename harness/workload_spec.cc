@@ -1,5 +1,6 @@
 #include "harness/workload_spec.h"
 
+#include "harness/concurrency_spec.h"
 #include "harness/crash_spec.h"
 #include "harness/reshard_spec.h"
 
@@ -216,9 +217,10 @@ void CheckWorkloadSpec(const Scenario& s, Problems& problems) {
 void CheckExpectationMetrics(const Scenario& s, Problems& problems) {
   static const std::set<std::string> kWorkloadRoots = {"shards", "load",  "per_shard_counts", "balance", "throughput",
                                                        "ops",    "probes", "attach",          "walk"};
-  const std::set<std::string>& kRoots = s.kind == "crash"     ? CrashMetricRoots()
-                                        : s.kind == "reshard" ? ReshardMetricRoots()
-                                                              : kWorkloadRoots;
+  const std::set<std::string>& kRoots = s.kind == "crash"         ? CrashMetricRoots()
+                                        : s.kind == "reshard"     ? ReshardMetricRoots()
+                                        : s.kind == "concurrency" ? ConcurrencyMetricRoots()
+                                                                  : kWorkloadRoots;
   for (size_t i = 0; i < s.expect.size(); ++i) {
     const std::string& metric = s.expect[i].metric;
     const std::string path = "expect[" + std::to_string(i) + "].metric";

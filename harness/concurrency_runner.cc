@@ -1,0 +1,215 @@
+#include "harness/concurrency_runner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <thread>
+
+#include "harness/histogram.h"
+#include "harness/kv_schema.h"
+#include "harness/shard_set.h"
+#include "workloads/rng.h"
+
+namespace shardlab {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The busy handler SQLite's busy_timeout installs (its delays, its timeout), counting each
+// wait and its length so the result can say how long threads queued for a lock.
+struct BusyStats {
+  int64_t timeout_ms = 0;
+  uint64_t waits = 0;
+  uint64_t wait_ns = 0;
+};
+
+int CountingBusyHandler(void* ctx, int count) {
+  static constexpr int kDelays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+  static constexpr int kTotals[] = {0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228};
+  auto* stats = static_cast<BusyStats*>(ctx);
+  constexpr int n = static_cast<int>(std::size(kDelays));
+  int delay = count < n ? kDelays[count] : kDelays[n - 1];
+  const int64_t prior = count < n ? kTotals[count] : kTotals[n - 1] + int64_t{delay} * (count - (n - 1));
+  if (prior + delay > stats->timeout_ms) {
+    delay = static_cast<int>(stats->timeout_ms - prior);
+    if (delay <= 0) return 0;  // give up: the statement returns SQLITE_BUSY
+  }
+  const auto t0 = Clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+  ++stats->waits;
+  stats->wait_ns += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
+  return 1;
+}
+
+struct ThreadOut {
+  LatencyHistogram latency;
+  uint64_t ops = 0, busy = 0, locked = 0;
+  BusyStats busy_stats;
+  Status error;
+};
+
+// One thread: its own connection to each file it touches, random rows until `stop`.
+void RunThread(const ShardSet& files, const KeySpace& keys, const Router& router, bool one_file, bool writer,
+               uint64_t seed, const std::atomic<bool>& stop, ThreadOut& out) {
+  struct Conn {
+    Db db;
+    Stmt stmt;
+  };
+  std::vector<std::unique_ptr<Conn>> conns(files.count());
+  Rng rng(seed);
+  KeyRef ref;
+  const std::string value(64, writer ? 'w' : 'r');
+  while (!stop.load(std::memory_order_relaxed)) {
+    keys.Fill(rng.Below(keys.count()), router.UsesHash(), ref);
+    const uint32_t file = one_file ? 0 : router.Route(ref.hash, ref.route);
+    if (!conns[file]) {
+      auto db = ShardSet::ConnectPath(files.path(file), files.sqlite());
+      if (!db.ok()) {
+        out.error = db.status();
+        return;
+      }
+      sqlite3_busy_handler(db->get(), CountingBusyHandler, &out.busy_stats);
+      auto stmt = db->Prepare(writer ? "UPDATE kv SET v = ?2 WHERE k = ?1" : "SELECT v FROM kv WHERE k = ?1");
+      if (!stmt.ok()) {
+        out.error = stmt.status();
+        return;
+      }
+      conns[file] = std::make_unique<Conn>(Conn{std::move(db).value(), std::move(stmt).value()});
+    }
+    Stmt& st = conns[file]->stmt;
+    st.BindText(1, ref.text);
+    if (writer) st.BindText(2, value);
+    const auto t0 = Clock::now();
+    int rc;
+    while ((rc = st.Step()) == SQLITE_ROW) {
+    }
+    const uint64_t ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
+    st.Reset();
+    if (rc == SQLITE_DONE) {
+      out.latency.Record(ns);
+      ++out.ops;
+    } else if ((rc & 0xff) == SQLITE_BUSY) {
+      ++out.busy;  // waited busy_timeout_ms and gave up
+    } else if ((rc & 0xff) == SQLITE_LOCKED) {
+      ++out.locked;
+    } else {
+      out.error = conns[file]->db.Error(writer ? "update" : "read");
+      return;
+    }
+  }
+}
+
+// The files of one (journal mode, layout): every key in one file, or spread by the router.
+StatusOr<ShardSet> MakeFiles(const Scenario& s, const std::string& mode, bool one_file, const std::string& dir,
+                             const KeySpace& keys, const Router& router, Workspace& workspace) {
+  ShardsSpec shards = s.shards;
+  if (one_file) shards.count = 1;
+  SqliteSpec sqlite = s.sqlite;
+  sqlite.journal_mode = mode;
+  SHARDLAB_ASSIGN_OR_RETURN(ShardSet set, ShardSet::Create(shards, sqlite, dir, KvSchemaSql(false, false), workspace));
+  std::vector<Db> dbs;
+  std::vector<Stmt> inserts;
+  for (uint32_t f = 0; f < set.count(); ++f) {
+    SHARDLAB_ASSIGN_OR_RETURN(Db db, set.Connect(f));
+    SHARDLAB_RETURN_IF_ERROR(db.Exec("BEGIN"));
+    SHARDLAB_ASSIGN_OR_RETURN(Stmt insert, db.Prepare("INSERT INTO kv VALUES(?1, 'initial')"));
+    dbs.push_back(std::move(db));
+    inserts.push_back(std::move(insert));
+  }
+  KeyRef ref;
+  for (uint64_t i = 0; i < keys.count(); ++i) {
+    keys.Fill(i, router.UsesHash(), ref);
+    const uint32_t f = one_file ? 0 : router.Route(ref.hash, ref.route);
+    inserts[f].BindText(1, ref.text);
+    if (inserts[f].Step() != SQLITE_DONE) return dbs[f].Error("load");
+    inserts[f].Reset();
+  }
+  inserts.clear();
+  for (Db& db : dbs) SHARDLAB_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  return set;
+}
+
+double Round(double v, int digits) {
+  const double f = std::pow(10.0, digits);
+  return std::round(v * f) / f;
+}
+
+}  // namespace
+
+StatusOr<Json> RunConcurrency(const Scenario& s, const std::string& data_dir, Workspace& workspace) {
+  const ConcurrencySpec& c = s.concurrency;
+  SHARDLAB_ASSIGN_OR_RETURN(KeySpace keys, KeySpace::Make(s.keys));
+  SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<Router> router, MakeRouter(s.router, s.shards.count));
+  Json cells = Json::object();
+  Json scaling = Json::object();
+  const int64_t max_w = *std::max_element(c.writers.begin(), c.writers.end());
+  const int64_t min_w = *std::min_element(c.writers.begin(), c.writers.end());
+  for (const std::string& mode : c.journal_modes) {
+    for (const std::string& layout : c.layouts) {
+      const bool one_file = layout == "one_file";
+      SHARDLAB_ASSIGN_OR_RETURN(ShardSet files, MakeFiles(s, mode, one_file, data_dir + "/" + mode + "-" + layout, keys,
+                                                         *router, workspace));
+      for (int64_t w : c.writers) {
+        std::atomic<bool> stop{false};
+        const int64_t threads = w + c.readers;
+        std::vector<ThreadOut> outs(static_cast<size_t>(threads));
+        for (ThreadOut& o : outs) o.busy_stats.timeout_ms = s.sqlite.busy_timeout_ms;
+        std::vector<std::thread> pool;
+        const auto t0 = Clock::now();
+        for (int64_t t = 0; t < threads; ++t) {
+          const uint64_t seed = DeriveSeed(s.seed, mode + "/" + layout, static_cast<uint64_t>(w), static_cast<uint64_t>(t));
+          pool.emplace_back(RunThread, std::cref(files), std::cref(keys), std::cref(*router), one_file, t < w, seed,
+                            std::cref(stop), std::ref(outs[static_cast<size_t>(t)]));
+        }
+        std::this_thread::sleep_for(std::chrono::duration<double>(c.duration_s));
+        stop = true;
+        for (std::thread& t : pool) t.join();
+        const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        LatencyHistogram wl, rl;
+        uint64_t writes = 0, reads = 0, busy = 0, locked = 0, waits = 0, wait_ns = 0;
+        for (int64_t t = 0; t < threads; ++t) {
+          const ThreadOut& o = outs[static_cast<size_t>(t)];
+          SHARDLAB_RETURN_IF_ERROR(o.error);
+          (t < w ? wl : rl).Merge(o.latency);
+          (t < w ? writes : reads) += o.ops;
+          busy += o.busy;
+          locked += o.locked;
+          waits += o.busy_stats.waits;
+          wait_ns += o.busy_stats.wait_ns;
+        }
+        Json cell = {{"writers", w},
+                     {"readers", c.readers},
+                     {"files", files.count()},
+                     {"seconds", Round(seconds, 3)},
+                     {"writes", writes},
+                     {"reads", reads},
+                     {"write_ops_per_s", Round(static_cast<double>(writes) / seconds, 1)},
+                     {"read_ops_per_s", Round(static_cast<double>(reads) / seconds, 1)},
+                     {"busy_returns", busy},
+                     {"locked_returns", locked},
+                     {"busy_waits", waits},
+                     {"busy_wait_ms", Round(static_cast<double>(wait_ns) / 1e6, 1)}};
+        if (writes > 0) cell["write_latency_us"] = wl.ToJsonMicros();
+        if (reads > 0) cell["read_latency_us"] = rl.ToJsonMicros();
+        cells[mode][layout]["writers_" + std::to_string(w)] = cell;
+      }
+      const Json& by_w = cells[mode][layout];
+      const double lo = by_w["writers_" + std::to_string(min_w)]["write_ops_per_s"].get<double>();
+      const double hi = by_w["writers_" + std::to_string(max_w)]["write_ops_per_s"].get<double>();
+      if (lo > 0 && max_w > min_w) {
+        scaling[mode][layout + "_writers_" + std::to_string(max_w) + "_over_" + std::to_string(min_w)] = Round(hi / lo, 3);
+      }
+    }
+    if (cells[mode].contains("one_file") && cells[mode].contains("shards")) {
+      const std::string wk = "writers_" + std::to_string(max_w);
+      const double one = cells[mode]["one_file"][wk]["write_ops_per_s"].get<double>();
+      const double many = cells[mode]["shards"][wk]["write_ops_per_s"].get<double>();
+      if (one > 0) scaling[mode]["shards_over_one_file_" + wk] = Round(many / one, 3);
+    }
+  }
+  return Json{{"cells", cells}, {"scaling", scaling}};
+}
+
+}  // namespace shardlab

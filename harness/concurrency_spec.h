@@ -1,0 +1,14 @@
+#pragma once
+// The `concurrency` block of kind = concurrency scenarios.
+#include <set>
+#include <string>
+
+#include "harness/field_reader.h"
+#include "harness/scenario.h"
+
+namespace shardlab {
+
+void ReadConcurrencySpec(FieldReader& root, Scenario& s);
+const std::set<std::string>& ConcurrencyMetricRoots();
+
+}  // namespace shardlab

@@ -1,0 +1,52 @@
+"""kind = concurrency (C16): the CI scenario's result layout and verdicts, and bad input."""
+import pytest
+
+from conftest import SCENARIOS, assert_rejected, describe, load_result
+
+CELL_KEYS = {"writers", "readers", "files", "seconds", "writes", "reads", "write_ops_per_s", "read_ops_per_s",
+             "busy_returns", "locked_returns", "busy_waits", "busy_wait_ms"}
+
+
+@pytest.fixture(scope="module")
+def ci(run, tmp_path_factory):
+    out = tmp_path_factory.mktemp("concurrency") / "out"
+    proc = run(["run", SCENARIOS / "ci" / "concurrency.json", "--out", out])
+    return proc, load_result(out, "ci-concurrency")
+
+
+def test_ci_concurrency_passes(ci):
+    proc, r = ci
+    assert proc.returncode == 0, describe(proc)
+    assert r["summary"] == {"pass": 3, "fail": 0, "unknown": 0}
+
+
+def test_cells_per_journal_mode_layout_and_writers(ci):
+    _, r = ci
+    cells = r["metrics"]["cells"]
+    assert set(cells) == {"delete", "wal"}
+    for mode in cells.values():
+        assert set(mode) == {"one_file", "shards"}
+        for layout, by_writers in mode.items():
+            assert set(by_writers) == {"writers_1", "writers_4"}
+            for c in by_writers.values():
+                assert CELL_KEYS <= set(c), CELL_KEYS - set(c)
+                assert c["files"] == (1 if layout == "one_file" else 8)
+                assert c["writes"] > 0 and c["reads"] > 0 and c["readers"] == 1
+                assert c["write_latency_us"]["p50"] <= c["write_latency_us"]["p99"]
+    assert "shards_over_one_file_writers_4" in r["metrics"]["scaling"]["wal"]
+
+
+def small(**concurrency):
+    return {"name": "small-cc", "kind": "concurrency", "shards": {"count": 2}, "keys": {"count": 100},
+            "concurrency": concurrency}
+
+
+@pytest.mark.parametrize("block,field,words", [
+    ({"layouts": ["sharded"]}, "concurrency.layouts", "one_file"),
+    ({"writers": []}, "concurrency.writers", "empty"),
+    ({"journal_modes": ["memory"]}, "concurrency.journal_modes", "wal"),
+    ({"duration_s": 0}, "concurrency.duration_s", ""),
+    ({"writers": [0]}, "concurrency", "readers > 0"),
+])
+def test_bad_concurrency_block_exits_2(run, write_scenario, tmp_path, block, field, words):
+    assert_rejected(run, write_scenario(small(**block)), tmp_path, field, words)
