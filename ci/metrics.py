@@ -39,6 +39,11 @@ RULES = [
     ("migration.crash.duplicated", "exact", None),
     ("migration.crash.corrupt", "exact", None),
     ("migration.rows_per_s", "timed", "higher"),
+    # ids
+    ("schemes.*.collisions", "exact", None),
+    ("schemes.*.btree_pages", "exact", None),
+    ("schemes.*.self_routing_failures", "exact", None),
+    ("schemes.*.rows_per_s", "timed", "higher"),
     # concurrency
     ("cells.*.*.*.write_ops_per_s", "timed", "higher"),
     ("cells.*.*.*.read_ops_per_s", "timed", "higher"),

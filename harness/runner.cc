@@ -8,6 +8,7 @@
 #include "harness/concurrency_runner.h"
 #include "harness/crash_runner.h"
 #include "harness/environment.h"
+#include "harness/ids_runner.h"
 #include "harness/reshard_runner.h"
 #include "harness/expectations.h"
 #include "harness/workload_runner.h"
@@ -32,6 +33,7 @@ StatusOr<Json> RunKind(const Scenario& s, const std::string& data_dir, Workspace
   if (s.kind == "crash") return RunCrash(s, data_dir, workspace, options);
   if (s.kind == "reshard") return RunReshard(s, data_dir, workspace);
   if (s.kind == "concurrency") return RunConcurrency(s, data_dir, workspace);
+  if (s.kind == "ids") return RunIds(s, data_dir, workspace);
   return Status::Invalid("kind " + s.kind + " is not supported by this build");
 }
 
@@ -191,6 +193,19 @@ std::string SummarizeResult(const Json& r) {
         }
         out << "\n";
       }
+    }
+  }
+  if (r["kind"] == "ids") {
+    for (auto it = m["schemes"].begin(); it != m["schemes"].end(); ++it) {
+      const Json& c = *it;
+      char line[200];
+      std::snprintf(line, sizeof(line), "    %-14s %8llu rows: %8llu collisions across shards  %9.0f rows/s  %7.1f B/row  %6lld pages",
+                    it.key().c_str(), static_cast<unsigned long long>(c["rows"].get<uint64_t>()),
+                    static_cast<unsigned long long>(c["collisions"].get<uint64_t>()), c["rows_per_s"].get<double>(),
+                    c["bytes_per_row"].get<double>(), static_cast<long long>(c["btree_pages"].get<int64_t>()));
+      out << line;
+      if (c.contains("self_routing_failures")) out << "  shard from id: " << c["self_routing_failures"] << " failures";
+      out << "\n";
     }
   }
   if (r["kind"] == "concurrency") {

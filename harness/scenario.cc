@@ -6,6 +6,7 @@
 
 #include "harness/concurrency_spec.h"
 #include "harness/crash_spec.h"
+#include "harness/ids_runner.h"
 #include "harness/field_reader.h"
 #include "harness/overrides.h"
 #include "harness/reshard_spec.h"
@@ -232,7 +233,7 @@ const char* OpName(OpType op) {
 }
 
 const std::vector<std::string>& ScenarioKinds() {
-  static const std::vector<std::string> kKinds = {"workload", "crash", "reshard", "concurrency"};
+  static const std::vector<std::string> kKinds = {"workload", "crash", "reshard", "concurrency", "ids"};
   return kKinds;
 }
 
@@ -260,7 +261,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (root.Has("name") && !std::regex_match(s.name, kName)) {
     root.Problem("name", "found \"" + s.name + "\"; expected letters, digits, '.', '_' or '-' (it names the result file)");
   }
-  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash", "reshard", "concurrency"});
+  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash", "reshard", "concurrency", "ids"});
   s.description = root.String("description", "");
   s.claims = root.StringList("claims", std::vector<std::string>{});
   s.seed = root.Uint64("seed", 1);
@@ -272,6 +273,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (s.kind == "workload") ReadWorkloadSpec(root, s);
   if (s.kind == "crash") ReadCrashSpec(root, s);
   if (s.kind == "concurrency") ReadConcurrencySpec(root, s);
+  if (s.kind == "ids") ReadIdsSpec(root, s);
   if (s.kind == "reshard") {
     if (root.Has("router")) root.Problem("router", "a reshard scenario compares the routers in reshard.routers");
     ReadReshardSpec(root, s);

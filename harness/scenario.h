@@ -146,6 +146,12 @@ struct ConcurrencySpec {
   double duration_s = 1.0;   // timed phase per cell; the rows are the scenario's keys
 };
 
+// kind = ids: the same rows inserted into every shard under several id schemes.
+struct IdsSpec {
+  std::vector<std::string> schemes{"autoincrement", "offsets", "uuid4", "uuid7", "snowflake"};
+  int64_t batch_rows = 1000;  // rows per insert transaction
+};
+
 struct Scenario {
   std::string file;  // as given on the command line
   std::string name;
@@ -163,6 +169,7 @@ struct Scenario {
   CrashSpec crash;
   ReshardSpec reshard;
   ConcurrencySpec concurrency;
+  IdsSpec ids;
   std::vector<Expectation> expect;
   Json resolved;  // the scenario with defaults filled, as stored in results
 };

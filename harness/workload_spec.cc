@@ -2,6 +2,7 @@
 
 #include "harness/concurrency_spec.h"
 #include "harness/crash_spec.h"
+#include "harness/ids_runner.h"
 #include "harness/reshard_spec.h"
 
 #include <algorithm>
@@ -220,6 +221,7 @@ void CheckExpectationMetrics(const Scenario& s, Problems& problems) {
   const std::set<std::string>& kRoots = s.kind == "crash"         ? CrashMetricRoots()
                                         : s.kind == "reshard"     ? ReshardMetricRoots()
                                         : s.kind == "concurrency" ? ConcurrencyMetricRoots()
+                                        : s.kind == "ids"         ? IdsMetricRoots()
                                                                   : kWorkloadRoots;
   for (size_t i = 0; i < s.expect.size(); ++i) {
     const std::string& metric = s.expect[i].metric;
