@@ -11,8 +11,9 @@ The first matching rule wins; metrics no rule matches are not compared.
 RULES = [
     # workload
     ("throughput.ops_per_s", "timed", "higher"),
+    # Medians and throughput only: tail percentiles on a shared machine measure the
+    # neighbours more than the code (the report shows them; the gate does not judge them).
     ("ops.*.latency_us.p50", "timed", "lower"),
-    ("ops.*.latency_us.p99", "timed", "lower"),
     ("walk.*.*.latency_us.p50", "timed", "lower"),
     ("load.rows", "exact", None),
     ("per_shard_counts", "exact", None),

@@ -1,0 +1,40 @@
+#!/usr/bin/python3
+"""Reruns the micro-benchmarks the gate found regressed, and puts the new repetitions in
+place of the old ones in RUN/micro.json (the first measurement is kept as
+micro.first.json). A shared machine has slow minutes; a regression must show twice.
+
+usage: ci/confirm_micro.py RUN_DIR BENCHMARK_BINARY REPETITIONS MIN_TIME
+Exit 0 after a rerun, 3 when nothing needed one.
+"""
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+
+def main(argv):
+    run, binary, reps, min_time = Path(argv[1]), argv[2], argv[3], argv[4]
+    gate = json.loads((run / "gate.json").read_text())
+    names = sorted({r["name"] for r in gate["rows"] if r.get("source") == "micro" and r.get("status") == "regression"})
+    if not names:
+        return 3
+    print(f"confirming {len(names)} regressed micro-benchmark(s): {', '.join(names)}")
+    confirm = run / "micro.confirm.json"
+    subprocess.run([binary, "--benchmark_filter=^(" + "|".join(re.escape(n) for n in names) + ")$",
+                    f"--benchmark_repetitions={reps}", "--benchmark_enable_random_interleaving=true",
+                    f"--benchmark_min_time={min_time}", "--benchmark_display_aggregates_only=true",
+                    f"--benchmark_out={confirm}", "--benchmark_out_format=json"], check=True)
+    shutil.copy(run / "micro.json", run / "micro.first.json")
+    first = json.loads((run / "micro.json").read_text())
+    again = json.loads(confirm.read_text())
+    rerun = {b.get("run_name", b["name"]) for b in again["benchmarks"]}
+    first["benchmarks"] = [b for b in first["benchmarks"] if b.get("run_name", b["name"]) not in rerun] + again["benchmarks"]
+    (run / "micro.json").write_text(json.dumps(first, indent=1))
+    confirm.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
