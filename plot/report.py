@@ -1035,7 +1035,100 @@ def reshard_html(r, out_dir, prefix):
     return "\n".join(parts)
 
 
-KIND_RENDERERS = {"workload": workload_html, "crash": crash_html, "reshard": reshard_html}
+# ---------------------------------------------------------------------------
+# Figures: concurrency and id schemes
+
+
+def fig_concurrency(metrics, path, name):
+    cells = dig(metrics, "cells")
+    if not isinstance(cells, dict) or not cells:
+        raise Missing("no metrics.cells")
+    fig, ax = new_figure(7.5, 4.2)
+    plotted = 0
+    for mode, layouts in sorted(cells.items()):
+        for layout, by_writers in sorted((layouts or {}).items()):
+            points = sorted((num(c.get("writers")), num(c.get("write_ops_per_s"))) for c in (by_writers or {}).values()
+                            if isinstance(c, dict) and num(c.get("writers")) is not None
+                            and num(c.get("write_ops_per_s")) is not None)
+            if not points:
+                continue
+            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o",
+                    linestyle="-" if layout == "shards" else "--", label=f"{mode}, {layout.replace('_', ' ')}")
+            plotted += 1
+    if plotted == 0:
+        raise Missing("no write_ops_per_s in metrics.cells")
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_xlabel("writer threads")
+    ax.set_ylabel("committed writes per second")
+    ax.set_title(f"{name}: write throughput vs writers")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8)
+    save(fig, path)
+    return (f"{name}: write throughput vs writers",
+            "Writers on one file queue for its lock (flat dashed lines); on separate shard files they commit "
+            "in parallel (rising solid lines).")
+
+
+def fig_id_schemes(metrics, path, name):
+    schemes = dig(metrics, "schemes")
+    rows = [(k, num(v.get("rows_per_s")), num(v.get("bytes_per_row"))) for k, v in (schemes or {}).items()
+            if isinstance(v, dict)]
+    rows = [r for r in rows if r[1] is not None]
+    if not rows:
+        raise Missing("no metrics.schemes.*.rows_per_s")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8))
+    labels = [r[0] for r in rows]
+    bars = left.bar(labels, [r[1] for r in rows], color="#4c72b0")
+    left.bar_label(bars, labels=[fmt(r[1]) for r in rows], fontsize=7)
+    left.set_ylabel("rows inserted per second")
+    left.set_xlabel("id scheme")
+    left.set_title("insert rate")
+    bars = right.bar(labels, [r[2] or 0 for r in rows], color="#dd8452")
+    right.bar_label(bars, labels=[fmt(r[2]) for r in rows], fontsize=7)
+    right.set_ylabel("bytes on disk per row")
+    right.set_xlabel("id scheme")
+    right.set_title("size")
+    for ax in (left, right):
+        plt.setp(ax.get_xticklabels(), rotation=20, ha="right")
+        ax.margins(y=0.15)
+    fig.suptitle(f"{name}: id schemes")
+    save(fig, path)
+    collide = [k for k, v in (schemes or {}).items() if isinstance(v, dict) and (num(v.get("collisions")) or 0) > 0]
+    return (f"{name}: id schemes",
+            "Random UUIDs cost insert rate against time-ordered ids; "
+            + (f"{', '.join(collide)} collide across shards." if collide else "no scheme collides across shards."))
+
+
+def concurrency_html(r, out_dir, prefix):
+    m, name, key = r.get("metrics") or {}, r.get("name", r["_key"]), r["_key"]
+    parts = [render_figure(fig_concurrency, m, out_dir, f"{prefix}{key}-concurrency.png", name, "Concurrency figure")]
+    rows = []
+    for mode, layouts in sorted((dig(m, "cells") or {}).items()):
+        for layout, by_writers in sorted((layouts or {}).items()):
+            for cell in (by_writers or {}).values():
+                if isinstance(cell, dict):
+                    rows.append([mode, layout, fmt(cell.get("writers")), fmt(cell.get("readers")),
+                                 fmt(cell.get("write_ops_per_s")), fmt(cell.get("read_ops_per_s")),
+                                 fmt(cell.get("busy_waits")), fmt(cell.get("busy_wait_ms")), fmt(cell.get("busy_returns"))])
+    if rows:
+        parts.append(table(["journal", "layout", "writers", "readers", "writes/s", "reads/s", "busy waits",
+                            "waited (ms)", "SQLITE_BUSY"], rows))
+    return "\n".join(parts)
+
+
+def ids_html(r, out_dir, prefix):
+    m, name, key = r.get("metrics") or {}, r.get("name", r["_key"]), r["_key"]
+    parts = [render_figure(fig_id_schemes, m, out_dir, f"{prefix}{key}-ids.png", name, "Id scheme figure")]
+    rows = [[k, fmt(v.get("collisions")), fmt(v.get("rows_per_s")), fmt(v.get("bytes_per_row")),
+             fmt(v.get("btree_pages")), fmt(v.get("self_routing_failures"))]
+            for k, v in (dig(m, "schemes") or {}).items() if isinstance(v, dict)]
+    if rows:
+        parts.append(table(["scheme", "collisions", "rows/s", "bytes/row", "B-tree pages", "self-routing failures"], rows))
+    return "\n".join(parts)
+
+
+KIND_RENDERERS = {"workload": workload_html, "crash": crash_html, "reshard": reshard_html,
+                  "concurrency": concurrency_html, "ids": ids_html}
 
 
 def scenario_html(r, out_dir, prefix=""):

@@ -356,3 +356,10 @@ def test_gate_table_is_in_the_report(tmp_path):
     html = (out / "index.html").read_text()
     assert 'id="gate"' in html and "BM_Route/jump/1024" in html and "+37.5 %" in html
     assert "1 failing" in html
+
+
+def test_concurrency_and_ids_sections_have_figures(built):
+    out, _, page = built
+    for png in ("ci-concurrency-concurrency.png", "ci-ids-ids.png"):
+        assert png in page.imgs, page.imgs
+        assert os.path.getsize(os.path.join(out, png)) > 0
