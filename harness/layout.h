@@ -12,7 +12,7 @@ namespace shardlab {
 // Zero-pad width the digits layout uses for `count` ids: the digits of count-1, at
 // least 4 so the "rest" is never empty.
 int DigitsLayoutWidth(uint64_t count);
-// "0/00/05.db" for (5, 4); "1/23/456789.db" for (123456789, 8): ids wider than the
+// "0/00/5.db" for (5, 4), "0/00/05.db" for (5, 5); "1/23/456789.db" for (123456789, 8): ids wider than the
 // width keep all their digits in the rest.
 std::string DigitsPath(uint64_t id, int width);
 // Path of shard `id` relative to its root, per the scenario's layout.

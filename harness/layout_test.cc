@@ -54,8 +54,7 @@ TEST(LayoutTest, DigitsLayoutWidth) {
 }
 
 TEST(LayoutTest, DigitsPathWithExplicitWidths) {
-  // Zero-padded to the width, then first digit / next two / rest. (layout.h's comment
-  // gives "0/00/05.db" for (5, 4); the rule, and the code, give "0/00/5.db".)
+  // Zero-padded to the width, then first digit / next two / rest.
   EXPECT_EQ(DigitsPath(5, 4), "0/00/5.db");
   EXPECT_EQ(DigitsPath(5, 5), "0/00/05.db");
   EXPECT_EQ(DigitsPath(5, 8), "0/00/00005.db");
