@@ -9,6 +9,7 @@
 #include "harness/crash_runner.h"
 #include "harness/environment.h"
 #include "harness/ids_runner.h"
+#include "harness/tenants_runner.h"
 #include "harness/reshard_runner.h"
 #include "harness/expectations.h"
 #include "harness/workload_runner.h"
@@ -34,6 +35,7 @@ StatusOr<Json> RunKind(const Scenario& s, const std::string& data_dir, Workspace
   if (s.kind == "reshard") return RunReshard(s, data_dir, workspace);
   if (s.kind == "concurrency") return RunConcurrency(s, data_dir, workspace);
   if (s.kind == "ids") return RunIds(s, data_dir, workspace);
+  if (s.kind == "tenants") return RunTenants(s, data_dir, workspace);
   return Status::Invalid("kind " + s.kind + " is not supported by this build");
 }
 
@@ -195,6 +197,7 @@ std::string SummarizeResult(const Json& r) {
       }
     }
   }
+  if (r["kind"] == "tenants") out << SummarizeTenants(m);
   if (r["kind"] == "ids") {
     for (auto it = m["schemes"].begin(); it != m["schemes"].end(); ++it) {
       const Json& c = *it;

@@ -5,11 +5,13 @@
 #include <regex>
 
 #include "harness/concurrency_spec.h"
+#include "harness/distribution_reader.h"
 #include "harness/crash_spec.h"
 #include "harness/ids_runner.h"
 #include "harness/field_reader.h"
 #include "harness/overrides.h"
 #include "harness/reshard_spec.h"
+#include "harness/tenants_spec.h"
 #include "harness/workload_spec.h"
 #include "workloads/router_impl.h"
 
@@ -42,22 +44,6 @@ void ReadShards(FieldReader r, ShardsSpec& out) {
   r.Finish();
 }
 
-void ReadDistribution(FieldReader r, DistributionSpec& out) {
-  out.type = r.Choice("type", "uniform",
-                      {"uniform", "zipfian", "scrambled_zipfian", "latest", "hotspot", "sequential", "exponential"});
-  if (out.type == "zipfian" || out.type == "scrambled_zipfian" || out.type == "latest") {
-    out.theta = r.Number("theta", 0.99, 0, INFINITY, /*min_exclusive=*/true);
-    if (out.theta == 1.0) r.Problem("theta", "found 1; expected a number > 0 other than 1 (YCSB's alpha = 1/(1-theta))");
-  } else if (out.type == "hotspot") {
-    out.hot_data_fraction = r.Number("hot_data_fraction", 0.2, 0, 1);
-    out.hot_op_fraction = r.Number("hot_op_fraction", 0.8, 0, 1);
-  } else if (out.type == "exponential") {
-    out.exponential_percentile = r.Number("percentile", 95, 0, 100, true, true);
-    out.exponential_fraction = r.Number("fraction", 0.8571428571, 0, 1, true);
-  }
-  r.Finish();
-}
-
 void ReadKeys(FieldReader r, KeySpec& keys, DistributionSpec& distribution) {
   keys.count = static_cast<uint64_t>(r.Int("count", std::nullopt, 1, kMaxKeys));
   keys.integer_keys = r.Choice("type", "string", {"string", "integer"}) == "integer";
@@ -71,7 +57,7 @@ void ReadKeys(FieldReader r, KeySpec& keys, DistributionSpec& distribution) {
   }
   if (auto t = KeyTemplate::Compile(keys.route_format); !t.ok()) r.Problem("route_format", t.status().message());
   keys.hash = *ParseHashKind(r.Choice("hash", "xxh3", {"xxh3", "sha256", "fnv1a"}));
-  ReadDistribution(r.Object("distribution"), distribution);
+  ReadDistribution(r.Object("distribution"), distribution, "uniform");
   r.Finish();
 }
 
@@ -220,6 +206,23 @@ void CheckNumericRouteKeys(const KeySpace& keys, Problems& problems) {
 
 }  // namespace
 
+void ReadDistribution(FieldReader r, DistributionSpec& out, const char* default_type) {
+  out.type = r.Choice("type", default_type,
+                      {"uniform", "zipfian", "scrambled_zipfian", "latest", "hotspot", "sequential", "exponential"});
+  if (out.type == "zipfian" || out.type == "scrambled_zipfian" || out.type == "latest") {
+    out.theta = r.Number("theta", 0.99, 0, INFINITY, /*min_exclusive=*/true);
+    if (out.theta == 1.0) r.Problem("theta", "found 1; expected a number > 0 other than 1 (YCSB's alpha = 1/(1-theta))");
+  } else if (out.type == "hotspot") {
+    out.hot_data_fraction = r.Number("hot_data_fraction", 0.2, 0, 1);
+    out.hot_op_fraction = r.Number("hot_op_fraction", 0.8, 0, 1);
+  } else if (out.type == "exponential") {
+    out.exponential_percentile = r.Number("percentile", 95, 0, 100, true, true);
+    out.exponential_fraction = r.Number("fraction", 0.8571428571, 0, 1, true);
+  }
+  r.Finish();
+}
+
+
 const char* OpName(OpType op) {
   switch (op) {
     case OpType::kGet: return "get";
@@ -233,7 +236,7 @@ const char* OpName(OpType op) {
 }
 
 const std::vector<std::string>& ScenarioKinds() {
-  static const std::vector<std::string> kKinds = {"workload", "crash", "reshard", "concurrency", "ids"};
+  static const std::vector<std::string> kKinds = {"workload", "crash", "reshard", "concurrency", "ids", "tenants"};
   return kKinds;
 }
 
@@ -261,7 +264,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (root.Has("name") && !std::regex_match(s.name, kName)) {
     root.Problem("name", "found \"" + s.name + "\"; expected letters, digits, '.', '_' or '-' (it names the result file)");
   }
-  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash", "reshard", "concurrency", "ids"});
+  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash", "reshard", "concurrency", "ids", "tenants"});
   s.description = root.String("description", "");
   s.claims = root.StringList("claims", std::vector<std::string>{});
   s.seed = root.Uint64("seed", 1);
@@ -274,6 +277,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (s.kind == "crash") ReadCrashSpec(root, s);
   if (s.kind == "concurrency") ReadConcurrencySpec(root, s);
   if (s.kind == "ids") ReadIdsSpec(root, s);
+  if (s.kind == "tenants") ReadTenantsSpec(root, s);
   if (s.kind == "reshard") {
     if (root.Has("router")) root.Problem("router", "a reshard scenario compares the routers in reshard.routers");
     ReadReshardSpec(root, s);
@@ -297,6 +301,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (s.kind == "workload") CheckWorkloadSpec(s, problems);
   if (s.kind == "crash") CheckCrashSpec(s, problems);
   if (s.kind == "reshard") CheckReshardSpec(s, problems);
+  if (s.kind == "tenants") CheckTenantsSpec(s, problems);
   CheckExpectationMetrics(s, problems);
   if (!problems.empty()) return problems.ToStatus();
 

@@ -152,6 +152,29 @@ struct IdsSpec {
   int64_t batch_rows = 1000;  // rows per insert transaction
 };
 
+// kind = tenants: one file per tenant at scale (shards.count tenants, keys.count rows
+// each), served through a bounded connection cache; packings and pre-allocation compared.
+struct TenantsSpec {
+  DistributionSpec distribution{.type = "zipfian"};  // which tenant a request picks
+  int64_t value_bytes = 100;
+  int64_t provision_threads = 0;  // 0: one per core
+  int64_t bare_files = 10'000;    // files in the bare open+create+close loop (0: skip)
+  int64_t cache_files = 1000;     // open connections at most (LRU)
+  int64_t requests = 100'000;
+  double put_fraction = 0.1;      // the rest are point reads
+  // Packings (C15): the same users in per-user files, minishards and shards.
+  bool packings = true;
+  int64_t minishards = 1024;
+  int64_t packed_shards = 256;
+  // Pre-allocation (C20): the same inserts with and without SQLITE_FCNTL_CHUNK_SIZE.
+  bool preallocation = true;
+  int64_t chunk_bytes = 1 << 20;
+  int64_t chunk_files = 8;          // files grown side by side (interleaved appends)
+  int64_t chunk_rows = 20'000;      // rows per file
+  int64_t chunk_batch_rows = 100;   // rows per transaction
+  int64_t chunk_rounds = 3;         // alternating rounds without/with the chunk size
+};
+
 struct Scenario {
   std::string file;  // as given on the command line
   std::string name;
@@ -170,6 +193,7 @@ struct Scenario {
   ReshardSpec reshard;
   ConcurrencySpec concurrency;
   IdsSpec ids;
+  TenantsSpec tenants;
   std::vector<Expectation> expect;
   Json resolved;  // the scenario with defaults filled, as stored in results
 };

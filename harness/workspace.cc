@@ -8,6 +8,8 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <unordered_map>
+#include <vector>
 
 namespace shardlab {
 namespace {
@@ -79,6 +81,20 @@ Status Workspace::ClaimNewFile(const std::string& path) {
 
 size_t Workspace::RemoveCreated() {
   size_t removed = 0;
+  // Super-journal names per directory, listed once (100 K tenant files share ~1,000).
+  std::unordered_map<std::string, std::vector<std::string>> super_journals;
+  auto super_journals_in = [&](const std::string& dir) -> const std::vector<std::string>& {
+    auto [it, fresh] = super_journals.try_emplace(dir);
+    if (fresh) {
+      if (DIR* d = ::opendir(dir.c_str())) {
+        while (dirent* e = ::readdir(d)) {
+          if (std::strstr(e->d_name, "-mj") != nullptr) it->second.emplace_back(e->d_name);
+        }
+        ::closedir(d);
+      }
+    }
+    return it->second;
+  };
   for (auto it = created_.rbegin(); it != created_.rend(); ++it) {
     switch (it->kind) {
       case Kind::kDatabase: {
@@ -86,15 +102,12 @@ size_t Workspace::RemoveCreated() {
         for (const char* suffix : kSqliteSideFiles) removed += RemoveIfPresent(it->path + suffix);
         // Super-journals: SQLite names them "<db>-mj" + "%06X9%02X" (9 hex digits).
         const std::string prefix = Base(it->path) + "-mj";
-        if (DIR* d = ::opendir(Parent(it->path).c_str())) {
-          while (dirent* e = ::readdir(d)) {
-            const std::string name = e->d_name;
-            if (name.size() == prefix.size() + 9 && name.compare(0, prefix.size(), prefix) == 0 &&
-                name.find_first_not_of("0123456789ABCDEF", prefix.size()) == std::string::npos) {
-              removed += RemoveIfPresent(Parent(it->path) + "/" + name);
-            }
+        const std::string dir = Parent(it->path);
+        for (const std::string& name : super_journals_in(dir)) {
+          if (name.size() == prefix.size() + 9 && name.compare(0, prefix.size(), prefix) == 0 &&
+              name.find_first_not_of("0123456789ABCDEF", prefix.size()) == std::string::npos) {
+            removed += RemoveIfPresent(dir + "/" + name);
           }
-          ::closedir(d);
         }
         break;
       }

@@ -363,3 +363,26 @@ def test_concurrency_and_ids_sections_have_figures(built):
     for png in ("ci-concurrency-concurrency.png", "ci-ids-ids.png"):
         assert png in page.imgs, page.imgs
         assert os.path.getsize(os.path.join(out, png)) > 0
+
+
+def test_tenants_section_has_its_figures_and_the_directory_census(built):
+    out, _, page = built
+    for png in ("ci-tenants-tenant-latency.png", "ci-tenants-packings.png", "ci-tenants-preallocation.png"):
+        assert png in page.imgs, page.imgs
+        assert os.path.getsize(os.path.join(out, png)) > 0
+    html = open(os.path.join(out, "index.html")).read()
+    assert "largest directory" in html and "minishards" in html
+
+
+def test_tenants_without_packings_renders_what_it_has(tmp_path):
+    import json
+    r = json.load(open(os.path.join(FIXTURES, "run_a", "ci-tenants.json")))
+    del r["metrics"]["packings"], r["metrics"]["preallocation"]
+    r["checks"] = [c for c in r["checks"] if not c["metric"].startswith("packings")]
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "ci-tenants.json").write_text(json.dumps(r))
+    out = tmp_path / "report"
+    assert report.main([str(run), "--out", str(out)]) == 0
+    assert (out / "ci-tenants-tenant-latency.png").exists()
+    assert not (out / "ci-tenants-packings.png").exists()
