@@ -118,14 +118,16 @@ Json CellJson(const std::vector<Record>& records) {
   cell["source_bytes"] = source;
   cell["bytes_written"] = written;
   cell["seconds"] = Round(seconds, 4);
-  cell["s_per_gb"] = source > 0 ? Round(seconds / (static_cast<double>(source) / 1e9), 3) : 0.0;
-  cell["mb_per_s"] = seconds > 0 ? Round(static_cast<double>(source) / 1e6 / seconds, 1) : 0.0;
+  // Times only over completed backups; null when none completed.
+  const bool timed = source > 0 && seconds > 0;
+  cell["s_per_gb"] = timed ? Json(Round(seconds / (static_cast<double>(source) / 1e9), 3)) : Json();
+  cell["mb_per_s"] = timed ? Json(Round(static_cast<double>(source) / 1e6 / seconds, 1)) : Json();
   cell["steps"] = steps;
   cell["restarts"] = restarts;
   cell["busy_retries"] = busy;
   cell["sidecars_copied"] = sidecars;
   cell["writer_commits_during"] = commits_during;
-  cell["writer_commits_per_s_during"] = seconds > 0 ? Round(static_cast<double>(commits_during) / seconds, 1) : 0.0;
+  cell["writer_commits_per_s_during"] = timed ? Json(Round(static_cast<double>(commits_during) / seconds, 1)) : Json();
   cell["examples"] = examples;
   return cell;
 }
@@ -253,10 +255,10 @@ StatusOr<Json> RunBackup(const Scenario& s, const std::string& data_dir, Workspa
     writers[mode] = r.writers;
     bytes[mode] = r.database_bytes;
     // Time per GB relative to the plain copy of the same files in the same run.
-    if (r.cells.contains("copy_db") && r.cells["copy_db"]["s_per_gb"].get<double>() > 0) {
+    if (r.cells.contains("copy_db") && r.cells["copy_db"]["s_per_gb"].is_number()) {
       const double base = r.cells["copy_db"]["s_per_gb"].get<double>();
       for (auto it = r.cells.begin(); it != r.cells.end(); ++it) {
-        if (it.key() != "copy_db" && (*it)["s_per_gb"].get<double>() > 0) {
+        if (it.key() != "copy_db" && (*it)["s_per_gb"].is_number()) {
           speed[mode][it.key() + "_over_copy_db"] = Round((*it)["s_per_gb"].get<double>() / base, 3);
         }
       }

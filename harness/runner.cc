@@ -221,12 +221,13 @@ std::string SummarizeResult(const Json& r) {
         char line[240];
         std::snprintf(line, sizeof(line),
                       "      %-16s %3lld backups: consistent %3lld stale %3lld missing_committed %3lld corrupt %3lld "
-                      "failed %3lld  %7.2f s/GB  restarts %lld",
+                      "failed %3lld  %7s s/GB  restarts %lld",
                       it.key().c_str(), static_cast<long long>(c["backups"].get<int64_t>()),
                       static_cast<long long>(c["consistent"].get<int64_t>()), static_cast<long long>(c["stale"].get<int64_t>()),
                       static_cast<long long>(c["missing_committed"].get<int64_t>()),
                       static_cast<long long>(c["corrupt"].get<int64_t>()), static_cast<long long>(c["failed"].get<int64_t>()),
-                      c["s_per_gb"].get<double>(), static_cast<long long>(c["restarts"].get<int64_t>()));
+                      c["s_per_gb"].is_number() ? Fixed(c["s_per_gb"].get<double>(), 2).c_str() : "-",
+                      static_cast<long long>(c["restarts"].get<int64_t>()));
         out << line << "\n";
       }
     }
