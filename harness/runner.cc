@@ -5,6 +5,7 @@
 #include <ctime>
 #include <sstream>
 
+#include "harness/backup_runner.h"
 #include "harness/concurrency_runner.h"
 #include "harness/crash_runner.h"
 #include "harness/environment.h"
@@ -36,6 +37,7 @@ StatusOr<Json> RunKind(const Scenario& s, const std::string& data_dir, Workspace
   if (s.kind == "concurrency") return RunConcurrency(s, data_dir, workspace);
   if (s.kind == "ids") return RunIds(s, data_dir, workspace);
   if (s.kind == "tenants") return RunTenants(s, data_dir, workspace);
+  if (s.kind == "backup") return RunBackup(s, data_dir, workspace);
   return Status::Invalid("kind " + s.kind + " is not supported by this build");
 }
 
@@ -209,6 +211,28 @@ std::string SummarizeResult(const Json& r) {
       out << line;
       if (c.contains("self_routing_failures")) out << "  shard from id: " << c["self_routing_failures"] << " failures";
       out << "\n";
+    }
+  }
+  if (r["kind"] == "backup") {
+    out << "  " << m["shards"] << " shards, " << m["rows"] << " rows at the start; outcomes of backups taken while "
+        << sc["backup"]["writers"] << " writer processes commit:\n";
+    for (auto mode = m["backups"].begin(); mode != m["backups"].end(); ++mode) {
+      out << "    " << mode.key() << ": writers " << Fixed(m["writers"][mode.key()]["commits_per_s"].get<double>(), 0)
+          << " commits/s, busy " << m["writers"][mode.key()]["busy"] << "\n";
+      for (auto it = mode->begin(); it != mode->end(); ++it) {
+        const Json& c = *it;
+        char line[240];
+        std::snprintf(line, sizeof(line),
+                      "      %-16s %3lld backups: consistent %3lld stale %3lld missing_committed %3lld corrupt %3lld "
+                      "failed %3lld  %7s s/GB  restarts %lld",
+                      it.key().c_str(), static_cast<long long>(c["backups"].get<int64_t>()),
+                      static_cast<long long>(c["consistent"].get<int64_t>()), static_cast<long long>(c["stale"].get<int64_t>()),
+                      static_cast<long long>(c["missing_committed"].get<int64_t>()),
+                      static_cast<long long>(c["corrupt"].get<int64_t>()), static_cast<long long>(c["failed"].get<int64_t>()),
+                      c["s_per_gb"].is_number() ? Fixed(c["s_per_gb"].get<double>(), 2).c_str() : "-",
+                      static_cast<long long>(c["restarts"].get<int64_t>()));
+        out << line << "\n";
+      }
     }
   }
   if (r["kind"] == "concurrency") {

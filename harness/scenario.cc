@@ -4,6 +4,7 @@
 #include <cmath>
 #include <regex>
 
+#include "harness/backup_spec.h"
 #include "harness/concurrency_spec.h"
 #include "harness/distribution_reader.h"
 #include "harness/crash_spec.h"
@@ -236,7 +237,7 @@ const char* OpName(OpType op) {
 }
 
 const std::vector<std::string>& ScenarioKinds() {
-  static const std::vector<std::string> kKinds = {"workload", "crash", "reshard", "concurrency", "ids", "tenants"};
+  static const std::vector<std::string> kKinds = {"workload", "crash", "reshard", "concurrency", "ids", "tenants", "backup"};
   return kKinds;
 }
 
@@ -264,7 +265,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (root.Has("name") && !std::regex_match(s.name, kName)) {
     root.Problem("name", "found \"" + s.name + "\"; expected letters, digits, '.', '_' or '-' (it names the result file)");
   }
-  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash", "reshard", "concurrency", "ids", "tenants"});
+  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash", "reshard", "concurrency", "ids", "tenants", "backup"});
   s.description = root.String("description", "");
   s.claims = root.StringList("claims", std::vector<std::string>{});
   s.seed = root.Uint64("seed", 1);
@@ -278,6 +279,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (s.kind == "concurrency") ReadConcurrencySpec(root, s);
   if (s.kind == "ids") ReadIdsSpec(root, s);
   if (s.kind == "tenants") ReadTenantsSpec(root, s);
+  if (s.kind == "backup") ReadBackupSpec(root, s);
   if (s.kind == "reshard") {
     if (root.Has("router")) root.Problem("router", "a reshard scenario compares the routers in reshard.routers");
     ReadReshardSpec(root, s);

@@ -1,5 +1,6 @@
 #include "harness/workload_spec.h"
 
+#include "harness/backup_spec.h"
 #include "harness/concurrency_spec.h"
 #include "harness/crash_spec.h"
 #include "harness/ids_runner.h"
@@ -224,6 +225,7 @@ void CheckExpectationMetrics(const Scenario& s, Problems& problems) {
                                         : s.kind == "concurrency" ? ConcurrencyMetricRoots()
                                         : s.kind == "ids"         ? IdsMetricRoots()
                                         : s.kind == "tenants"     ? TenantsMetricRoots()
+                                        : s.kind == "backup"      ? BackupMetricRoots()
                                                                   : kWorkloadRoots;
   for (size_t i = 0; i < s.expect.size(); ++i) {
     const std::string& metric = s.expect[i].metric;

@@ -386,3 +386,24 @@ def test_tenants_without_packings_renders_what_it_has(tmp_path):
     assert report.main([str(run), "--out", str(out)]) == 0
     assert (out / "ci-tenants-tenant-latency.png").exists()
     assert not (out / "ci-tenants-packings.png").exists()
+
+
+def test_backup_section_has_figures_and_outcome_table(built, compared):
+    out, text, page = built
+    for png in ("ci-backup-backup-outcomes.png", "ci-backup-backup-speed.png"):
+        assert png in page.imgs, page.imgs
+        assert os.path.getsize(os.path.join(out, png)) > 0
+    rows = table_with_header(page, "journal", "method", "consistent", "s/GB")[1:]
+    result = next(r for r in fixture_results(RUN_A) if r["name"] == "ci-backup")
+    cells = {(mode, method): c for mode, cs in result["metrics"]["backups"].items() for method, c in cs.items()}
+    assert {(row[0], row[1]) for row in rows} == set(cells)
+    header = table_with_header(page, "journal", "method", "consistent", "s/GB")[0]
+    for row in rows:
+        c = cells[(row[0], row[1])]
+        assert row[header.index("consistent")] == str(c["consistent"])
+        assert row[header.index("stale")] == str(c["stale"])
+    # The paged backup API never finished: no time per GB, shown as such.
+    paged = next(row for row in rows if row[:2] == ["wal", "backup_api_paged"])
+    assert paged[header.index("s/GB")] == report.fmt(None)
+    assert "Examples of backups that were not consistent" in text
+    assert any(src.endswith("ci-backup-backup-outcomes.png") and src.startswith("a-") for src in compared[2].imgs)

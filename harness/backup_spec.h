@@ -1,0 +1,14 @@
+#pragma once
+// The `backup` block of kind = backup scenarios, and the metric names `expect` may use.
+#include <set>
+#include <string>
+
+#include "harness/field_reader.h"
+#include "harness/scenario.h"
+
+namespace shardlab {
+
+void ReadBackupSpec(FieldReader& root, Scenario& s);
+const std::set<std::string>& BackupMetricRoots();
+
+}  // namespace shardlab
