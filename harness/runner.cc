@@ -10,6 +10,8 @@
 #include "harness/environment.h"
 #include "harness/ids_runner.h"
 #include "harness/reshard_runner.h"
+#include "harness/schema_migration_runner.h"
+#include "harness/schema_migration_summary.h"
 #include "harness/expectations.h"
 #include "harness/workload_runner.h"
 #include "harness/workspace.h"
@@ -34,6 +36,7 @@ StatusOr<Json> RunKind(const Scenario& s, const std::string& data_dir, Workspace
   if (s.kind == "reshard") return RunReshard(s, data_dir, workspace);
   if (s.kind == "concurrency") return RunConcurrency(s, data_dir, workspace);
   if (s.kind == "ids") return RunIds(s, data_dir, workspace);
+  if (s.kind == "migrate") return RunSchemaMigration(s, data_dir, workspace);
   return Status::Invalid("kind " + s.kind + " is not supported by this build");
 }
 
@@ -208,6 +211,7 @@ std::string SummarizeResult(const Json& r) {
       out << "\n";
     }
   }
+  if (r["kind"] == "migrate") out << SummarizeSchemaMigration(m);
   if (r["kind"] == "concurrency") {
     for (auto mode = m["cells"].begin(); mode != m["cells"].end(); ++mode) {
       for (auto layout = mode->begin(); layout != mode->end(); ++layout) {

@@ -10,6 +10,7 @@
 #include "harness/field_reader.h"
 #include "harness/overrides.h"
 #include "harness/reshard_spec.h"
+#include "harness/schema_migration_spec.h"
 #include "harness/workload_spec.h"
 #include "workloads/router_impl.h"
 
@@ -233,7 +234,7 @@ const char* OpName(OpType op) {
 }
 
 const std::vector<std::string>& ScenarioKinds() {
-  static const std::vector<std::string> kKinds = {"workload", "crash", "reshard", "concurrency", "ids"};
+  static const std::vector<std::string> kKinds = {"workload", "crash", "reshard", "concurrency", "ids", "migrate"};
   return kKinds;
 }
 
@@ -261,7 +262,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (root.Has("name") && !std::regex_match(s.name, kName)) {
     root.Problem("name", "found \"" + s.name + "\"; expected letters, digits, '.', '_' or '-' (it names the result file)");
   }
-  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash", "reshard", "concurrency", "ids"});
+  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash", "reshard", "concurrency", "ids", "migrate"});
   s.description = root.String("description", "");
   s.claims = root.StringList("claims", std::vector<std::string>{});
   s.seed = root.Uint64("seed", 1);
@@ -274,6 +275,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (s.kind == "crash") ReadCrashSpec(root, s);
   if (s.kind == "concurrency") ReadConcurrencySpec(root, s);
   if (s.kind == "ids") ReadIdsSpec(root, s);
+  if (s.kind == "migrate") ReadSchemaMigrationSpec(root, s);
   if (s.kind == "reshard") {
     if (root.Has("router")) root.Problem("router", "a reshard scenario compares the routers in reshard.routers");
     ReadReshardSpec(root, s);

@@ -4,6 +4,7 @@
 #include "harness/crash_spec.h"
 #include "harness/ids_runner.h"
 #include "harness/reshard_spec.h"
+#include "harness/schema_migration_spec.h"
 
 #include <algorithm>
 #include <charconv>
@@ -222,6 +223,7 @@ void CheckExpectationMetrics(const Scenario& s, Problems& problems) {
                                         : s.kind == "reshard"     ? ReshardMetricRoots()
                                         : s.kind == "concurrency" ? ConcurrencyMetricRoots()
                                         : s.kind == "ids"         ? IdsMetricRoots()
+                                        : s.kind == "migrate"     ? SchemaMigrationMetricRoots()
                                                                   : kWorkloadRoots;
   for (size_t i = 0; i < s.expect.size(); ++i) {
     const std::string& metric = s.expect[i].metric;
