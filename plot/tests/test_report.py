@@ -363,3 +363,11 @@ def test_concurrency_and_ids_sections_have_figures(built):
     for png in ("ci-concurrency-concurrency.png", "ci-ids-ids.png"):
         assert png in page.imgs, page.imgs
         assert os.path.getsize(os.path.join(out, png)) > 0
+
+
+def test_migrate_section_has_figure_and_tables(built):
+    out, html, page = built
+    assert "ci-migrate-migrate.png" in page.imgs, page.imgs
+    assert os.path.getsize(os.path.join(out, "ci-migrate-migrate.png")) > 0
+    assert "Kill-and-rerun campaign" in html and "duplicate column name" in html
+    assert "separate_version" in html and "files between versions" in html
