@@ -305,6 +305,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   s.resolved = root.resolved();
   if (options.quick && s.kind == "crash") ApplyCrashQuickMode(s);
   if (options.quick && s.kind == "workload") ApplyQuickMode(s);
+  if (options.quick && s.kind == "migrate") ApplySchemaMigrationQuickMode(s);
   return s;
 }
 

@@ -1,5 +1,7 @@
 #include "harness/schema_migration_spec.h"
 
+#include <algorithm>
+
 #include "harness/schema_migration.h"
 
 namespace shardlab {
@@ -34,6 +36,18 @@ void ReadSchemaMigrationSpec(FieldReader& root, Scenario& s) {
                                  std::to_string(s.shards.count) + "), or 0 for all of them");
   }
   r.Finish();
+}
+
+void ApplySchemaMigrationQuickMode(Scenario& s) {
+  SchemaMigrationSpec& m = s.migrate;
+  m.crash_trials = std::min<int64_t>(m.crash_trials, 2);
+  m.crash_every_file = false;
+  const int64_t files = m.crash_files > 0 ? m.crash_files : static_cast<int64_t>(s.shards.count);
+  m.crash_files = std::min<int64_t>(files, 3);
+  Json& r = s.resolved["migrate"];
+  r["crash_trials"] = m.crash_trials;
+  r["crash_every_file"] = m.crash_every_file;
+  r["crash_files"] = m.crash_files;
 }
 
 const std::set<std::string>& SchemaMigrationMetricRoots() {

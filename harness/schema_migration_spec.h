@@ -10,5 +10,8 @@ namespace shardlab {
 
 void ReadSchemaMigrationSpec(FieldReader& root, Scenario& s);
 const std::set<std::string>& SchemaMigrationMetricRoots();
+// --quick: a crash campaign of at most 2 random kills per cell on at most 3 files, no
+// kill per file (the timed runs are unchanged).
+void ApplySchemaMigrationQuickMode(Scenario& s);
 
 }  // namespace shardlab

@@ -2,7 +2,7 @@
 counts, and bad input."""
 import pytest
 
-from conftest import SCENARIOS, assert_rejected, describe, load_result
+from conftest import SCENARIOS, assert_rejected, describe, load_result, read_scenario
 
 STRATEGIES = {"transactional", "separate_version", "autocommit"}
 MODES = {"delete", "wal"}
@@ -30,7 +30,7 @@ def test_ci_migrate_passes(ci):
 def test_timed_cells(ci):
     _, r = ci
     m = r["metrics"]
-    assert m["files"] == 60 and m["rows"] == 6000 and m["rows_per_file"]["mean"] == 100
+    assert m["files"] == 30 and m["rows"] == 3000 and m["rows_per_file"]["mean"] == 100
     assert set(m["strategies"]) == STRATEGIES
     assert set(m["floor"]) == MODES and set(m["bare"]) == MODES
     assert len(m["change"]) == 4 and m["change"][-1] == "PRAGMA user_version = 2"
@@ -38,11 +38,11 @@ def test_timed_cells(ci):
         assert set(modes) == MODES
         for mode, c in modes.items():
             assert CELL_KEYS <= set(c), (strategy, mode, CELL_KEYS - set(c))
-            assert c["files"] == 60 and c["migrated"] == 60 and c["backfilled_rows"] == 6000
+            assert c["files"] == 30 and c["migrated"] == 30 and c["backfilled_rows"] == 3000
             assert c["files_per_s"] > 0 and c["rows_per_s"] == pytest.approx(100 * c["files_per_s"], rel=0.01)
-            assert c["verify"]["ok"] is True and c["verify"]["at_v2"] == 60, c["verify"]
+            assert c["verify"]["ok"] is True and c["verify"]["at_v2"] == 30, c["verify"]
             assert c["rerun_migrated"] == 0 and c["rerun_failed"] == 0
-            assert c["file_latency_us"]["count"] == 60
+            assert c["file_latency_us"]["count"] == 30
     for mode in MODES:
         assert m["bare"][mode]["verify"]["ok"] is True
         assert m["floor"][mode]["files_per_s"] > 0
@@ -54,9 +54,9 @@ def test_crash_campaign_accounting(ci):
         for mode, c in modes.items():
             k = c["crash"]
             assert CRASH_KEYS <= set(k), CRASH_KEYS - set(k)
-            assert k["files"] == 6 and k["events"] > 0
-            assert k["trials"] == 14 == len(k["per_trial"]) and k["killed"] == 14 and k["timed_out"] == 0
-            assert sum(k["before_rerun"].values()) == 14 * 6
+            assert k["files"] == 4 and k["events"] > 0
+            assert k["trials"] == 12 == len(k["per_trial"]) and k["killed"] == 12 and k["timed_out"] == 0
+            assert sum(k["before_rerun"].values()) == 12 * 4
             assert k["mixed_before_rerun"] == k["stale_version"] + k["half_migrated"]
             # Only the file in flight is ever between versions, and what the migrator logged
             # as finished is at version 2 (a process crash loses nothing committed).
@@ -73,7 +73,7 @@ def test_crash_campaign_accounting(ci):
                 if t["after_file"] > 0:  # killed right after the n-th file: n at version 2, the rest at 1
                     assert t["in_flight"] == [] and t["verdict"] == "ok"
                     assert t["before_rerun"].get("v2", 0) == t["after_file"], t
-                    assert t["before_rerun"].get("v1", 0) == 6 - t["after_file"], t
+                    assert t["before_rerun"].get("v1", 0) == 4 - t["after_file"], t
 
 
 def test_transactional_never_leaves_a_file_between_versions(ci):
@@ -93,6 +93,20 @@ def test_naive_strategies_fail_the_rerun(ci):
     assert any("duplicate column name" in e for e in sep["rerun_errors"]), sep["rerun_errors"]
     auto = s["autocommit"]["delete"]["crash"]
     assert auto["half_migrated"] > 0 and auto["rerun_failed"] == auto["mixed_before_rerun"]
+
+
+def test_quick_mode_shrinks_the_crash_campaign(run, write_scenario, tmp_path):
+    s = read_scenario(SCENARIOS / "ci" / "migrate.json")
+    s["migrate"].update(strategies=["transactional"], journal_modes=["delete"])
+    s["expect"] = []
+    out = tmp_path / "out"
+    proc = run(["run", write_scenario(s), "--out", out, "--quick"])
+    assert proc.returncode == 0, describe(proc)
+    r = load_result(out, "ci-migrate")
+    assert r["scenario"]["migrate"]["crash_trials"] == 2 and r["scenario"]["migrate"]["crash_every_file"] is False
+    k = r["metrics"]["strategies"]["transactional"]["delete"]["crash"]
+    assert k["files"] == 3 and k["trials"] == 2 and k["ok"] == 2
+    assert r["metrics"]["strategies"]["transactional"]["delete"]["files"] == 30  # the timed run is unchanged
 
 
 def small(**migrate):
