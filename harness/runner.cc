@@ -12,6 +12,8 @@
 #include "harness/ids_runner.h"
 #include "harness/tenants_runner.h"
 #include "harness/reshard_runner.h"
+#include "harness/schema_migration_runner.h"
+#include "harness/schema_migration_summary.h"
 #include "harness/expectations.h"
 #include "harness/workload_runner.h"
 #include "harness/workspace.h"
@@ -38,6 +40,7 @@ StatusOr<Json> RunKind(const Scenario& s, const std::string& data_dir, Workspace
   if (s.kind == "ids") return RunIds(s, data_dir, workspace);
   if (s.kind == "tenants") return RunTenants(s, data_dir, workspace);
   if (s.kind == "backup") return RunBackup(s, data_dir, workspace);
+  if (s.kind == "migrate") return RunSchemaMigration(s, data_dir, workspace);
   return Status::Invalid("kind " + s.kind + " is not supported by this build");
 }
 
@@ -235,6 +238,7 @@ std::string SummarizeResult(const Json& r) {
       }
     }
   }
+  if (r["kind"] == "migrate") out << SummarizeSchemaMigration(m);
   if (r["kind"] == "concurrency") {
     for (auto mode = m["cells"].begin(); mode != m["cells"].end(); ++mode) {
       for (auto layout = mode->begin(); layout != mode->end(); ++layout) {

@@ -13,6 +13,7 @@
 #include "harness/overrides.h"
 #include "harness/reshard_spec.h"
 #include "harness/tenants_spec.h"
+#include "harness/schema_migration_spec.h"
 #include "harness/workload_spec.h"
 #include "workloads/router_impl.h"
 
@@ -237,7 +238,8 @@ const char* OpName(OpType op) {
 }
 
 const std::vector<std::string>& ScenarioKinds() {
-  static const std::vector<std::string> kKinds = {"workload", "crash", "reshard", "concurrency", "ids", "tenants", "backup"};
+  static const std::vector<std::string> kKinds = {"workload", "crash", "reshard", "concurrency", "ids", "tenants", "backup",
+                                                  "migrate"};
   return kKinds;
 }
 
@@ -265,7 +267,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (root.Has("name") && !std::regex_match(s.name, kName)) {
     root.Problem("name", "found \"" + s.name + "\"; expected letters, digits, '.', '_' or '-' (it names the result file)");
   }
-  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash", "reshard", "concurrency", "ids", "tenants", "backup"});
+  s.kind = root.Choice("kind", std::nullopt, {"workload", "crash", "reshard", "concurrency", "ids", "tenants", "backup", "migrate"});
   s.description = root.String("description", "");
   s.claims = root.StringList("claims", std::vector<std::string>{});
   s.seed = root.Uint64("seed", 1);
@@ -280,6 +282,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (s.kind == "ids") ReadIdsSpec(root, s);
   if (s.kind == "tenants") ReadTenantsSpec(root, s);
   if (s.kind == "backup") ReadBackupSpec(root, s);
+  if (s.kind == "migrate") ReadSchemaMigrationSpec(root, s);
   if (s.kind == "reshard") {
     if (root.Has("router")) root.Problem("router", "a reshard scenario compares the routers in reshard.routers");
     ReadReshardSpec(root, s);
@@ -310,6 +313,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   s.resolved = root.resolved();
   if (options.quick && s.kind == "crash") ApplyCrashQuickMode(s);
   if (options.quick && s.kind == "workload") ApplyQuickMode(s);
+  if (options.quick && s.kind == "migrate") ApplySchemaMigrationQuickMode(s);
   return s;
 }
 

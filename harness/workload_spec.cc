@@ -6,6 +6,7 @@
 #include "harness/ids_runner.h"
 #include "harness/reshard_spec.h"
 #include "harness/tenants_spec.h"
+#include "harness/schema_migration_spec.h"
 
 #include <algorithm>
 #include <charconv>
@@ -226,6 +227,7 @@ void CheckExpectationMetrics(const Scenario& s, Problems& problems) {
                                         : s.kind == "ids"         ? IdsMetricRoots()
                                         : s.kind == "tenants"     ? TenantsMetricRoots()
                                         : s.kind == "backup"      ? BackupMetricRoots()
+                                        : s.kind == "migrate"     ? SchemaMigrationMetricRoots()
                                                                   : kWorkloadRoots;
   for (size_t i = 0; i < s.expect.size(); ++i) {
     const std::string& metric = s.expect[i].metric;

@@ -407,3 +407,11 @@ def test_backup_section_has_figures_and_outcome_table(built, compared):
     assert paged[header.index("s/GB")] == report.fmt(None)
     assert "Examples of backups that were not consistent" in text
     assert any(src.endswith("ci-backup-backup-outcomes.png") and src.startswith("a-") for src in compared[2].imgs)
+
+
+def test_migrate_section_has_figure_and_tables(built):
+    out, html, page = built
+    assert "ci-migrate-migrate.png" in page.imgs, page.imgs
+    assert os.path.getsize(os.path.join(out, "ci-migrate-migrate.png")) > 0
+    assert "Kill-and-rerun campaign" in html and "duplicate column name" in html
+    assert "separate_version" in html and "files between versions" in html
