@@ -191,6 +191,17 @@ std::string SummarizeResult(const Json& r) {
               << Fixed(w["single_file_one_query"]["latency_us"]["p50"].get<double>() / 1000, 3) << " ms ("
               << Fixed(w.value("walk_over_one_query_p50", 0.0), 2) << "x)";
         }
+        if (w.contains("postgres")) {
+          const Json& pg = w["postgres"];
+          if (pg.contains("unavailable")) {
+            out << "\n    PostgreSQL: " << pg["unavailable"].get<std::string>();
+          } else {
+            out << "\n    PostgreSQL, same lookups: p50 " << Fixed(pg["lookups"]["latency_us"]["p50"].get<double>() / 1000, 3)
+                << " ms (the walk takes " << Fixed(pg.value("walk_over_lookups_p50", 0.0), 2)
+                << "x); one = ANY query: p50 " << Fixed(pg["one_query"]["latency_us"]["p50"].get<double>() / 1000, 3)
+                << " ms (" << Fixed(pg.value("walk_over_one_query_p50", 0.0), 2) << "x)";
+          }
+        }
         out << "\n";
       }
     }
@@ -301,6 +312,7 @@ std::string SummarizeResult(const Json& r) {
     out << "  " << c["verdict"].get<std::string>() << "  " << (c.contains("claim") ? c["claim"].get<std::string>() + " " : "")
         << c["name"].get<std::string>();
     if (c["verdict"] != "pass") out << "  (observed " << c["observed"].dump() << ")";
+    if (c["verdict"] == "unknown" && c.contains("reason")) out << ": " << c["reason"].get<std::string>();
     out << "\n";
   }
   return out.str();

@@ -826,6 +826,23 @@ TEST(ScenarioTest, WalkShardsMustBeNonEmptyAndAtMostShardCount) {
   EXPECT_EQ(s->workload.walk.iterations, 200);
 }
 
+TEST(ScenarioTest, WalkPostgresIsABooleanDefaultingToFalse) {
+  Json j = Base();
+  j["workload"]["walk"] = {{"shards", {2, 4}}};
+  auto s = Load(j);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_FALSE(s->workload.walk.postgres);
+  EXPECT_EQ(s->resolved["workload"]["walk"]["postgres"], Json(false));
+  j["workload"]["walk"]["postgres"] = true;
+  s = Load(j);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_TRUE(s->workload.walk.postgres);
+  j["workload"]["walk"]["postgres"] = "yes";
+  ExpectOnlyProblem(j, "workload.walk.postgres", {"found \"yes\" (a string)", "expected true or false"});
+  j["workload"]["walk"]["postgres"] = 1;
+  ExpectOnlyProblem(j, "workload.walk.postgres", {"found 1", "expected true or false"});
+}
+
 // A missing or mistyped walk.shards is one problem, not also "an empty array".
 TEST(ScenarioTest, MissingWalkShardsIsReportedOnce) {
   Json j = Base();

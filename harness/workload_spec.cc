@@ -76,6 +76,7 @@ void ReadWalk(FieldReader r, WalkSpec& out) {
   }
   out.iterations = r.Int("iterations", 200, 1, 100'000'000);
   out.single_file = r.Bool("single_file", false);
+  out.postgres = r.Bool("postgres", false);
   r.Finish();
 }
 
@@ -216,8 +217,8 @@ void CheckWorkloadSpec(const Scenario& s, Problems& problems) {
 }
 
 void CheckExpectationMetrics(const Scenario& s, Problems& problems) {
-  static const std::set<std::string> kWorkloadRoots = {"shards", "load",  "per_shard_counts", "balance", "throughput",
-                                                       "ops",    "probes", "attach",          "walk"};
+  static const std::set<std::string> kWorkloadRoots = {"shards", "load",   "per_shard_counts", "balance", "throughput",
+                                                       "ops",    "probes", "attach",           "walk",    "postgres"};
   const std::set<std::string>& kRoots = s.kind == "crash"         ? CrashMetricRoots()
                                         : s.kind == "reshard"     ? ReshardMetricRoots()
                                         : s.kind == "concurrency" ? ConcurrencyMetricRoots()
