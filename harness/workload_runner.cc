@@ -311,14 +311,20 @@ Status RunMixPhase(LoadedWorkload& run, std::vector<std::unique_ptr<OpExecutor>>
 Status RunWalkPhase(LoadedWorkload& run, const std::string& data_dir, Workspace& workspace, Json& metrics) {
   const WalkSpec& walk = run.s.workload.walk;
   const auto ctx = run.Context();
-  const uint64_t forms = walk.fanout_threads.size() + (walk.single_file ? 2 : 0) + (walk.postgres ? 2 : 0);
+  const uint64_t forms =
+      walk.fanout_threads.size() + (walk.single_file ? 2 : 0) + (walk.postgres ? WalkPostgresPeer::kForms : 0);
+  // Loaded before the walks, stopped after them (its destructor stops it on errors).
+  std::unique_ptr<WalkPostgresPeer> peer;
+  if (walk.postgres) {
+    SHARDLAB_ASSIGN_OR_RETURN(peer, WalkPostgresPeer::Start(run, data_dir, workspace));
+  }
   Progress progress("walk", walk.iterations * walk.shards.size() * forms);
   auto elapsed_ns = [](Clock::time_point t0) {
     return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
   };
 
   Json out = Json::object();
-  std::map<int64_t, WalkP50s> p50s;
+  std::map<int64_t, WalkP50s> p50s;  // for the ratios of later forms
   for (int64_t k : walk.shards) {
     const uint32_t kk = static_cast<uint32_t>(k);
     Json point;
@@ -405,10 +411,14 @@ Status RunWalkPhase(LoadedWorkload& run, const std::string& data_dir, Workspace&
       p50s[k].single_file_one_query = in.p50_ns;
       if (sequential_p50 > 0) point["walk_over_one_query_p50"] = P50Ratio(sequential_p50, in.p50_ns);
     }
+    if (peer) {
+      SHARDLAB_ASSIGN_OR_RETURN(point["postgres"], peer->Measure(kk, p50s[k], progress));
+    }
     out["shards_" + std::to_string(k)] = point;
   }
-  // After every SQLite walk, so the server never shares the machine with them.
-  if (walk.postgres) SHARDLAB_RETURN_IF_ERROR(RunWalkPostgres(run, data_dir, workspace, p50s, out, metrics, progress));
+  if (peer) {
+    SHARDLAB_ASSIGN_OR_RETURN(metrics["postgres"], peer->Finish());
+  }
   progress.Finish();
   metrics["walk"] = out;
   return Status::Ok();
