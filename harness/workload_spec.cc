@@ -241,6 +241,10 @@ void CheckExpectationMetrics(const Scenario& s, Problems& problems) {
                                          [&](const ProbeSpec& p) { return p.name == second; })) {
       problems.Add(path, "found \"" + metric + "\"; no probe is named \"" + second + "\"");
     }
+    const bool postgres_metric = root == "postgres" || (root == "walk" && metric.find(".postgres") != std::string::npos);
+    if (s.kind == "workload" && postgres_metric && !s.workload.walk.postgres) {
+      problems.Add(path, "found \"" + metric + "\"; the PostgreSQL peer's metrics need workload.walk.postgres: true");
+    }
     if (root == "ops" && std::none_of(s.workload.mix.begin(), s.workload.mix.end(),
                                       [&](const auto& m) { return second == OpName(m.first); })) {
       problems.Add(path, "found \"" + metric + "\"; operation \"" + second + "\" is not in workload.mix");
