@@ -93,17 +93,19 @@ std::vector<std::string> DebianBindirs() {
   _exit(126);
 }
 
-void BecomeUser(const PgUser& user) {
-  if (!user.switch_user) return;
-  if (::setgroups(user.groups.size(), user.groups.data()) != 0 || ::setgid(user.gid) != 0 || ::setuid(user.uid) != 0) {
-    ChildFail("cannot switch to the server's user");
-  }
+// In a forked child: becomes `user` (groups first, the uid last). False on failure.
+bool SwitchTo(const PgUser& user) {
+  return !user.switch_user ||
+         (::setgroups(user.groups.size(), user.groups.data()) == 0 && ::setgid(user.gid) == 0 && ::setuid(user.uid) == 0);
 }
 
 // Runs `args` as `user` in `cwd`, stdin from /dev/null and stdout/stderr appended to
-// `log_path`. No other descriptor of this process (shard files, sockets) reaches it.
+// `log_path`. No other descriptor of this process (shard files, sockets) reaches it, and
+// none of its environment either (PG*, LD_PRELOAD of a fault-injection run): only PATH
+// and LC_ALL=C, which also keeps the server's messages in English for LogTail's readers.
 StatusOr<pid_t> Spawn(const std::vector<std::string>& args, const std::string& log_path, const PgUser& user,
                       const std::string& cwd) {
+  static const char* const kEnv[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "LC_ALL=C", nullptr};
   const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log < 0) return Status::Runtime("cannot open " + log_path + ": " + std::strerror(errno));
   const int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -127,12 +129,12 @@ StatusOr<pid_t> Spawn(const std::vector<std::string>& args, const std::string& l
     ::dup2(log, STDOUT_FILENO);
     ::dup2(log, STDERR_FILENO);
     ::close_range(3, ~0U, 0);
-    BecomeUser(user);
+    if (!SwitchTo(user)) ChildFail("cannot switch to the server's user");
     // After the user switch (which clears it): SIGINT, a fast shutdown, if shardlab dies.
     ::prctl(PR_SET_PDEATHSIG, SIGINT);
     if (::getppid() != parent) _exit(1);
     if (::chdir(cwd.c_str()) != 0) ChildFail("cannot enter the server directory as the server's user");
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), const_cast<char* const*>(kEnv));
     ChildFail("exec failed");
   }
   ::close(log);
@@ -207,12 +209,7 @@ bool CanReach(const PgUser& user, const std::string& path) {
   std::fflush(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) return false;
-  if (pid == 0) {
-    if (::setgroups(user.groups.size(), user.groups.data()) != 0 || ::setgid(user.gid) != 0 || ::setuid(user.uid) != 0) {
-      _exit(2);
-    }
-    _exit(::access(path.c_str(), X_OK) == 0 ? 0 : 1);
-  }
+  if (pid == 0) _exit(SwitchTo(user) && ::access(path.c_str(), X_OK) == 0 ? 0 : 1);
   int status = 0;
   ::waitpid(pid, &status, 0);
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;

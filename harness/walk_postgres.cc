@@ -36,19 +36,15 @@ const std::string kGet = "get", kGetAny = "get_any", kPing = "ping";
 StatusOr<std::unique_ptr<WalkPostgresPeer>> WalkPostgresPeer::Start(const LoadedWorkload& run,
                                                                    const std::string& data_dir, Workspace& workspace) {
   std::unique_ptr<WalkPostgresPeer> peer(new WalkPostgresPeer(run));
+  auto unavailable = [&](const std::string& why) {
+    peer->unavailable_ = "peer not available (" + why + ")";
+    return std::move(peer);
+  };
+  if (!PgClientAvailable()) return unavailable("built without libpq");
   const PgBinaries bin = FindPgBinaries();
+  if (!bin.found()) return unavailable(bin.reason);
   StatusOr<PgUser> user = PgServerUser();
-  if (!PgClientAvailable()) {
-    peer->unavailable_ = "built without libpq";
-  } else if (!bin.found()) {
-    peer->unavailable_ = bin.reason;
-  } else if (!user.ok()) {
-    peer->unavailable_ = user.status().message();
-  }
-  if (!peer->unavailable_.empty()) {
-    peer->unavailable_ = "peer not available (" + peer->unavailable_ + ")";
-    return peer;
-  }
+  if (!user.ok()) return unavailable(user.status().message());
 
   auto dir = MakePgServerDir(workspace, data_dir, *user);
   if (!dir.ok()) return dir.status().Wrap("PostgreSQL peer");
