@@ -174,6 +174,14 @@ std::string SummarizeResult(const Json& r) {
         }
       }
     }
+    if (m.contains("postgres") && m["postgres"].value("available", false)) {
+      const Json& pg = m["postgres"];
+      out << "  PostgreSQL peer " << pg["server_version"].get<std::string>() << " at " << pg["address"].get<std::string>()
+          << " (as " << pg["run_as"].get<std::string>() << "): initdb " << Fixed(pg["initdb_s"].get<double>(), 2)
+          << " s, start " << Fixed(pg["start_s"].get<double>(), 2) << " s, load " << pg["rows"] << " rows "
+          << Fixed(pg["load_s"].get<double>(), 2) << " s; one round trip p50 "
+          << Fixed(pg["round_trip_us"]["p50"].get<double>(), 1) << " us\n";
+    }
     if (m.contains("walk")) {
       for (auto it = m["walk"].begin(); it != m["walk"].end(); ++it) {
         const Json& w = *it;
