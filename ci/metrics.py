@@ -21,10 +21,6 @@ RULES = [
     ("probes.*.shards_touched", "exact", None),
     ("attach.limit", "exact", None),
     ("walk.*.*.rows_per_walk", "exact", None),
-    # the walk's PostgreSQL peer (walk.postgres)
-    ("walk.*.postgres.*.latency_us.p50", "timed", "lower"),
-    ("walk.*.postgres.*.rows_per_walk", "exact", None),
-    ("postgres.rows", "exact", None),
     # crash
     ("matrix.*.*.*.*.trials", "exact", None),
     ("matrix.*.*.*.*.old", "exact", None),
