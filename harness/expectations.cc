@@ -34,6 +34,25 @@ const Json* FindMetric(const Json& metrics, const std::string& path) {
   return node;
 }
 
+namespace {
+
+// Why a metric is missing: the `unavailable` text of the deepest object on its path
+// that has one (a peer that could not run says why there), else the generic reason.
+std::string MissingReason(const Json& metrics, const std::string& path) {
+  std::string reason = "the run produced no metric " + path;
+  for (size_t end = 0; end != std::string::npos;) {
+    end = path.find_first_of(".[", end + 1);
+    const Json* node = FindMetric(metrics, path.substr(0, end));
+    if (node == nullptr) break;
+    if (node->is_object() && node->contains("unavailable") && (*node)["unavailable"].is_string()) {
+      reason = (*node)["unavailable"].get<std::string>();
+    }
+  }
+  return reason;
+}
+
+}  // namespace
+
 Json EvaluateExpectations(const std::vector<Expectation>& expect, const Json& metrics) {
   Json checks = Json::array();
   for (const Expectation& e : expect) {
@@ -49,7 +68,7 @@ Json EvaluateExpectations(const std::vector<Expectation>& expect, const Json& me
     if (observed == nullptr) {
       c["observed"] = nullptr;
       c["verdict"] = "unknown";
-      c["reason"] = "the run produced no metric " + e.metric;
+      c["reason"] = MissingReason(metrics, e.metric);
       checks.push_back(std::move(c));
       continue;
     }

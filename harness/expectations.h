@@ -11,7 +11,9 @@ namespace shardlab {
 const Json* FindMetric(const Json& metrics, const std::string& path);
 
 // One check per expectation: {name, claim, metric, op, expected, tolerance, observed,
-// verdict: pass | fail | unknown, reason}. `unknown` when the metric was not produced.
+// verdict: pass | fail | unknown, reason}. `unknown` when the metric was not produced;
+// its reason is the `unavailable` text of the deepest object on the metric's path that
+// has one (e.g. walk.shards_100.postgres: {"unavailable": "peer not available (...)"}).
 Json EvaluateExpectations(const std::vector<Expectation>& expect, const Json& metrics);
 
 }  // namespace shardlab

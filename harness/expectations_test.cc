@@ -117,6 +117,24 @@ TEST(ExpectationsTest, MissingMetricIsUnknown) {
   EXPECT_EQ(Verdict(Expect("per_shard_counts[9]", "lt", 1)), "unknown");
 }
 
+// A peer that could not run says why in its place; checks below it carry that reason.
+TEST(ExpectationsTest, MissingMetricBelowAnUnavailableBlockTakesItsReason) {
+  const Json metrics = Json::parse(R"json({
+    "walk": {"shards_10": {"threads_1": {"rows_per_walk": 10.0},
+                           "postgres": {"unavailable": "peer not available (no server)"}}}
+  })json");
+  Json checks = EvaluateExpectations({Expect("walk.shards_10.postgres.walk_over_one_query_p50", "approx", 4.5, 0.5),
+                                      Expect("walk.shards_10.postgres.lookups.rows_per_walk", "eq", 10.0),
+                                      Expect("walk.shards_10.threads_2.rows_per_walk", "eq", 10.0)},
+                                     metrics);
+  ASSERT_EQ(checks.size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(checks[i]["verdict"], Json("unknown")) << i;
+  EXPECT_EQ(checks[0]["reason"], Json("peer not available (no server)"));
+  EXPECT_EQ(checks[1]["reason"], Json("peer not available (no server)"));
+  // A sibling of the unavailable block keeps the generic reason.
+  EXPECT_EQ(checks[2]["reason"], Json("the run produced no metric walk.shards_10.threads_2.rows_per_walk"));
+}
+
 TEST(ExpectationsTest, NonNumberObservedFailsNumericOps) {
   for (const char* op : {"lt", "le", "gt", "ge", "approx"}) {
     const Json checks = EvaluateExpectations({Expect("probes.v3.value", op, 1, 1)}, Metrics());

@@ -181,6 +181,14 @@ std::string SummarizeResult(const Json& r) {
         }
       }
     }
+    if (m.contains("postgres") && m["postgres"].value("available", false)) {
+      const Json& pg = m["postgres"];
+      out << "  PostgreSQL peer " << pg["server_version"].get<std::string>() << " at " << pg["address"].get<std::string>()
+          << " (as " << pg["run_as"].get<std::string>() << "): initdb " << Fixed(pg["initdb_s"].get<double>(), 2)
+          << " s, start " << Fixed(pg["start_s"].get<double>(), 2) << " s, load " << pg["rows"] << " rows "
+          << Fixed(pg["load_s"].get<double>(), 2) << " s; one round trip p50 "
+          << Fixed(pg["round_trip_us"]["p50"].get<double>(), 1) << " us\n";
+    }
     if (m.contains("walk")) {
       for (auto it = m["walk"].begin(); it != m["walk"].end(); ++it) {
         const Json& w = *it;
@@ -197,6 +205,17 @@ std::string SummarizeResult(const Json& r) {
               << "x); one file, one IN query: p50 "
               << Fixed(w["single_file_one_query"]["latency_us"]["p50"].get<double>() / 1000, 3) << " ms ("
               << Fixed(w.value("walk_over_one_query_p50", 0.0), 2) << "x)";
+        }
+        if (w.contains("postgres")) {
+          const Json& pg = w["postgres"];
+          if (pg.contains("unavailable")) {
+            out << "\n    PostgreSQL: " << pg["unavailable"].get<std::string>();
+          } else {
+            out << "\n    PostgreSQL, same lookups: p50 " << Fixed(pg["lookups"]["latency_us"]["p50"].get<double>() / 1000, 3)
+                << " ms (the walk takes " << Fixed(pg.value("walk_over_lookups_p50", 0.0), 2)
+                << "x); one = ANY query: p50 " << Fixed(pg["one_query"]["latency_us"]["p50"].get<double>() / 1000, 3)
+                << " ms (" << Fixed(pg.value("walk_over_one_query_p50", 0.0), 2) << "x)";
+          }
         }
         out << "\n";
       }
@@ -332,6 +351,7 @@ std::string SummarizeResult(const Json& r) {
     out << "  " << c["verdict"].get<std::string>() << "  " << (c.contains("claim") ? c["claim"].get<std::string>() + " " : "")
         << c["name"].get<std::string>();
     if (c["verdict"] != "pass") out << "  (observed " << c["observed"].dump() << ")";
+    if (c["verdict"] == "unknown" && c.contains("reason")) out << ": " << c["reason"].get<std::string>();
     out << "\n";
   }
   return out.str();

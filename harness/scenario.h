@@ -66,6 +66,7 @@ struct WalkSpec {
   std::vector<int64_t> fanout_threads{1};
   int64_t iterations = 200;             // walks measured per (K, threads)
   bool single_file = false;             // also run the same lookups on one file holding all rows
+  bool postgres = false;                // ... and on a PostgreSQL server holding them (walk_postgres.h)
 };
 
 struct WorkloadSpec {

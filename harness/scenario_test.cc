@@ -580,8 +580,8 @@ TEST(ScenarioTest, ExpectMetricMustExist) {
   Json j = Base();
   j["expect"][0]["metric"] = "latency.p50";
   ExpectOnlyProblem(j, "expect[0].metric", {"found \"latency.p50\"", "no metric \"latency\"",
-                                            "(metrics: attach, balance, load, ops, per_shard_counts, probes, "
-                                            "shards, throughput, walk)"});
+                                            "(metrics: attach, balance, load, ops, per_shard_counts, postgres, "
+                                            "probes, shards, throughput, walk)"});
 
   j["expect"][0]["metric"] = "per_shard_counts[2]";  // an index after a known root is fine
   EXPECT_TRUE(Load(j).ok());
@@ -824,6 +824,36 @@ TEST(ScenarioTest, WalkShardsMustBeNonEmptyAndAtMostShardCount) {
   EXPECT_EQ(s->workload.walk.shards, (std::vector<int64_t>{2, 4}));
   EXPECT_EQ(s->workload.walk.fanout_threads, std::vector<int64_t>{1});
   EXPECT_EQ(s->workload.walk.iterations, 200);
+}
+
+TEST(ScenarioTest, PostgresMetricsNeedThePeer) {
+  Json j = Base();
+  j["workload"]["walk"] = {{"shards", {2, 4}}};
+  j["expect"][0]["metric"] = "walk.shards_4.postgres.walk_over_one_query_p50";
+  ExpectOnlyProblem(j, "expect[0].metric", {"need workload.walk.postgres: true"});
+  j["expect"][0]["metric"] = "postgres.rows";
+  ExpectOnlyProblem(j, "expect[0].metric", {"found \"postgres.rows\"", "need workload.walk.postgres: true"});
+  j["workload"]["walk"]["postgres"] = true;
+  EXPECT_TRUE(Load(j).ok());
+  j["expect"][0]["metric"] = "walk.shards_4.postgres.walk_over_one_query_p50";
+  EXPECT_TRUE(Load(j).ok());
+}
+
+TEST(ScenarioTest, WalkPostgresIsABooleanDefaultingToFalse) {
+  Json j = Base();
+  j["workload"]["walk"] = {{"shards", {2, 4}}};
+  auto s = Load(j);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_FALSE(s->workload.walk.postgres);
+  EXPECT_EQ(s->resolved["workload"]["walk"]["postgres"], Json(false));
+  j["workload"]["walk"]["postgres"] = true;
+  s = Load(j);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_TRUE(s->workload.walk.postgres);
+  j["workload"]["walk"]["postgres"] = "yes";
+  ExpectOnlyProblem(j, "workload.walk.postgres", {"found \"yes\" (a string)", "expected true or false"});
+  j["workload"]["walk"]["postgres"] = 1;
+  ExpectOnlyProblem(j, "workload.walk.postgres", {"found 1", "expected true or false"});
 }
 
 // A missing or mistyped walk.shards is one problem, not also "an empty array".

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <thread>
 
@@ -11,6 +12,8 @@
 #include "harness/progress.h"
 #include "harness/shard_set.h"
 #include "harness/sqlite_facts.h"
+#include "harness/walk_forms.h"
+#include "harness/walk_postgres.h"
 #include "workloads/router_impl.h"
 
 namespace shardlab {
@@ -304,29 +307,34 @@ Status RunMixPhase(LoadedWorkload& run, std::vector<std::unique_ptr<OpExecutor>>
 
 // The shard walk of seeds/000 (claims C13, C14): for each K and fan-out width, walks of
 // one lookup on each of K distinct shards; optionally the very same lookups on one file
-// holding all rows, for the walk-over-single-file ratio.
-Status RunWalkPhase(LoadedWorkload& run, Json& metrics) {
+// holding all rows, and on a PostgreSQL server holding them, for the ratios.
+Status RunWalkPhase(LoadedWorkload& run, const std::string& data_dir, Workspace& workspace, Json& metrics) {
   const WalkSpec& walk = run.s.workload.walk;
   const auto ctx = run.Context();
-  const uint64_t total_walks =
-      walk.iterations * walk.shards.size() * (walk.fanout_threads.size() + (walk.single_file ? 2 : 0));
-  Progress progress("walk", total_walks);
+  const uint64_t forms =
+      walk.fanout_threads.size() + (walk.single_file ? 2 : 0) + (walk.postgres ? WalkPostgresPeer::kForms : 0);
+  // Loaded before the walks, stopped after them (its destructor stops it on errors).
+  std::unique_ptr<WalkPostgresPeer> peer;
+  if (walk.postgres) {
+    SHARDLAB_ASSIGN_OR_RETURN(peer, WalkPostgresPeer::Start(run, data_dir, workspace));
+  }
+  Progress progress("walk", walk.iterations * walk.shards.size() * forms);
   auto elapsed_ns = [](Clock::time_point t0) {
     return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
   };
-  constexpr int kWarmPasses = 3;  // full passes over every shard before measuring
 
   Json out = Json::object();
+  std::map<int64_t, WalkP50s> p50s;  // for the ratios of later forms
   for (int64_t k : walk.shards) {
     const uint32_t kk = static_cast<uint32_t>(k);
     Json point;
     point["shards"] = k;
-    std::optional<double> sequential_p50;
+    uint64_t& sequential_p50 = p50s[k].walk;
     for (int64_t threads : walk.fanout_threads) {
       OpExecutor ex(ctx, static_cast<int>(threads));
       SHARDLAB_RETURN_IF_ERROR(ex.OpenAllConnections());
       Rng warm(DeriveSeed(run.s.seed, "walk-warmup", static_cast<uint64_t>(k)));
-      for (int i = 0; i < kWarmPasses; ++i) SHARDLAB_RETURN_IF_ERROR(ex.Walk(run.shards.count(), warm, nullptr).status());
+      for (int i = 0; i < kWalkWarmPasses; ++i) SHARDLAB_RETURN_IF_ERROR(ex.Walk(run.shards.count(), warm, nullptr).status());
       Rng rng(DeriveSeed(run.s.seed, "walk", static_cast<uint64_t>(k)));  // the same walks for every width
       LatencyHistogram latency, per_shard;
       uint64_t rows = 0;
@@ -343,10 +351,10 @@ Status RunWalkPhase(LoadedWorkload& run, Json& metrics) {
       r["rows"] = rows;
       r["rows_per_walk"] = static_cast<double>(rows) / static_cast<double>(walk.iterations);
       point["threads_" + std::to_string(threads)] = r;
-      const double p50 = static_cast<double>(latency.Percentile(50));
+      const uint64_t p50 = latency.Percentile(50);
       if (threads == 1) sequential_p50 = p50;
-      if (threads > 1 && sequential_p50) {
-        point["fanout_speedup_p50_threads_" + std::to_string(threads)] = Round(*sequential_p50 / p50, 0.001);
+      if (threads > 1 && sequential_p50 > 0) {
+        point["fanout_speedup_p50_threads_" + std::to_string(threads)] = P50Ratio(sequential_p50, p50);
       }
     }
     if (walk.single_file) {
@@ -357,22 +365,14 @@ Status RunWalkPhase(LoadedWorkload& run, Json& metrics) {
       SHARDLAB_ASSIGN_OR_RETURN(Stmt get, db.Prepare(ShardStatements(run.s)[kGetStmt]));
       SHARDLAB_ASSIGN_OR_RETURN(Stmt in_query,
                                 db.Prepare("SELECT k, v FROM kv WHERE k IN (SELECT value FROM json_each(?1))"));
-      OpExecutor chooser(ctx, 1);
-      std::vector<OpExecutor::WalkStep> steps;
       KeyRef key;
       Json key_list = Json::array();
       std::string key_text;
-      uint64_t rows = 0;
-      auto each_key = [&](const std::vector<OpExecutor::WalkStep>& chosen, auto&& fn) {
-        for (const OpExecutor::WalkStep& step : chosen) {
+      const WalkAnswer one_by_one = [&](const std::vector<OpExecutor::WalkStep>& steps) -> StatusOr<uint64_t> {
+        uint64_t rows = 0;
+        for (const OpExecutor::WalkStep& step : steps) {
           if (step.item == OpExecutor::kNoItem) continue;
           run.keys.Fill(step.item, false, key);
-          fn();
-        }
-      };
-      auto one_by_one = [&](const std::vector<OpExecutor::WalkStep>& chosen) -> Status {
-        Status st;
-        each_key(chosen, [&] {
           if (run.s.keys.integer_keys) {
             get.BindInt(1, key.integer);
           } else {
@@ -380,50 +380,44 @@ Status RunWalkPhase(LoadedWorkload& run, Json& metrics) {
           }
           const int rc = get.Step();
           if (rc == SQLITE_ROW) ++rows;
-          if (rc != SQLITE_ROW && rc != SQLITE_DONE && st.ok()) st = db.Error("single-file walk");
+          if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db.Error("single-file walk");
           get.Reset();
-        });
-        return st;
+        }
+        return rows;
       };
-      auto one_query = [&](const std::vector<OpExecutor::WalkStep>& chosen) -> Status {
+      const WalkAnswer one_query = [&](const std::vector<OpExecutor::WalkStep>& steps) -> StatusOr<uint64_t> {
         // Building the key list is part of the query's cost.
         key_list.clear();
-        each_key(chosen, [&] { key_list.push_back(run.s.keys.integer_keys ? Json(key.integer) : Json(key.text)); });
+        for (const OpExecutor::WalkStep& step : steps) {
+          if (step.item == OpExecutor::kNoItem) continue;
+          run.keys.Fill(step.item, false, key);
+          key_list.push_back(run.s.keys.integer_keys ? Json(key.integer) : Json(key.text));
+        }
         key_text = key_list.dump();
         in_query.BindTextStatic(1, key_text);
+        uint64_t rows = 0;
         int rc;
         while ((rc = in_query.Step()) == SQLITE_ROW) ++rows;
         in_query.Reset();
-        return rc == SQLITE_DONE ? Status::Ok() : db.Error("single-file walk in one query");
+        if (rc != SQLITE_DONE) return db.Error("single-file walk in one query");
+        return rows;
       };
-      auto measure = [&](const char* label, const char* ratio_label, auto&& walk_fn) -> Status {
-        Rng warm(DeriveSeed(run.s.seed, "walk-warmup", static_cast<uint64_t>(k)));
-        for (int i = 0; i < kWarmPasses; ++i) {
-          chooser.ChooseWalk(run.shards.count(), warm, steps);
-          SHARDLAB_RETURN_IF_ERROR(walk_fn(steps));
-        }
-        rows = 0;
-        Rng rng(DeriveSeed(run.s.seed, "walk", static_cast<uint64_t>(k)));
-        LatencyHistogram latency;
-        for (int64_t it = 0; it < walk.iterations; ++it) {
-          chooser.ChooseWalk(kk, rng, steps);
-          const auto t0 = Clock::now();
-          SHARDLAB_RETURN_IF_ERROR(walk_fn(steps));
-          latency.Record(elapsed_ns(t0));
-          progress.Add(1);
-        }
-        point[label] = {{"latency_us", latency.ToJsonMicros()},
-                        {"rows", rows},
-                        {"rows_per_walk", static_cast<double>(rows) / static_cast<double>(walk.iterations)}};
-        if (sequential_p50) {
-          point[ratio_label] = Round(*sequential_p50 / static_cast<double>(latency.Percentile(50)), 0.001);
-        }
-        return Status::Ok();
-      };
-      SHARDLAB_RETURN_IF_ERROR(measure("single_file", "walk_over_single_file_p50", one_by_one));
-      SHARDLAB_RETURN_IF_ERROR(measure("single_file_one_query", "walk_over_one_query_p50", one_query));
+      SHARDLAB_ASSIGN_OR_RETURN(WalkFormResult single, MeasureWalkForm(run, kk, one_by_one, progress));
+      point["single_file"] = single.json;
+      p50s[k].single_file = single.p50_ns;
+      if (sequential_p50 > 0) point["walk_over_single_file_p50"] = P50Ratio(sequential_p50, single.p50_ns);
+      SHARDLAB_ASSIGN_OR_RETURN(WalkFormResult in, MeasureWalkForm(run, kk, one_query, progress));
+      point["single_file_one_query"] = in.json;
+      p50s[k].single_file_one_query = in.p50_ns;
+      if (sequential_p50 > 0) point["walk_over_one_query_p50"] = P50Ratio(sequential_p50, in.p50_ns);
+    }
+    if (peer) {
+      SHARDLAB_ASSIGN_OR_RETURN(point["postgres"], peer->Measure(kk, p50s[k], progress));
     }
     out["shards_" + std::to_string(k)] = point;
+  }
+  if (peer) {
+    SHARDLAB_ASSIGN_OR_RETURN(metrics["postgres"], peer->Finish());
   }
   progress.Finish();
   metrics["walk"] = out;
@@ -492,7 +486,7 @@ StatusOr<Json> RunWorkload(const Scenario& s, const std::string& data_dir, Works
   }
   if (s.workload.ops > 0) SHARDLAB_RETURN_IF_ERROR(RunMixPhase(run, executors, metrics));
   if (!s.workload.walk.shards.empty() && s.workload.walk.iterations > 0) {
-    SHARDLAB_RETURN_IF_ERROR(RunWalkPhase(run, metrics));
+    SHARDLAB_RETURN_IF_ERROR(RunWalkPhase(run, data_dir, workspace, metrics));
   }
   return metrics;
 }

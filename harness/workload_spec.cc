@@ -79,6 +79,7 @@ void ReadWalk(FieldReader r, WalkSpec& out) {
   }
   out.iterations = r.Int("iterations", 200, 1, 100'000'000);
   out.single_file = r.Bool("single_file", false);
+  out.postgres = r.Bool("postgres", false);
   r.Finish();
 }
 
@@ -219,8 +220,8 @@ void CheckWorkloadSpec(const Scenario& s, Problems& problems) {
 }
 
 void CheckExpectationMetrics(const Scenario& s, Problems& problems) {
-  static const std::set<std::string> kWorkloadRoots = {"shards", "load",  "per_shard_counts", "balance", "throughput",
-                                                       "ops",    "probes", "attach",          "walk"};
+  static const std::set<std::string> kWorkloadRoots = {"shards", "load",   "per_shard_counts", "balance", "throughput",
+                                                       "ops",    "probes", "attach",           "walk",    "postgres"};
   const std::set<std::string>& kRoots = s.kind == "crash"         ? CrashMetricRoots()
                                         : s.kind == "reshard"     ? ReshardMetricRoots()
                                         : s.kind == "concurrency" ? ConcurrencyMetricRoots()
@@ -245,6 +246,10 @@ void CheckExpectationMetrics(const Scenario& s, Problems& problems) {
     if (root == "probes" && std::none_of(s.workload.probes.begin(), s.workload.probes.end(),
                                          [&](const ProbeSpec& p) { return p.name == second; })) {
       problems.Add(path, "found \"" + metric + "\"; no probe is named \"" + second + "\"");
+    }
+    const bool postgres_metric = root == "postgres" || (root == "walk" && metric.find(".postgres") != std::string::npos);
+    if (s.kind == "workload" && postgres_metric && !s.workload.walk.postgres) {
+      problems.Add(path, "found \"" + metric + "\"; the PostgreSQL peer's metrics need workload.walk.postgres: true");
     }
     if (root == "ops" && std::none_of(s.workload.mix.begin(), s.workload.mix.end(),
                                       [&](const auto& m) { return second == OpName(m.first); })) {

@@ -8,6 +8,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <unordered_map>
 #include <vector>
 
@@ -28,6 +29,13 @@ std::string Base(const std::string& path) {
 }
 
 bool RemoveIfPresent(const std::string& path) { return ::unlink(path.c_str()) == 0; }
+
+// Removes a tree with its contents; symbolic links inside are removed, never followed.
+size_t RemoveTree(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::remove_all(path, ec);
+  return n == static_cast<std::uintmax_t>(-1) ? 0 : static_cast<size_t>(n);
+}
 
 }  // namespace
 
@@ -79,6 +87,22 @@ Status Workspace::ClaimNewFile(const std::string& path) {
   return Status::Ok();
 }
 
+Status Workspace::ClaimNewTree(const std::string& path) {
+  if (::mkdir(path.c_str(), 0700) != 0) {
+    return Status::Runtime("cannot create directory " + path + ": " + std::strerror(errno) +
+                           (errno == EEXIST ? " (shardlab only uses directories it creates)" : ""));
+  }
+  created_.push_back({Kind::kTree, path});
+  return Status::Ok();
+}
+
+StatusOr<std::string> Workspace::MakeTempTree(const std::string& templ) {
+  std::string path = templ;
+  if (::mkdtemp(path.data()) == nullptr) return Status::Runtime("mkdtemp " + templ + ": " + std::strerror(errno));
+  created_.push_back({Kind::kTree, path});
+  return path;
+}
+
 size_t Workspace::RemoveCreated() {
   size_t removed = 0;
   // Super-journal names per directory, listed once (100 K tenant files share ~1,000).
@@ -113,6 +137,9 @@ size_t Workspace::RemoveCreated() {
       }
       case Kind::kFile:
         removed += RemoveIfPresent(it->path);
+        break;
+      case Kind::kTree:
+        removed += RemoveTree(it->path);
         break;
       case Kind::kDirectory:
         removed += ::rmdir(it->path.c_str()) == 0;  // only if empty: never someone else's files

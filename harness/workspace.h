@@ -22,15 +22,22 @@ class Workspace {
   Status ClaimNewDatabase(const std::string& path);
   // Records a plain file this run is about to create (same rule).
   Status ClaimNewFile(const std::string& path);
+  // Creates the directory `path` (mode 0700; kRuntime if anything exists there) for a
+  // program this run starts (a PostgreSQL data directory): everything below it is that
+  // program's, so cleanup removes it with its contents.
+  Status ClaimNewTree(const std::string& path);
+  // The same for a fresh directory from mkdtemp(3) (`templ` ends in "XXXXXX").
+  StatusOr<std::string> MakeTempTree(const std::string& templ);
 
   // Removes what was created, newest first: each database with its -journal, -wal,
-  // -shm and -mj* super-journals, each file, then each directory if it is empty.
+  // -shm and -mj* super-journals, each file, each tree with its contents, then each
+  // directory if it is empty.
   // Returns the number of entries removed.
   size_t RemoveCreated();
   bool empty() const { return created_.empty(); }
 
  private:
-  enum class Kind { kDirectory, kDatabase, kFile };
+  enum class Kind { kDirectory, kDatabase, kFile, kTree };
   struct Entry {
     Kind kind;
     std::string path;

@@ -361,6 +361,11 @@ def fig_tail_amplification(metrics, path, name):
             "the red/grey gap grows with the shards touched. " + "; ".join(notes) + ".")
 
 
+# walk.shards_<K>.postgres.<form> (the PostgreSQL peer) and their figure labels.
+WALK_POSTGRES_FORMS = (("lookups", "PostgreSQL, same lookups one by one"),
+                       ("one_query", "PostgreSQL, one = ANY query"))
+
+
 def walk_series(metrics):
     """{series label: [(shards walked, p50 µs)]} from metrics.walk."""
     walk = dig(metrics, "walk")
@@ -385,6 +390,10 @@ def walk_series(metrics):
             else:
                 continue
             series.setdefault(label, []).append((k, p50))
+        for form, label in WALK_POSTGRES_FORMS:
+            p50 = num(dig(block, "postgres", form, "latency_us", "p50"))
+            if p50 is not None:
+                series.setdefault(label, []).append((k, p50))
     if not series:
         raise Missing("no metrics.walk.shards_<K>.*.latency_us")
     return {label: sorted(points) for label, points in series.items()}
@@ -395,18 +404,62 @@ def fig_walk(metrics, path, name):
     fig, ax = new_figure(7.5, 4.5)
     for label, points in sorted(series.items(), key=lambda kv: (not kv[0].startswith("walk"), kv[0])):
         xs, ys = zip(*points)
-        style = "-o" if label.startswith("walk") else "--s"
+        style = "-o" if label.startswith("walk") else ":^" if label.startswith("PostgreSQL") else "--s"
         ax.plot(xs, ys, style, label=label)
     ax.set_yscale("log")
     ax.set_xlabel("shards walked (one lookup per shard)")
     ax.set_ylabel("p50 latency of the whole walk (µs, log scale)")
-    ax.set_title(f"{name}: shard walk vs one file")
+    server = any(label.startswith("PostgreSQL") for label in series)
+    ax.set_title(f"{name}: shard walk vs one file" + (" vs PostgreSQL" if server else ""))
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, which="both")
     save(fig, path)
     return (f"{name}: walk latency vs shards walked",
-            "Solid lines are walks over K shard files, dashed lines the same keys in one file; "
-            "the vertical gap is the cost of sharding a query that touches every shard.")
+            "Solid lines are walks over K shard files, dashed lines the same keys in one file"
+            + ("; dotted lines the same keys on a PostgreSQL server over loopback TCP" if server else "")
+            + "; the vertical gap is the cost of sharding a query that touches every shard.")
+
+
+# (header, path under walk.shards_<K>) of the walk table: p50s, then ratios.
+WALK_TABLE_COLUMNS = (
+    ("shard walk p50 µs", ("threads_1", "latency_us", "p50")),
+    ("one file, lookups p50 µs", ("single_file", "latency_us", "p50")),
+    ("one file, IN p50 µs", ("single_file_one_query", "latency_us", "p50")),
+    ("PostgreSQL, lookups p50 µs", ("postgres", "lookups", "latency_us", "p50")),
+    ("PostgreSQL, = ANY p50 µs", ("postgres", "one_query", "latency_us", "p50")),
+    ("walk / one file (lookups)", ("walk_over_single_file_p50",)),
+    ("walk / one file (IN)", ("walk_over_one_query_p50",)),
+    ("walk / PostgreSQL (lookups)", ("postgres", "walk_over_lookups_p50")),
+    ("walk / PostgreSQL (= ANY)", ("postgres", "walk_over_one_query_p50")),
+    ("one file / PostgreSQL (lookups)", ("postgres", "single_file_lookups_over_lookups_p50")),
+    ("one file / PostgreSQL (IN / = ANY)", ("postgres", "single_file_one_query_over_one_query_p50")),
+)
+
+
+def walk_table_html(metrics):
+    """Per K: the p50 of each form and the ratios (shard walk / one file / PostgreSQL)."""
+    walk = dig(metrics, "walk")
+    if not isinstance(walk, dict):
+        return ""
+    blocks = sorted((k, b) for k, b in ((suffixed(key, "shards_", ""), b) for key, b in walk.items())
+                    if k is not None and isinstance(b, dict))
+    columns = [(h, path) for h, path in WALK_TABLE_COLUMNS if any(dig(b, *path) is not None for _, b in blocks)]
+    if not blocks or not columns:
+        return ""
+    rows = [[(esc(k), 'class="num"')] + [(esc(fmt(dig(b, *path))), 'class="num"') for _, path in columns]
+            for k, b in blocks]
+    parts = [table(["shards walked"] + [h for h, _ in columns], rows)]
+    unavailable = dig(metrics, "postgres", "reason") if dig(metrics, "postgres", "available") is False else None
+    if unavailable:
+        parts.append(note(f"PostgreSQL peer: {unavailable}."))
+    elif dig(metrics, "postgres", "available"):
+        pg = metrics["postgres"]
+        rtt = num(dig(pg, "round_trip_us", "p50"))
+        parts.append(note(f"PostgreSQL {pg.get('server_version', '?')} on {pg.get('address', '?')} (run as "
+                          f"{pg.get('run_as', '?')}), {fmt(pg.get('rows'))} rows"
+                          + (f"; one loopback round trip (prepared SELECT $1) p50 {rtt:g} µs" if rtt else "")
+                          + ". A ratio above 1 means the left side is slower."))
+    return "\n".join(parts)
 
 
 # ---------------------------------------------------------------------------
@@ -928,6 +981,7 @@ def workload_html(r, out_dir, prefix):
                                    "Tail amplification figure"))
     if dig(m, "walk") is not None:
         parts.append(render_figure(fig_walk, m, out_dir, f"{prefix}{key}-walk.png", name, "Walk figure"))
+        parts.append(walk_table_html(m))
     return "\n".join(parts)
 
 
