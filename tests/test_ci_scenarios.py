@@ -9,13 +9,15 @@ from conftest import SCENARIOS, describe, load_result, read_scenario
 
 CI_FILES = sorted((SCENARIOS / "ci").glob("*.json"))
 CI = {read_scenario(p)["name"]: read_scenario(p) for p in CI_FILES}
+CI_RUN_TIMEOUT_S = 1200
 CORE_KEYS = {"schema_version", "scenario", "seed", "env", "metrics", "checks", "started", "duration_s"}
 
 
 @pytest.fixture(scope="module")
 def ci_run(run, tmp_path_factory):
     out = tmp_path_factory.mktemp("ci") / "out"
-    proc = run(["run", "scenarios/ci", "--out", out, "--quick"])
+    # Every CI scenario in one process: minutes under ASan on a shared 2-core machine.
+    proc = run(["run", "scenarios/ci", "--out", out, "--quick"], timeout=CI_RUN_TIMEOUT_S)
     return proc, out
 
 
