@@ -8,30 +8,12 @@
 #include <string>
 
 #include "harness/backup_methods.h"
+#include "harness/test_temp_dir.h"
 
 namespace shardlab {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it at the end.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string templ = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/backup_checker_test.XXXXXX";
-    if (::mkdtemp(templ.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 BackupModel Model() {
   BackupModel m;

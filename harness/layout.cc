@@ -30,6 +30,10 @@ std::string ShardRelativePath(const ShardsSpec& spec, uint32_t id) {
   return "shard_" + ZeroPadded(id, DigitsLayoutWidth(spec.count)) + ".db";
 }
 
+std::string RootDirectory(const std::string& root, const std::string& data_dir) {
+  return root.front() == '/' ? root : data_dir + "/" + root;
+}
+
 const std::string& ShardRoot(const ShardsSpec& spec, uint32_t id) { return spec.roots[id % spec.roots.size()]; }
 
 }  // namespace shardlab

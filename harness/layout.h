@@ -17,6 +17,8 @@ int DigitsLayoutWidth(uint64_t count);
 std::string DigitsPath(uint64_t id, int width);
 // Path of shard `id` relative to its root, per the scenario's layout.
 std::string ShardRelativePath(const ShardsSpec& spec, uint32_t id);
+// A root as a directory: absolute roots as they are, relative ones under `data_dir`.
+std::string RootDirectory(const std::string& root, const std::string& data_dir);
 // The root directory (as written in the scenario) of shard `id`.
 const std::string& ShardRoot(const ShardsSpec& spec, uint32_t id);
 

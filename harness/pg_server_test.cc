@@ -12,30 +12,12 @@
 
 #include "harness/pg_client.h"
 #include "harness/workspace.h"
+#include "harness/test_temp_dir.h"
 
 namespace shardlab {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it at the end.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string templ = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/pg_server_test.XXXXXX";
-    if (::mkdtemp(templ.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Sets an environment variable for one scope.
 class ScopedEnv {

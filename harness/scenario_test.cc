@@ -14,6 +14,7 @@
 
 #include "harness/json_file.h"
 #include "harness/sqlite_facts.h"
+#include "harness/test_temp_dir.h"
 
 namespace shardlab {
 namespace {
@@ -99,30 +100,6 @@ void ExpectOnlyProblem(const Json& j, const std::string& path, std::initializer_
   EXPECT_EQ(lines.size(), 1u) << Joined(lines);
   ExpectLine(lines, path, parts);
 }
-
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it at the end.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string templ = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/scenario_test.XXXXXX";
-    if (::mkdtemp(templ.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string Write(const std::string& name, const std::string& text) const {
-    const std::string file = path_ + "/" + name;
-    std::ofstream(file, std::ios::binary) << text;
-    return file;
-  }
-
- private:
-  std::string path_;
-};
 
 // --- The base and its defaults ---------------------------------------------------
 

@@ -37,9 +37,7 @@ StatusOr<ShardSet> ShardSet::Create(const ShardsSpec& shards, const SqliteSpec& 
   std::vector<std::string> paths;
   paths.reserve(shards.count);
   for (uint32_t id = 0; id < shards.count; ++id) {
-    const std::string& root = ShardRoot(shards, id);
-    const std::string base = root.front() == '/' ? root : data_dir + "/" + root;
-    std::string path = base + "/" + ShardRelativePath(shards, id);
+    std::string path = RootDirectory(ShardRoot(shards, id), data_dir) + "/" + ShardRelativePath(shards, id);
     SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(Parent(path)));
     SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(path));
     SHARDLAB_ASSIGN_OR_RETURN(Db db, ConnectPath(path, sqlite));

@@ -34,12 +34,7 @@ StatusOr<PackedLoad> BuildPackedFiles(const Scenario& s, const KeySpace& keys, c
   SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
   SqliteSpec load = s.sqlite;
   load.synchronous = "off";  // like provisioning: synced once at the end
-  std::vector<std::string> row_keys(keys.count());
-  KeyRef ref;
-  for (uint64_t i = 0; i < keys.count(); ++i) {
-    keys.Fill(i, false, ref);
-    row_keys[i] = ref.text;
-  }
+  const std::vector<std::string> row_keys = TenantRowKeys(keys);
   Progress progress("pack " + name, files);
   for (uint32_t f = 0; f < files; ++f) {
     const std::string path = dir + "/" + ShardRelativePath(flat, f);

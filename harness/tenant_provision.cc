@@ -47,15 +47,13 @@ Status ParallelFor(uint32_t n, int threads, Progress* progress, Fn&& fn) {
 }
 
 // One tenant's file through the harness: its pragmas checked, a prepared insert.
-Status CreateTenantFile(const Scenario& s, const KeySpace& keys, const SqliteSpec& provisioning, uint32_t id,
-                        const std::string& path) {
+Status CreateTenantFile(const Scenario& s, const std::vector<std::string>& row_keys, const SqliteSpec& provisioning,
+                        uint32_t id, const std::string& path) {
   SHARDLAB_ASSIGN_OR_RETURN(Db db, ShardSet::ConnectPath(path, provisioning));
   SHARDLAB_RETURN_IF_ERROR(db.Exec("BEGIN; " + TenantSchemaSql()).Wrap(path));
   SHARDLAB_ASSIGN_OR_RETURN(Stmt insert, db.Prepare("INSERT INTO kv(k, v) VALUES(?1, ?2)"));
-  KeyRef ref;
-  for (uint64_t i = 0; i < keys.count(); ++i) {
-    keys.Fill(i, false, ref);
-    insert.BindText(1, ref.text);
+  for (size_t i = 0; i < row_keys.size(); ++i) {
+    insert.BindTextStatic(1, row_keys[i]);
     insert.BindText(2, TenantValue(id, i, s.tenants.value_bytes, 0));
     if (insert.Step() != SQLITE_DONE) return db.Error("insert into " + path);
     insert.Reset();
@@ -98,8 +96,7 @@ Status SyncFilesystem(const std::string& dir) {
 }  // namespace
 
 std::string TenantPath(const ShardsSpec& shards, const std::string& data_dir, uint32_t id) {
-  const std::string& root = ShardRoot(shards, id);
-  return (root.front() == '/' ? root : data_dir + "/" + root) + "/" + ShardRelativePath(shards, id);
+  return RootDirectory(ShardRoot(shards, id), data_dir) + "/" + ShardRelativePath(shards, id);
 }
 
 std::string TenantValue(uint64_t tenant, uint64_t row, int64_t value_bytes, uint64_t version) {
@@ -108,12 +105,23 @@ std::string TenantValue(uint64_t tenant, uint64_t row, int64_t value_bytes, uint
   return v;
 }
 
+std::vector<std::string> TenantRowKeys(const KeySpace& keys) {
+  std::vector<std::string> texts(keys.count());
+  KeyRef ref;
+  for (uint64_t i = 0; i < keys.count(); ++i) {
+    keys.Fill(i, false, ref);
+    texts[i] = ref.text;
+  }
+  return texts;
+}
+
 std::string TenantSchemaSql() { return "CREATE TABLE kv(k TEXT PRIMARY KEY, v TEXT NOT NULL)"; }
 
 StatusOr<ProvisionTiming> ProvisionTenants(const Scenario& s, const KeySpace& keys, const std::string& data_dir,
                                            const std::vector<std::string>& paths, int threads, Workspace& workspace) {
   SqliteSpec provisioning = s.sqlite;
   provisioning.synchronous = "off";  // nothing to lose yet: the files are synced once at the end
+  const std::vector<std::string> row_keys = TenantRowKeys(keys);  // once, not per file
   const auto t0 = Clock::now();
   std::unordered_set<std::string> made;
   for (const std::string& path : paths) {
@@ -124,7 +132,7 @@ StatusOr<ProvisionTiming> ProvisionTenants(const Scenario& s, const KeySpace& ke
   {
     Progress progress("provision", paths.size());
     SHARDLAB_RETURN_IF_ERROR(ParallelFor(static_cast<uint32_t>(paths.size()), threads, &progress, [&](uint32_t id) {
-      return CreateTenantFile(s, keys, provisioning, id, paths[id]);
+      return CreateTenantFile(s, row_keys, provisioning, id, paths[id]);
     }));
   }
   ProvisionTiming timing;
@@ -134,7 +142,7 @@ StatusOr<ProvisionTiming> ProvisionTenants(const Scenario& s, const KeySpace& ke
   const auto t1 = Clock::now();
   std::unordered_set<std::string> synced;
   for (const std::string& root : s.shards.roots) {
-    const std::string base = root.front() == '/' ? root : data_dir + "/" + root;
+    const std::string base = RootDirectory(root, data_dir);
     if (synced.insert(base).second) SHARDLAB_RETURN_IF_ERROR(SyncFilesystem(base));
   }
   timing.sync_seconds = std::chrono::duration<double>(Clock::now() - t1).count();
@@ -153,12 +161,7 @@ StatusOr<ProvisionTiming> BareProvisionLoop(const Scenario& s, const KeySpace& k
     if (made.insert(Parent(paths.back())).second) status = bare.MakeDirs(Parent(paths.back()));
     if (status.ok()) status = bare.ClaimNewDatabase(paths.back());
   }
-  std::vector<std::string> row_keys(keys.count());
-  KeyRef ref;
-  for (uint64_t i = 0; i < keys.count(); ++i) {
-    keys.Fill(i, false, ref);
-    row_keys[i] = ref.text;
-  }
+  const std::vector<std::string> row_keys = TenantRowKeys(keys);
   ProvisionTiming timing;
   if (status.ok()) {
     Progress progress("bare loop", files);

@@ -20,6 +20,9 @@ std::string TenantPath(const ShardsSpec& shards, const std::string& data_dir, ui
 // value_bytes (the row index inside lets a walk find exactly one row per tenant).
 std::string TenantValue(uint64_t tenant, uint64_t row, int64_t value_bytes, uint64_t version);
 
+// The text of each row key, in row order (keys.count of them).
+std::vector<std::string> TenantRowKeys(const KeySpace& keys);
+
 // The statements that create and fill one tenant's file (schema + rows in one
 // transaction); shared by the harness and the bare loop so both do the same work.
 std::string TenantSchemaSql();

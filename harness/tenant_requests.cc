@@ -54,12 +54,7 @@ StatusOr<std::vector<TenantRequest>> MakeRequestStream(const Scenario& s) {
 
 StatusOr<Json> ReplayRequests(const Scenario& s, const KeySpace& keys, const Packing& packing,
                               const std::vector<TenantRequest>& stream) {
-  std::vector<std::string> row_keys(keys.count());
-  KeyRef ref;
-  for (uint64_t i = 0; i < keys.count(); ++i) {
-    keys.Fill(i, false, ref);
-    row_keys[i] = ref.text;
-  }
+  const std::vector<std::string> row_keys = TenantRowKeys(keys);
   const bool packed = packing.packed();
   auto open = [&](uint32_t file) { return OpenConn(packing.paths[file], s.sqlite, packed); };
 

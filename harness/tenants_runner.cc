@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "harness/dir_census.h"
+#include "harness/layout.h"
 #include "harness/preallocation.h"
 #include "harness/process_stats.h"
 #include "harness/tenant_packings.h"
@@ -18,10 +19,6 @@ namespace {
 
 double Rate(double count, double seconds) { return seconds > 0 ? std::round(count / seconds * 10) / 10 : 0.0; }
 double Ratio(double a, double b) { return b > 0 ? std::round(a / b * 1000) / 1000 : 0.0; }
-
-std::string RootBase(const std::string& root, const std::string& data_dir) {
-  return root.front() == '/' ? root : data_dir + "/" + root;
-}
 
 // Descriptors one cached connection may hold: the database, and in WAL mode -wal and
 // -shm; a rollback journal is open only while a write commits (one at a time here).
@@ -96,7 +93,7 @@ StatusOr<Json> RunTenants(const Scenario& s, const std::string& data_dir, Worksp
   Json roots = Json::array();
   std::vector<std::string> seen;
   for (const std::string& root : s.shards.roots) {
-    const std::string base = RootBase(root, data_dir);
+    const std::string base = RootDirectory(root, data_dir);
     if (std::find(seen.begin(), seen.end(), base) != seen.end()) continue;
     seen.push_back(base);
     SHARDLAB_ASSIGN_OR_RETURN(DirCensus c, TakeDirCensus(base));

@@ -1,4 +1,5 @@
 #include "harness/workspace.h"
+#include "harness/test_temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -11,24 +12,6 @@ namespace shardlab {
 namespace {
 
 namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string templ = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/workspace_test.XXXXXX";
-    if (::mkdtemp(templ.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 void Touch(const std::string& path) { std::ofstream(path) << "x"; }
 
