@@ -265,11 +265,12 @@ std::string SummarizeResult(const Json& r) {
           const Json& c = *w;
           char line[240];
           std::snprintf(line, sizeof(line),
-                        "    %-8s %-8s %2lld writers %2lld readers: %9.0f writes/s %9.0f reads/s  busy waits %llu "
-                        "(%.0f ms)  SQLITE_BUSY %llu",
+                        "    %-8s %-8s %2lld writers %2lld readers: %9.0f writes/s %9.0f reads/s  writer overlap %.2f  "
+                        "busy waits %llu (%.0f ms)  SQLITE_BUSY %llu",
                         mode.key().c_str(), layout.key().c_str(), static_cast<long long>(c["writers"].get<int64_t>()),
                         static_cast<long long>(c["readers"].get<int64_t>()), c["write_ops_per_s"].get<double>(),
-                        c["read_ops_per_s"].get<double>(), static_cast<unsigned long long>(c["busy_waits"].get<uint64_t>()),
+                        c["read_ops_per_s"].get<double>(), c["writer_overlap"].get<double>(),
+                        static_cast<unsigned long long>(c["busy_waits"].get<uint64_t>()),
                         c["busy_wait_ms"].get<double>(), static_cast<unsigned long long>(c["busy_returns"].get<uint64_t>()));
           out << line;
           if (c.contains("write_latency_us")) out << "  write p99 " << Fixed(c["write_latency_us"]["p99"].get<double>(), 0) << " us";

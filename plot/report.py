@@ -1163,10 +1163,10 @@ def concurrency_html(r, out_dir, prefix):
                 if isinstance(cell, dict):
                     rows.append([mode, layout, fmt(cell.get("writers")), fmt(cell.get("readers")),
                                  fmt(cell.get("write_ops_per_s")), fmt(cell.get("read_ops_per_s")),
-                                 fmt(cell.get("busy_waits")), fmt(cell.get("busy_wait_ms")), fmt(cell.get("busy_returns"))])
+                                 fmt(cell.get("writer_overlap")), fmt(cell.get("busy_waits")), fmt(cell.get("busy_wait_ms")), fmt(cell.get("busy_returns"))])
     if rows:
-        parts.append(table(["journal", "layout", "writers", "readers", "writes/s", "reads/s", "busy waits",
-                            "waited (ms)", "SQLITE_BUSY"], rows))
+        parts.append(table(["journal", "layout", "writers", "readers", "writes/s", "reads/s",
+                            "writer overlap", "busy waits", "waited (ms)", "SQLITE_BUSY"], rows))
     return "\n".join(parts)
 
 

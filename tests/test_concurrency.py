@@ -4,7 +4,8 @@ import pytest
 from conftest import SCENARIOS, assert_rejected, describe, load_result
 
 CELL_KEYS = {"writers", "readers", "files", "seconds", "writes", "reads", "write_ops_per_s", "read_ops_per_s",
-             "busy_returns", "locked_returns", "busy_waits", "busy_wait_ms"}
+             "busy_returns", "locked_returns", "busy_waits", "busy_wait_ms", "writer_busy_waits", "reader_busy_waits",
+             "writer_overlap"}
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,7 @@ def ci(run, tmp_path_factory):
 def test_ci_concurrency_passes(ci):
     proc, r = ci
     assert proc.returncode == 0, describe(proc)
-    assert r["summary"] == {"pass": 3, "fail": 0, "unknown": 0}
+    assert r["summary"] == {"pass": 5, "fail": 0, "unknown": 0}
 
 
 def test_cells_per_journal_mode_layout_and_writers(ci):
@@ -33,6 +34,9 @@ def test_cells_per_journal_mode_layout_and_writers(ci):
                 assert c["files"] == (1 if layout == "one_file" else 8)
                 assert c["writes"] > 0 and c["reads"] > 0 and c["readers"] == 1
                 assert c["write_latency_us"]["p50"] <= c["write_latency_us"]["p99"]
+                assert c["busy_waits"] == c["writer_busy_waits"] + c["reader_busy_waits"]
+                # Time inside statements cannot exceed W writers x the window.
+                assert 0 < c["writer_overlap"] <= c["writers"] * 1.01
     assert "shards_over_one_file_writers_4" in r["metrics"]["scaling"]["wal"]
 
 
