@@ -55,6 +55,11 @@ void ReadBackupSpec(FieldReader& root, Scenario& s) {
   }
 }
 
+void ApplyBackupQuickMode(Scenario& s) {
+  s.backup.rounds = std::min<int64_t>(s.backup.rounds, 2);
+  s.resolved["backup"]["rounds"] = s.backup.rounds;
+}
+
 const std::set<std::string>& BackupMetricRoots() {
   static const std::set<std::string> kRoots = {"backups", "writers", "speed", "database_bytes", "shards", "rows"};
   return kRoots;

@@ -10,5 +10,7 @@ namespace shardlab {
 
 void ReadBackupSpec(FieldReader& root, Scenario& s);
 const std::set<std::string>& BackupMetricRoots();
+// --quick: at most 2 rounds (backups per shard, method and journal mode).
+void ApplyBackupQuickMode(Scenario& s);
 
 }  // namespace shardlab

@@ -28,6 +28,11 @@ void ReadConcurrencySpec(FieldReader& root, Scenario& s) {
   }
 }
 
+void ApplyConcurrencyQuickMode(Scenario& s) {
+  s.concurrency.duration_s = std::min(s.concurrency.duration_s, 0.25);
+  s.resolved["concurrency"]["duration_s"] = s.concurrency.duration_s;
+}
+
 const std::set<std::string>& ConcurrencyMetricRoots() {
   static const std::set<std::string> kRoots = {"cells", "scaling"};
   return kRoots;

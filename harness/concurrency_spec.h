@@ -10,5 +10,7 @@ namespace shardlab {
 
 void ReadConcurrencySpec(FieldReader& root, Scenario& s);
 const std::set<std::string>& ConcurrencyMetricRoots();
+// --quick: windows of at most 0.25 s.
+void ApplyConcurrencyQuickMode(Scenario& s);
 
 }  // namespace shardlab

@@ -314,6 +314,9 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (options.quick && s.kind == "crash") ApplyCrashQuickMode(s);
   if (options.quick && s.kind == "workload") ApplyQuickMode(s);
   if (options.quick && s.kind == "migrate") ApplySchemaMigrationQuickMode(s);
+  if (options.quick && s.kind == "backup") ApplyBackupQuickMode(s);
+  if (options.quick && s.kind == "concurrency") ApplyConcurrencyQuickMode(s);
+  if (options.quick && s.kind == "tenants") ApplyTenantsQuickMode(s);
   return s;
 }
 

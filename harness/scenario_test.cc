@@ -884,6 +884,44 @@ TEST(ScenarioTest, QuickModeCapsOperationsAndRepetitions) {
   EXPECT_EQ(s->workload.repetitions, 3);
 }
 
+// --quick in the kinds built on windows and rounds: the timed parts shrink, the data not.
+TEST(ScenarioTest, QuickModeShrinksConcurrencyBackupAndTenants) {
+  LoadOptions quick;
+  quick.quick = true;
+  Json c = {{"name", "q-cc"}, {"kind", "concurrency"}, {"shards", {{"count", 2}}}, {"keys", {{"count", 100}}},
+            {"concurrency", {{"writers", {1, 2}}, {"duration_s", 3}}}};
+  auto s = Load(c, quick);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->concurrency.duration_s, 0.25);
+  EXPECT_EQ(s->resolved["concurrency"]["duration_s"], Json(0.25));
+  s = Load(c);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->concurrency.duration_s, 3);
+
+  Json b = {{"name", "q-backup"}, {"kind", "backup"}, {"shards", {{"count", 2}}}, {"keys", {{"count", 100}}},
+            {"backup", {{"rounds", 9}}}};
+  s = Load(b, quick);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->backup.rounds, 2);
+  EXPECT_EQ(s->resolved["backup"]["rounds"], Json(2));
+  EXPECT_EQ(s->keys.count, 100u);
+
+  Json t = {{"name", "q-tenants"},
+            {"kind", "tenants"},
+            {"shards", {{"count", 3000}, {"layout", "digits"}}},
+            {"keys", {{"count", 10}}},
+            {"tenants", {{"requests", 50000}, {"bare_files", 3000}, {"chunk_rows", 8000}, {"minishards", 30},
+                         {"packed_shards", 8}}}};
+  s = Load(t, quick);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->tenants.requests, 10000);
+  EXPECT_EQ(s->tenants.bare_files, 2000);
+  EXPECT_EQ(s->tenants.chunk_rounds, 1);
+  EXPECT_EQ(s->tenants.chunk_rows, 5000);
+  EXPECT_EQ(s->resolved["tenants"]["requests"], Json(10000));
+  EXPECT_EQ(s->shards.count, 3000u);  // the tenants provisioned are unchanged
+}
+
 // --- Files -------------------------------------------------------------------------
 
 TEST(ScenarioTest, ReadJsonFileAllowsComments) {

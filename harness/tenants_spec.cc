@@ -1,5 +1,7 @@
 #include "harness/tenants_spec.h"
 
+#include <algorithm>
+
 #include "harness/distribution_reader.h"
 
 namespace shardlab {
@@ -37,6 +39,19 @@ void CheckTenantsSpec(const Scenario& s, Problems& problems) {
     problems.Add("tenants.packed_shards", "found " + std::to_string(t.packed_shards) +
                                               "; expected at most shards.count (" + std::to_string(tenants) + ")");
   }
+}
+
+void ApplyTenantsQuickMode(Scenario& s) {
+  TenantsSpec& t = s.tenants;
+  t.requests = std::min<int64_t>(t.requests, 10'000);
+  t.bare_files = std::min<int64_t>(t.bare_files, 2'000);
+  t.chunk_rounds = 1;
+  t.chunk_rows = std::min<int64_t>(t.chunk_rows, 5'000);
+  Json& r = s.resolved["tenants"];
+  r["requests"] = t.requests;
+  r["bare_files"] = t.bare_files;
+  r["chunk_rounds"] = t.chunk_rounds;
+  r["chunk_rows"] = t.chunk_rows;
 }
 
 const std::set<std::string>& TenantsMetricRoots() {
