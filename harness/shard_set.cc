@@ -17,11 +17,13 @@ Status ApplyPragmas(Db& db, const SqliteSpec& sqlite) {
   // WAL recovery, which otherwise fails them with SQLITE_BUSY_RECOVERY).
   sqlite3_busy_timeout(db.get(), static_cast<int>(sqlite.busy_timeout_ms));
   SHARDLAB_RETURN_IF_ERROR(db.Exec("PRAGMA page_size=" + std::to_string(sqlite.page_size)));
+  // Before journal_mode: switching a new file to WAL commits, and at synchronous=off that
+  // commit need not fsync (it cost ~4 fdatasyncs per file when synchronous came after).
+  SHARDLAB_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous=" + sqlite.synchronous));
   SHARDLAB_ASSIGN_OR_RETURN(std::string mode, db.QueryText("PRAGMA journal_mode=" + sqlite.journal_mode));
   if (mode != sqlite.journal_mode) {
     return Status::Runtime("PRAGMA journal_mode=" + sqlite.journal_mode + " left the journal mode at " + mode);
   }
-  SHARDLAB_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous=" + sqlite.synchronous));
   SHARDLAB_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size=" + std::to_string(sqlite.cache_size)));
   return Status::Ok();
 }
