@@ -9,14 +9,13 @@
 #include <cstring>
 #include <thread>
 
+#include "harness/elapsed.h"
 #include "harness/sqlite_db.h"
 
 namespace shardlab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double Since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 uint64_t FileSize(const std::string& path) {
   struct stat st;
@@ -89,7 +88,7 @@ Status BackupApi(const std::string& live_db, const std::string& dest, bool paged
     }
     if (IsBusy(rc)) {
       ++t.busy_retries;
-      if (Since(t0) > o.give_up_s) {
+      if (SecondsSince(t0) > o.give_up_s) {
         t.completed = false;
         t.failure = "busy for " + std::to_string(static_cast<int>(o.give_up_s)) + " s";
         break;
@@ -120,7 +119,7 @@ Status VacuumInto(const std::string& live_db, const std::string& dest, const Bac
     if (rc == SQLITE_DONE) break;
     if (!IsBusy(rc)) return src.Error("VACUUM INTO " + dest);
     ++t.busy_retries;
-    if (Since(t0) > o.give_up_s) {
+    if (SecondsSince(t0) > o.give_up_s) {
       t.completed = false;
       t.failure = "busy for " + std::to_string(static_cast<int>(o.give_up_s)) + " s";
       return Status::Ok();
@@ -196,7 +195,7 @@ StatusOr<BackupTaken> TakeBackup(const std::string& method, const std::string& l
   } else {
     return Status::Invalid("unknown backup method " + method);
   }
-  t.seconds = Since(t0);
+  t.seconds = SecondsSince(t0);
   if (method != "copy_db" && method != "copy_db_wal") t.bytes_written = FileSize(dest);
   return t;
 }

@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <map>
+#include <sstream>
 #include <thread>
 
 #include "harness/backup_checker.h"
@@ -268,6 +270,34 @@ StatusOr<Json> RunBackup(const Scenario& s, const std::string& data_dir, Workspa
   for (int64_t n : initial_rows) rows += n;
   return Json{{"backups", backups}, {"writers", writers},    {"speed", speed},
               {"database_bytes", bytes}, {"shards", s.shards.count}, {"rows", rows}};
+}
+
+std::string SummarizeBackup(const Json& m, int64_t writers) {
+  std::ostringstream out;
+  out << "  " << m["shards"] << " shards, " << m["rows"] << " rows at the start; outcomes of backups taken while "
+      << writers << " writer processes commit:\n";
+  char line[280];
+  for (auto mode = m["backups"].begin(); mode != m["backups"].end(); ++mode) {
+    const Json& w = m["writers"][mode.key()];
+    std::snprintf(line, sizeof(line), "    %s: writers %.0f commits/s, busy ", mode.key().c_str(),
+                  w["commits_per_s"].get<double>());
+    out << line << w["busy"] << "\n";
+    for (auto it = mode->begin(); it != mode->end(); ++it) {
+      const Json& c = *it;
+      char per_gb[32] = "-";
+      if (c["s_per_gb"].is_number()) std::snprintf(per_gb, sizeof(per_gb), "%.2f", c["s_per_gb"].get<double>());
+      std::snprintf(line, sizeof(line),
+                    "      %-16s %3lld backups: consistent %3lld stale %3lld missing_committed %3lld corrupt %3lld "
+                    "failed %3lld  %7s s/GB  restarts %lld",
+                    it.key().c_str(), static_cast<long long>(c["backups"].get<int64_t>()),
+                    static_cast<long long>(c["consistent"].get<int64_t>()), static_cast<long long>(c["stale"].get<int64_t>()),
+                    static_cast<long long>(c["missing_committed"].get<int64_t>()),
+                    static_cast<long long>(c["corrupt"].get<int64_t>()), static_cast<long long>(c["failed"].get<int64_t>()),
+                    per_gb, static_cast<long long>(c["restarts"].get<int64_t>()));
+      out << line << "\n";
+    }
+  }
+  return out.str();
 }
 
 }  // namespace shardlab

@@ -15,5 +15,8 @@
 namespace shardlab {
 
 StatusOr<Json> RunBackup(const Scenario& s, const std::string& data_dir, Workspace& workspace);
+// The console lines of a result's metrics: per journal mode, the writers and each method's
+// outcome counts.
+std::string SummarizeBackup(const Json& metrics, int64_t writers);
 
 }  // namespace shardlab

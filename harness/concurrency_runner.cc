@@ -4,9 +4,13 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <latch>
 #include <memory>
+#include <sstream>
 #include <thread>
 
+#include "harness/elapsed.h"
 #include "harness/histogram.h"
 #include "harness/kv_schema.h"
 #include "harness/shard_set.h"
@@ -39,7 +43,7 @@ int CountingBusyHandler(void* ctx, int count) {
   ++stats->waits;
   const auto t0 = Clock::now();
   std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-  stats->wait_ns += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
+  stats->wait_ns += NanosSince(t0);
   return 1;
 }
 
@@ -51,12 +55,12 @@ struct ThreadOut {
   Status error;
 };
 
-// Counts threads that are ready and releases them together, so that the timed window holds
-// only statements: opening a connection runs pragmas that wait for locks under SQLite's
-// own (uncounted) busy handler, and inside the window that hid whole seconds of queueing.
-struct StartGate {
-  std::atomic<int64_t> ready{0};
-  std::atomic<bool> go{false};
+// Every thread opens its connections before `start` releases them all with the clock, so
+// that the timed window holds only statements: opening a connection runs pragmas that wait
+// for locks under SQLite's own (uncounted) busy handler, and inside the window that hid
+// whole seconds of queueing.
+struct Window {
+  std::latch start;  // the threads and the timer
   std::atomic<bool> stop{false};
 };
 
@@ -68,7 +72,7 @@ struct Conn {
 // One thread: its own connection to every file it touches, opened before the window; then
 // random rows until `stop`.
 void RunThread(const ShardSet& files, const KeySpace& keys, const Router& router, bool one_file, bool writer,
-               uint64_t seed, StartGate& gate, ThreadOut& out) {
+               uint64_t seed, Window& window, ThreadOut& out) {
   std::vector<std::unique_ptr<Conn>> conns;
   for (uint32_t f = 0; f < (one_file ? 1 : files.count()) && out.error.ok(); ++f) {
     auto db = ShardSet::ConnectPath(files.path(f), files.sqlite());
@@ -85,13 +89,12 @@ void RunThread(const ShardSet& files, const KeySpace& keys, const Router& router
     sqlite3_busy_handler(db->get(), CountingBusyHandler, &out.busy_stats);
     conns.push_back(std::make_unique<Conn>(Conn{std::move(db).value(), std::move(stmt).value()}));
   }
-  gate.ready.fetch_add(1);
+  window.start.arrive_and_wait();
   if (!out.error.ok()) return;
-  while (!gate.go.load()) std::this_thread::yield();
   Rng rng(seed);
   KeyRef ref;
   const std::string value(64, writer ? 'w' : 'r');
-  while (!gate.stop.load(std::memory_order_relaxed)) {
+  while (!window.stop.load(std::memory_order_relaxed)) {
     keys.Fill(rng.Below(keys.count()), router.UsesHash(), ref);
     Conn& conn = *conns[one_file ? 0 : router.Route(ref.hash, ref.route)];
     conn.stmt.BindText(1, ref.text);
@@ -101,7 +104,7 @@ void RunThread(const ShardSet& files, const KeySpace& keys, const Router& router
     int rc;
     while ((rc = conn.stmt.Step()) == SQLITE_ROW) {
     }
-    const uint64_t ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
+    const uint64_t ns = NanosSince(t0);
     conn.stmt.Reset();
     out.active_ns += ns - (out.busy_stats.wait_ns - slept_before);
     if (rc == SQLITE_DONE) {
@@ -169,23 +172,22 @@ StatusOr<Json> RunConcurrency(const Scenario& s, const std::string& data_dir, Wo
       SHARDLAB_ASSIGN_OR_RETURN(ShardSet files, MakeFiles(s, mode, one_file, data_dir + "/" + mode + "-" + layout, keys,
                                                          *router, workspace));
       for (int64_t w : c.writers) {
-        StartGate gate;
         const int64_t threads = w + c.readers;
+        Window window{std::latch(threads + 1)};
         std::vector<ThreadOut> outs(static_cast<size_t>(threads));
         for (ThreadOut& o : outs) o.busy_stats.timeout_ms = s.sqlite.busy_timeout_ms;
         std::vector<std::thread> pool;
         for (int64_t t = 0; t < threads; ++t) {
           const uint64_t seed = DeriveSeed(s.seed, mode + "/" + layout, static_cast<uint64_t>(w), static_cast<uint64_t>(t));
           pool.emplace_back(RunThread, std::cref(files), std::cref(keys), std::cref(*router), one_file, t < w, seed,
-                            std::ref(gate), std::ref(outs[static_cast<size_t>(t)]));
+                            std::ref(window), std::ref(outs[static_cast<size_t>(t)]));
         }
-        while (gate.ready.load() < threads) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        window.start.arrive_and_wait();
         const auto t0 = Clock::now();
-        gate.go = true;
         std::this_thread::sleep_for(std::chrono::duration<double>(c.duration_s));
-        gate.stop = true;
+        window.stop = true;
         for (std::thread& t : pool) t.join();
-        const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        const double seconds = SecondsSince(t0);
         LatencyHistogram wl, rl;
         uint64_t writes = 0, reads = 0, busy = 0, locked = 0, wait_ns = 0, writer_active_ns = 0;
         uint64_t waits[2] = {0, 0};  // [writers, readers]
@@ -237,6 +239,34 @@ StatusOr<Json> RunConcurrency(const Scenario& s, const std::string& data_dir, Wo
     }
   }
   return Json{{"cells", cells}, {"scaling", scaling}};
+}
+
+std::string SummarizeConcurrency(const Json& m) {
+  std::ostringstream out;
+  for (auto mode = m["cells"].begin(); mode != m["cells"].end(); ++mode) {
+    for (auto layout = mode->begin(); layout != mode->end(); ++layout) {
+      for (auto w = layout->begin(); w != layout->end(); ++w) {
+        const Json& c = *w;
+        char line[280];
+        std::snprintf(line, sizeof(line),
+                      "    %-8s %-8s %2lld writers %2lld readers: %9.0f writes/s %9.0f reads/s  writer overlap %.2f  "
+                      "busy waits %llu (%.0f ms)  SQLITE_BUSY %llu",
+                      mode.key().c_str(), layout.key().c_str(), static_cast<long long>(c["writers"].get<int64_t>()),
+                      static_cast<long long>(c["readers"].get<int64_t>()), c["write_ops_per_s"].get<double>(),
+                      c["read_ops_per_s"].get<double>(), c["writer_overlap"].get<double>(),
+                      static_cast<unsigned long long>(c["busy_waits"].get<uint64_t>()), c["busy_wait_ms"].get<double>(),
+                      static_cast<unsigned long long>(c["busy_returns"].get<uint64_t>()));
+        out << line;
+        if (c.contains("write_latency_us")) {
+          std::snprintf(line, sizeof(line), "  write p99 %.0f us", c["write_latency_us"]["p99"].get<double>());
+          out << line;
+        }
+        out << "\n";
+      }
+    }
+  }
+  out << "  scaling: " << m["scaling"].dump() << "\n";
+  return out.str();
 }
 
 }  // namespace shardlab

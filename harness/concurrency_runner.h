@@ -13,5 +13,7 @@
 namespace shardlab {
 
 StatusOr<Json> RunConcurrency(const Scenario& s, const std::string& data_dir, Workspace& workspace);
+// The console lines of a result's metrics: one per cell, then the scaling ratios.
+std::string SummarizeConcurrency(const Json& metrics);
 
 }  // namespace shardlab

@@ -7,6 +7,7 @@
 #include <map>
 #include <unordered_set>
 
+#include "harness/elapsed.h"
 #include "harness/sqlite_db.h"
 #include "workloads/rng.h"
 
@@ -137,7 +138,7 @@ StatusOr<Json> RunIds(const Scenario& s, const std::string& data_dir, Workspace&
         ++inserted;
       }
       if (!rows[shard].empty()) SHARDLAB_RETURN_IF_ERROR(db.Exec("COMMIT"));
-      seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+      seconds += SecondsSince(t0);
       insert = Stmt();
       SHARDLAB_ASSIGN_OR_RETURN(Stmt stat, db.Prepare("SELECT name, count(*), sum(unused) FROM dbstat GROUP BY name"));
       while (stat.Step() == SQLITE_ROW) {

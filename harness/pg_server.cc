@@ -27,13 +27,12 @@
 #include <thread>
 
 #include "faults/child_process.h"
+#include "harness/elapsed.h"
 
 namespace shardlab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double SecondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 bool IsExecutableFile(const std::string& path) {
   struct stat st;

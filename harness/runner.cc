@@ -235,51 +235,9 @@ std::string SummarizeResult(const Json& r) {
       out << "\n";
     }
   }
-  if (r["kind"] == "backup") {
-    out << "  " << m["shards"] << " shards, " << m["rows"] << " rows at the start; outcomes of backups taken while "
-        << sc["backup"]["writers"] << " writer processes commit:\n";
-    for (auto mode = m["backups"].begin(); mode != m["backups"].end(); ++mode) {
-      out << "    " << mode.key() << ": writers " << Fixed(m["writers"][mode.key()]["commits_per_s"].get<double>(), 0)
-          << " commits/s, busy " << m["writers"][mode.key()]["busy"] << "\n";
-      for (auto it = mode->begin(); it != mode->end(); ++it) {
-        const Json& c = *it;
-        char line[240];
-        std::snprintf(line, sizeof(line),
-                      "      %-16s %3lld backups: consistent %3lld stale %3lld missing_committed %3lld corrupt %3lld "
-                      "failed %3lld  %7s s/GB  restarts %lld",
-                      it.key().c_str(), static_cast<long long>(c["backups"].get<int64_t>()),
-                      static_cast<long long>(c["consistent"].get<int64_t>()), static_cast<long long>(c["stale"].get<int64_t>()),
-                      static_cast<long long>(c["missing_committed"].get<int64_t>()),
-                      static_cast<long long>(c["corrupt"].get<int64_t>()), static_cast<long long>(c["failed"].get<int64_t>()),
-                      c["s_per_gb"].is_number() ? Fixed(c["s_per_gb"].get<double>(), 2).c_str() : "-",
-                      static_cast<long long>(c["restarts"].get<int64_t>()));
-        out << line << "\n";
-      }
-    }
-  }
+  if (r["kind"] == "backup") out << SummarizeBackup(m, sc["backup"]["writers"].get<int64_t>());
   if (r["kind"] == "migrate") out << SummarizeSchemaMigration(m);
-  if (r["kind"] == "concurrency") {
-    for (auto mode = m["cells"].begin(); mode != m["cells"].end(); ++mode) {
-      for (auto layout = mode->begin(); layout != mode->end(); ++layout) {
-        for (auto w = layout->begin(); w != layout->end(); ++w) {
-          const Json& c = *w;
-          char line[240];
-          std::snprintf(line, sizeof(line),
-                        "    %-8s %-8s %2lld writers %2lld readers: %9.0f writes/s %9.0f reads/s  writer overlap %.2f  "
-                        "busy waits %llu (%.0f ms)  SQLITE_BUSY %llu",
-                        mode.key().c_str(), layout.key().c_str(), static_cast<long long>(c["writers"].get<int64_t>()),
-                        static_cast<long long>(c["readers"].get<int64_t>()), c["write_ops_per_s"].get<double>(),
-                        c["read_ops_per_s"].get<double>(), c["writer_overlap"].get<double>(),
-                        static_cast<unsigned long long>(c["busy_waits"].get<uint64_t>()),
-                        c["busy_wait_ms"].get<double>(), static_cast<unsigned long long>(c["busy_returns"].get<uint64_t>()));
-          out << line;
-          if (c.contains("write_latency_us")) out << "  write p99 " << Fixed(c["write_latency_us"]["p99"].get<double>(), 0) << " us";
-          out << "\n";
-        }
-      }
-    }
-    out << "  scaling: " << m["scaling"].dump() << "\n";
-  }
+  if (r["kind"] == "concurrency") out << SummarizeConcurrency(m);
   if (r["kind"] == "reshard") {
     const Json& a = m["analysis"];
     out << "  " << sc["shards"]["count"] << " shards, " << a["keys"] << " keys by " << sc["keys"]["hash"].get<std::string>()

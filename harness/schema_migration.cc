@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "harness/elapsed.h"
 #include "harness/shard_set.h"
 #include "harness/sqlite_db.h"
 
@@ -117,7 +118,7 @@ FleetMigrationStats RunFleet(const FleetMigration& m, const FileWork& work) {
         SHARDLAB_RETURN_IF_ERROR(ApplyPragmas(db, m.sqlite));
         return work(db, out);
       }();
-      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
+      const uint64_t ns = NanosSince(t0);
       if (!st.ok()) {
         ++mine.failed;
         if (mine.first_error.empty()) mine.first_error = m.files[i] + ": " + st.message();
@@ -125,7 +126,7 @@ FleetMigrationStats RunFleet(const FleetMigration& m, const FileWork& work) {
       } else if (out.migrated) {
         ++mine.migrated;
         mine.rows += out.rows;
-        mine.file_latency.Record(static_cast<uint64_t>(ns));
+        mine.file_latency.Record(ns);
         if (m.on_step) m.on_step(i, FileStep::kDone, "");
       } else {
         ++mine.skipped;
@@ -149,7 +150,7 @@ FleetMigrationStats RunFleet(const FleetMigration& m, const FileWork& work) {
     for (int w = 0; w < m.workers; ++w) threads.emplace_back(worker);
     for (std::thread& t : threads) t.join();
   }
-  total.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  total.seconds = SecondsSince(t0);
   return total;
 }
 

@@ -8,6 +8,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "harness/elapsed.h"
 #include "harness/layout.h"
 #include "harness/progress.h"
 #include "harness/shard_set.h"
@@ -137,7 +138,7 @@ StatusOr<ProvisionTiming> ProvisionTenants(const Scenario& s, const KeySpace& ke
   }
   ProvisionTiming timing;
   timing.files = paths.size();
-  timing.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  timing.seconds = SecondsSince(t0);
   // One syncfs per root makes every tenant durable before requests start.
   const auto t1 = Clock::now();
   std::unordered_set<std::string> synced;
@@ -145,7 +146,7 @@ StatusOr<ProvisionTiming> ProvisionTenants(const Scenario& s, const KeySpace& ke
     const std::string base = RootDirectory(root, data_dir);
     if (synced.insert(base).second) SHARDLAB_RETURN_IF_ERROR(SyncFilesystem(base));
   }
-  timing.sync_seconds = std::chrono::duration<double>(Clock::now() - t1).count();
+  timing.sync_seconds = SecondsSince(t1);
   return timing;
 }
 
@@ -169,7 +170,7 @@ StatusOr<ProvisionTiming> BareProvisionLoop(const Scenario& s, const KeySpace& k
     status = ParallelFor(files, threads, &progress,
                          [&](uint32_t id) { return CreateBareFile(s, row_keys, id, paths[id]); });
     timing.files = files;
-    timing.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    timing.seconds = SecondsSince(t0);
   }
   bare.RemoveCreated();
   if (!status.ok()) return status;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "harness/elapsed.h"
 #include "harness/histogram.h"
 #include "harness/lru_cache.h"
 #include "harness/process_stats.h"
@@ -80,7 +81,7 @@ StatusOr<Json> ReplayRequests(const Scenario& s, const KeySpace& keys, const Pac
     if (r.put) stmt.BindTextStatic(3, value);
     const int rc = stmt.Step();
     stmt.Reset();
-    const uint64_t ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
+    const uint64_t ns = NanosSince(t0);
     if (rc != (r.put ? SQLITE_DONE : SQLITE_ROW) || (r.put && sqlite3_changes(c.db.get()) != 1)) {
       return Status::Runtime(packing.name + ": user " + std::to_string(r.user) + " row " + std::to_string(r.row) +
                              (r.put ? " was not updated" : " was not found") + " in " + packing.paths[file] + " (" +

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "harness/elapsed.h"
 #include "harness/histogram.h"
 #include "harness/workload_runner.h"
 
@@ -12,7 +13,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double Round4(double seconds) { return std::round(seconds * 1e4) / 1e4; }
-double Seconds(Clock::time_point t0) { return Round4(std::chrono::duration<double>(Clock::now() - t0).count()); }
+double Seconds(Clock::time_point t0) { return Round4(SecondsSince(t0)); }
 
 // A test server's settings: PostgreSQL's defaults where they matter for reads, stated so
 // the result records them, and what makes a one-off server start and load quickly.
@@ -135,7 +136,7 @@ Status WalkPostgresPeer::Prepare() {
   for (int i = 0; i < 1000; ++i) {
     const auto t0 = Clock::now();
     SHARDLAB_RETURN_IF_ERROR(c.RunPrepared(kPing, x).status());
-    rtt.Record(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count()));
+    rtt.Record(NanosSince(t0));
   }
   info_["round_trip_us"] = rtt.ToJsonMicros();
   return Status::Ok();
