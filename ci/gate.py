@@ -7,9 +7,10 @@ usage: ci/gate.py RUN_DIR [--baseline DIR] [--threshold 0.10] [--alpha 0.05]
   /usr/share/benchmark/compare.py does the comparison (its Mann-Whitney U test needs
   python3-scipy). A regression is a significant U test (p < alpha) AND a median slower
   by more than the threshold.
-- Scenario metrics (ci/metrics.py says which, and how): exact metrics must equal the
-  baseline; timed metrics are compared by median over the repetitions of the run
-  (RUN_DIR/*.json and RUN_DIR/repeats/*/*.json) with the same rule.
+- Scenario metrics (ci/metrics.py says which, and how, from the rules of each result's
+  kind in kinds/<kind>/gate.py): exact metrics must equal the baseline; timed metrics
+  are compared by median over the repetitions of the run (RUN_DIR/*.json and
+  RUN_DIR/repeats/*/*.json) with the same rule.
 - A check whose verdict changed (a claim confirmed before and refuted now, or back) always
   fails the gate; so does a scenario or metric the baseline has and the run lacks.
 - Noise: the coefficient of variation (cv) of every timed metric is printed. When the
@@ -154,14 +155,17 @@ def compare_scenarios(base, cur, threshold, alpha):
             if now != verdict:
                 rows.append({"source": name, "name": check, "kind": "verdict", "baseline": verdict, "current": now,
                              "status": "verdict"})
-        b_metrics = {p: (k, d, v) for p, k, d, v in metric_rules.compared_metrics(b_first.get("metrics", {}))}
+        b_metrics = {p: (k, d, v) for p, k, d, v
+                     in metric_rules.compared_metrics(b_first.get("kind"), b_first.get("metrics", {}))}
         samples = {}
         for result in cur[name]:
-            for path, kind, direction, value in metric_rules.compared_metrics(result.get("metrics", {})):
+            rows_of_result = metric_rules.compared_metrics(result.get("kind"), result.get("metrics", {}))
+            for path, kind, direction, value in rows_of_result:
                 samples.setdefault(path, []).append(value)
         base_samples = {}
         for result in base[name]:
-            for path, kind, direction, value in metric_rules.compared_metrics(result.get("metrics", {})):
+            rows_of_result = metric_rules.compared_metrics(result.get("kind"), result.get("metrics", {}))
+            for path, kind, direction, value in rows_of_result:
                 base_samples.setdefault(path, []).append(value)
         for path, (kind, direction, b_value) in sorted(b_metrics.items()):
             if path not in samples:

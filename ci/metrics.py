@@ -1,5 +1,10 @@
 """Which scenario metrics the regression gate compares, and how.
 
+The rules of each scenario kind live beside its code, in kinds/<kind>/gate.py (a module
+with RULES = [...]); rules_for() loads the file of a result's kind by path, so a rule
+only ever applies to the metrics of its own kind. A kind without a gate.py (or a result
+whose kind names no folder) compares nothing: no metric of it is gated.
+
 Each rule is (pattern, kind, direction). A pattern is a dotted path into a result's
 `metrics` where `*` matches any one component. kind:
   exact - a count from a fixed seed (moved keys, verdict counts): must equal the baseline;
@@ -8,85 +13,37 @@ direction: "higher" or "lower" is better (exact metrics have none).
 The first matching rule wins; metrics no rule matches are not compared.
 """
 
-RULES = [
-    # workload
-    ("throughput.ops_per_s", "timed", "higher"),
-    # Medians and throughput only: tail percentiles on a shared machine measure the
-    # neighbours more than the code (the report shows them; the gate does not judge them).
-    ("ops.*.latency_us.p50", "timed", "lower"),
-    ("walk.*.*.latency_us.p50", "timed", "lower"),
-    ("load.rows", "exact", None),
-    ("per_shard_counts", "exact", None),
-    ("probes.*.rows", "exact", None),
-    ("probes.*.shards_touched", "exact", None),
-    ("attach.limit", "exact", None),
-    ("walk.*.*.rows_per_walk", "exact", None),
-    # crash
-    ("matrix.*.*.*.*.trials", "exact", None),
-    ("matrix.*.*.*.*.old", "exact", None),
-    ("matrix.*.*.*.*.new", "exact", None),
-    ("matrix.*.*.*.*.mixed", "exact", None),
-    ("matrix.*.*.*.*.lost", "exact", None),
-    ("matrix.*.*.*.*.corrupt", "exact", None),
-    ("matrix.*.*.*.*.commit_point.index", "exact", None),
-    ("trials_per_s", "timed", "higher"),
-    # reshard
-    ("movement.*.*.moved", "exact", None),
-    ("movement.*.*.extra_moves", "exact", None),
-    ("vnode_sweep.*.*.cv", "exact", None),
-    ("analysis.keys_routed_per_s", "timed", "higher"),
-    ("migration.rows_moved", "exact", None),
-    ("migration.crash.lost", "exact", None),
-    ("migration.crash.duplicated", "exact", None),
-    ("migration.crash.corrupt", "exact", None),
-    ("migration.rows_per_s", "timed", "higher"),
-    # ids
-    ("schemes.*.collisions", "exact", None),
-    ("schemes.*.btree_pages", "exact", None),
-    ("schemes.*.self_routing_failures", "exact", None),
-    ("schemes.*.rows_per_s", "timed", "higher"),
-    # tenants: counts from the seed, then the harness's own speed (fsync-bound puts are not judged)
-    ("provision.files", "exact", None),
-    ("directories.max_entries_per_dir", "exact", None),
-    ("directories.count", "exact", None),
-    ("disk.apparent_bytes", "exact", None),
-    ("requests.opens", "exact", None),
-    ("requests.hit_ratio", "exact", None),
-    ("packings.*.files", "exact", None),
-    ("packings.*.walk.rows", "exact", None),
-    ("provision.files_per_s", "timed", "higher"),
-    ("requests.latency_us.hit.get.p50", "timed", "lower"),
-    ("requests.latency_us.miss.get.p50", "timed", "lower"),
-    ("packings.per_user.walk.seconds", "timed", "lower"),
-    # backup: counts SQLite guarantees are exact; how often a raw copy races a commit is
-    # timing, so those outcome counts are reported, not gated. Time per GB of the methods
-    # that always complete (a paged backup rarely does; copy_db_wal's -wal varies in size).
-    ("backups.*.*.backups", "exact", None),
-    ("backups.*.backup_api.not_consistent", "exact", None),
-    ("backups.*.vacuum_into.not_consistent", "exact", None),
-    ("backups.*.copy_db.s_per_gb", "timed", "lower"),
-    ("backups.*.backup_api.s_per_gb", "timed", "lower"),
-    ("backups.*.vacuum_into.s_per_gb", "timed", "lower"),
-    # migrate (the crash kills come from the seed: every count below is reproducible)
-    ("strategies.*.*.verify.ok", "exact", None),
-    ("strategies.*.*.rerun_migrated", "exact", None),
-    ("strategies.*.*.crash.events", "exact", None),
-    ("strategies.*.*.crash.ok", "exact", None),
-    ("strategies.*.*.crash.mixed_before_rerun", "exact", None),
-    ("strategies.*.*.crash.stale_version", "exact", None),
-    ("strategies.*.*.crash.half_migrated", "exact", None),
-    ("strategies.*.*.crash.mixed_outside_in_flight", "exact", None),
-    ("strategies.*.*.crash.rerun_failed", "exact", None),
-    ("strategies.*.*.crash.data_lost", "exact", None),
-    ("strategies.*.*.crash.corrupt", "exact", None),
-    # The naive strategies are there for contrast: only the safe one's speed is gated.
-    ("strategies.transactional.*.files_per_s", "timed", "higher"),
-    ("floor.*.files_per_s", "timed", "higher"),
-    # concurrency
-    ("cells.*.*.*.write_ops_per_s", "timed", "higher"),
-    ("cells.*.*.*.read_ops_per_s", "timed", "higher"),
-    ("cells.*.*.*.busy_returns", "exact", None),
-]
+import importlib.util
+import re
+from pathlib import Path
+
+KINDS_DIR = Path(__file__).resolve().parent.parent / "kinds"
+_rules = {}  # scenario kind -> its RULES ([] without a gate.py)
+
+
+def gate_path(kind):
+    """kinds/<kind>/gate.py, or None when `kind` cannot name a folder."""
+    if not isinstance(kind, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", kind):
+        return None
+    return KINDS_DIR / kind / "gate.py"
+
+
+def load_rules(path):
+    """The RULES list of one gate.py, loaded by path."""
+    spec = importlib.util.spec_from_file_location(f"shardlab_kinds_{path.parent.name}_gate", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.RULES)
+
+
+def rules_for(kind):
+    """The rules of a scenario kind, [] when it has no kinds/<kind>/gate.py."""
+    path = gate_path(kind)
+    if path is None:
+        return []
+    if kind not in _rules:
+        _rules[kind] = load_rules(path) if path.is_file() else []
+    return _rules[kind]
 
 
 def _match(pattern, path):
@@ -94,8 +51,8 @@ def _match(pattern, path):
     return len(p) == len(q) and all(a == "*" or a == b for a, b in zip(p, q))
 
 
-def rule_for(path):
-    for pattern, kind, direction in RULES:
+def rule_for(scenario_kind, path):
+    for pattern, kind, direction in rules_for(scenario_kind):
         if _match(pattern, path):
             return kind, direction
     return None
@@ -112,11 +69,11 @@ def flatten(metrics, prefix=""):
     return out
 
 
-def compared_metrics(metrics):
-    """(path, kind, direction, value) for every metric a rule covers."""
+def compared_metrics(scenario_kind, metrics):
+    """(path, kind, direction, value) for every metric a rule of the scenario's kind covers."""
     rows = []
     for path, value in sorted(flatten(metrics).items()):
-        rule = rule_for(path)
+        rule = rule_for(scenario_kind, path)
         if rule is not None:
             rows.append((path, rule[0], rule[1], value))
     return rows

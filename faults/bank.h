@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/sqlite_db.h"
+#include "core/status.h"
+#include "sqlite/sqlite_db.h"
 #include "workloads/key_space.h"
 #include "workloads/router.h"
-#include "workloads/status.h"
 
 namespace shardlab {
 

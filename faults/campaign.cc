@@ -12,7 +12,7 @@
 #include <map>
 #include <sstream>
 
-#include "faults/child_process.h"
+#include "core/child_process.h"
 #include "faults/fail_points.h"
 #include "workloads/rng.h"
 

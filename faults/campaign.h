@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/json.h"
 #include "faults/trial.h"
-#include "harness/json_file.h"
 
 namespace shardlab {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/json.h"
 #include "faults/bank.h"
-#include "harness/json_file.h"
 
 namespace shardlab {
 

@@ -16,9 +16,9 @@
 
 #include <sqlite3.h>
 
+#include "core/status.h"
 #include "faults/disk_model.h"
 #include "faults/io_event.h"
-#include "workloads/status.h"
 
 namespace shardlab {
 

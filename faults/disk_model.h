@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "core/status.h"
 #include "workloads/rng.h"
-#include "workloads/status.h"
 
 namespace shardlab {
 

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/status.h"
 #include "faults/io_event.h"
-#include "workloads/status.h"
 
 namespace shardlab {
 

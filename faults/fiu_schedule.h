@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "workloads/status.h"
+#include "core/status.h"
 
 namespace shardlab {
 

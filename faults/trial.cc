@@ -15,7 +15,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "faults/child_process.h"
+#include "core/child_process.h"
 #include "faults/crash_vfs.h"
 #include "faults/disk_model.h"
 #include "faults/fail_points.h"

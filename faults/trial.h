@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "core/json.h"
 #include "faults/bank.h"
 #include "faults/checker.h"
 #include "faults/io_event.h"
-#include "harness/json_file.h"
 
 namespace shardlab {
 

@@ -1,8 +1,11 @@
 """ci/gate.py, the regression gate of `make bench`, on synthetic runs: identical runs
 pass, a 30 % slowdown of a timed metric or a micro-benchmark fails naming it, a verdict
-change and a changed exact count fail, a missing baseline is a usage error."""
+change and a changed exact count fail, a missing baseline is a usage error. And the
+rules of each kind (kinds/<kind>/gate.py, loaded by ci/metrics.py) are well formed and
+apply to their own kind only."""
 import json
 import random
+import re
 import subprocess
 import sys
 
@@ -11,6 +14,8 @@ import pytest
 from conftest import REPO
 
 GATE = REPO / "ci" / "gate.py"
+sys.path.insert(0, str(REPO / "ci"))
+import metrics as metric_rules  # noqa: E402
 
 
 def micro_json(path, scale=1.0, seed=1):
@@ -129,3 +134,36 @@ def test_a_slowdown_inside_the_noise_warns_but_one_far_outside_fails(tmp_path, b
     far = gate(noisy_run(tmp_path / "far", 50.0, 9), baseline)
     assert far.returncode == 1, far.stdout
     assert "regression" in far.stdout
+
+
+GATE_FILES = sorted((REPO / "kinds").glob("*/gate.py"))
+
+
+def test_there_are_per_kind_gate_rules():
+    kinds = {path.parent.name for path in GATE_FILES}
+    assert {"workload", "crash", "reshard", "concurrency", "ids", "tenants", "backup", "migrate"} <= kinds
+
+
+@pytest.mark.parametrize("path", GATE_FILES, ids=lambda p: p.parent.name)
+def test_every_kind_gate_loads_and_its_patterns_are_well_formed(path):
+    rules = metric_rules.load_rules(path)
+    assert rules, f"{path}: no RULES"
+    patterns = [rule[0] for rule in rules]
+    assert len(set(patterns)) == len(patterns), f"{path}: a pattern twice"
+    for rule in rules:
+        assert isinstance(rule, tuple) and len(rule) == 3, rule
+        pattern, kind, direction = rule
+        assert isinstance(pattern, str) and all(re.fullmatch(r"\*|[A-Za-z0-9_]+", part)
+                                                for part in pattern.split(".")), rule
+        assert (kind, direction) in {("exact", None), ("timed", "higher"), ("timed", "lower")}, rule
+    assert metric_rules.rules_for(path.parent.name) == rules
+
+
+def test_rules_apply_to_their_own_kind_only():
+    metrics = {"throughput": {"ops_per_s": 10.0}, "provision": {"files": 3, "files_per_s": 9.0}}
+    assert [row[0] for row in metric_rules.compared_metrics("workload", metrics)] == ["throughput.ops_per_s"]
+    assert [row[0] for row in metric_rules.compared_metrics("tenants", metrics)] == \
+        ["provision.files", "provision.files_per_s"]
+    assert metric_rules.compared_metrics("migrate", metrics) == []
+    for kind in ("no-such-kind", "../ci", None, 3):  # no gate.py: nothing is compared
+        assert metric_rules.compared_metrics(kind, metrics) == []

@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "core/status.h"
 #include "workloads/rng.h"
-#include "workloads/status.h"
 
 namespace shardlab {
 

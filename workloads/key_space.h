@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <string>
 
+#include "core/status.h"
 #include "workloads/key_hash.h"
 #include "workloads/key_template.h"
 #include "workloads/router.h"
-#include "workloads/status.h"
 
 namespace shardlab {
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "workloads/status.h"
+#include "core/status.h"
 
 namespace shardlab {
 

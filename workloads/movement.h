@@ -10,10 +10,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/status.h"
 #include "workloads/distribution.h"
 #include "workloads/key_space.h"
 #include "workloads/router.h"
-#include "workloads/status.h"
 
 namespace shardlab {
 

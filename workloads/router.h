@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/status.h"
 #include "workloads/key_hash.h"
-#include "workloads/status.h"
 
 namespace shardlab {
 

@@ -1,4 +1,5 @@
-"""Tests of plot/report.py over the fixtures in plot/tests/fixtures/ (see its README).
+"""Tests of plot/report.py (and the kinds' sections, kinds/<kind>/report.py) over the fixtures
+in plot/tests/fixtures/ (see its README).
 
 Run: /usr/bin/python3 -m pytest -q plot/tests
 Reports are built into tmp_path; the fixtures are never written.
@@ -20,7 +21,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PLOT = os.path.dirname(HERE)
 sys.path.insert(0, PLOT)
 
+import kind_sections  # noqa: E402
 import report  # noqa: E402
+from values import fmt  # noqa: E402
 
 FIXTURES = os.path.join(HERE, "fixtures")
 RUN_A = os.path.join(FIXTURES, "run_a")
@@ -177,15 +180,19 @@ def test_verdict_words(built):
     assert set(verdicts.values()) == {"confirmed", "refuted", "unknown"}
 
 
+def workload_section():
+    return kind_sections.module("workload")
+
+
 def walk_fixture():
     return next(r for r in fixture_results(RUN_A) if r["name"] == "walk-256-shards")
 
 
 def test_walk_figure_has_the_postgres_peer():
     m = walk_fixture()["metrics"]
-    series = report.walk_series(m)
+    series = workload_section().walk_series(m)
     ks = sorted(int(k.split("_")[1]) for k in m["walk"])
-    for form, label in report.WALK_POSTGRES_FORMS:
+    for form, label in workload_section().WALK_POSTGRES_FORMS:
         assert [k for k, _ in series[label]] == ks
         assert series[label] == [(k, m["walk"][f"shards_{k}"]["postgres"][form]["latency_us"]["p50"]) for k in ks]
 
@@ -199,10 +206,10 @@ def test_walk_table_shows_p50s_and_ratios(built):
     for row in body:
         w = m["walk"][f"shards_{row[0]}"]
         cells = dict(zip(header, row))
-        assert cells["walk / PostgreSQL (= ANY)"] == report.fmt(w["postgres"]["walk_over_one_query_p50"])
-        assert cells["walk / PostgreSQL (lookups)"] == report.fmt(w["postgres"]["walk_over_lookups_p50"])
-        assert cells["walk / one file (lookups)"] == report.fmt(w["walk_over_single_file_p50"])
-        assert cells["PostgreSQL, = ANY p50 µs"] == report.fmt(w["postgres"]["one_query"]["latency_us"]["p50"])
+        assert cells["walk / PostgreSQL (= ANY)"] == fmt(w["postgres"]["walk_over_one_query_p50"])
+        assert cells["walk / PostgreSQL (lookups)"] == fmt(w["postgres"]["walk_over_lookups_p50"])
+        assert cells["walk / one file (lookups)"] == fmt(w["walk_over_single_file_p50"])
+        assert cells["PostgreSQL, = ANY p50 µs"] == fmt(w["postgres"]["one_query"]["latency_us"]["p50"])
     assert f"PostgreSQL {m['postgres']['server_version']} on {m['postgres']['address']}" in text
 
 
@@ -220,7 +227,7 @@ def test_walk_without_the_peer_says_why(tmp_path):
     assert html.escape(f"PostgreSQL peer: {reason}.") in text
     rows = table_with_header(Page(text), "shards walked")
     assert not any("PostgreSQL" in h for h in rows[0])
-    assert not any(label.startswith("PostgreSQL") for label in report.walk_series(r["metrics"]))
+    assert not any(label.startswith("PostgreSQL") for label in workload_section().walk_series(r["metrics"]))
 
 
 def test_no_external_resources_or_scripts(built, compared):
@@ -455,7 +462,7 @@ def test_backup_section_has_figures_and_outcome_table(built, compared):
         assert row[header.index("stale")] == str(c["stale"])
     # The paged backup API never finished: no time per GB, shown as such.
     paged = next(row for row in rows if row[:2] == ["wal", "backup_api_paged"])
-    assert paged[header.index("s/GB")] == report.fmt(None)
+    assert paged[header.index("s/GB")] == fmt(None)
     assert "Examples of backups that were not consistent" in text
     assert any(src.endswith("ci-backup-backup-outcomes.png") and src.startswith("a-") for src in compared[2].imgs)
 
@@ -466,3 +473,60 @@ def test_migrate_section_has_figure_and_tables(built):
     assert os.path.getsize(os.path.join(out, "ci-migrate-migrate.png")) > 0
     assert "Kill-and-rerun campaign" in html and "duplicate column name" in html
     assert "separate_version" in html and "files between versions" in html
+
+
+def test_every_kind_folder_with_a_report_exposes_the_section_interface():
+    kinds_dir = os.path.join(os.path.dirname(PLOT), "kinds")
+    folders = sorted(k for k in os.listdir(kinds_dir) if os.path.isfile(os.path.join(kinds_dir, k, "report.py")))
+    assert folders == kind_sections.known()
+    assert {"workload", "crash", "reshard", "concurrency", "ids", "tenants", "backup", "migrate"} <= set(folders)
+    orders = {}
+    for kind in folders:
+        mod = kind_sections.module(kind)
+        assert isinstance(mod.ORDER, int) and not isinstance(mod.ORDER, bool), kind
+        assert callable(mod.section_html), kind
+        assert isinstance(mod.KEY_FIGURES, list) and mod.KEY_FIGURES, kind
+        for suffix, func, title in mod.KEY_FIGURES:
+            assert isinstance(suffix, str) and re.fullmatch(r"[a-z0-9-]+", suffix), (kind, suffix)
+            assert callable(func) and isinstance(title, str) and title, (kind, suffix)
+        orders[kind] = mod.ORDER
+    assert len(set(orders.values())) == len(orders), orders
+    assert all(o < kind_sections.UNKNOWN_ORDER for o in orders.values()), orders
+
+
+def test_sections_follow_the_kinds_order(built):
+    _, _, page = built
+    index = table_with_header(page, "scenario", "kind")[1:]
+    kinds = [row[1] for row in index if row[1] != "micro-benchmarks"]
+    orders = [kind_sections.order(k) for k in kinds]
+    assert orders == sorted(orders), kinds
+    assert [k for k in dict.fromkeys(kinds) if kind_sections.module(k)] == \
+        ["workload", "crash", "reshard", "concurrency", "ids", "tenants", "backup", "migrate"]
+
+
+def test_unknown_kind_gets_a_note_and_sorts_last(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    for name, kind in (("a-odd", "frobnicate"), ("b-path", "../plot"), ("z-ids", "ids")):
+        r = next(r for r in fixture_results(RUN_A) if r["name"] == "ci-ids")
+        r["name"], r["kind"] = name, kind
+        (run / f"{name}.json").write_text(json.dumps(r))
+    assert report.main([str(run), "--out", str(tmp_path / "out")]) == 0
+    text = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert html.escape("Unknown kind 'frobnicate': no figures.") in text
+    assert html.escape("Unknown kind '../plot': no figures.") in text
+    assert text.index('id="scenario-z-ids"') < text.index('id="scenario-a-odd"')
+
+
+def test_compare_draws_the_key_figures_of_every_kind(compared):
+    _, text, page = compared
+    for r in fixture_results(RUN_A):
+        if r["status"] != "ok":
+            continue
+        for suffix, _, title in kind_sections.key_figures(r["kind"]):
+            for side in ("a", "b"):
+                drawn = f"{side}-{r['name']}-{suffix}.png" in page.imgs
+                assert drawn or f"{title} ({side.upper()}) not shown" in text, (r["name"], suffix, side)
+    for png in ("a-ci-concurrency-concurrency.png", "b-ci-ids-ids.png", "a-ci-tenants-tenant-latency.png",
+                "b-ci-migrate-migrate.png"):
+        assert png in page.imgs, png

@@ -1,0 +1,25 @@
+#pragma once
+// Reading and writing JSON files: `//` and `/* */` comments allowed on input; parse
+// errors carry line and column; output is written atomically (temp file + rename).
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+
+namespace shardlab {
+
+using Json = nlohmann::ordered_json;
+
+// kInvalidInput: "cannot read FILE: No such file or directory" or
+// "FILE: invalid JSON at line 3, column 14: <what the parser expected>".
+StatusOr<Json> ReadJsonFile(const std::string& path);
+StatusOr<Json> ParseJsonText(const std::string& text, const std::string& origin);
+
+// Writes `json` (indented) to path.tmp.PID, fsyncs, renames over path. kRuntime on failure.
+Status WriteJsonFileAtomically(const std::string& path, const Json& json);
+
+// One-line description of a value for error messages: `"wall" (a string)`, `0 (an integer)`.
+std::string DescribeJsonValue(const Json& value);
+
+}  // namespace shardlab

@@ -1,8 +1,0 @@
-#pragma once
-// Facts about this build, generated at build time (harness/build_info.cmake).
-namespace shardlab {
-extern const char* const kGitCommit;
-extern const char* const kBuildType;
-extern const char* const kCompilerFlags;
-extern const bool kSanitized;
-}  // namespace shardlab

@@ -1,0 +1,43 @@
+#include "kinds/concurrency/concurrency_spec.h"
+
+#include <algorithm>
+
+namespace shardlab {
+
+ConcurrencySpec ReadConcurrencySpec(FieldReader& root) {
+  FieldReader r = root.Object("concurrency");
+  ConcurrencySpec c;
+  c.writers = r.IntList("writers", c.writers, 0, 256);
+  if (c.writers.empty()) r.Problem("writers", "found an empty array; expected writer thread counts like [1, 2, 4]");
+  c.readers = r.Int("readers", 0, 0, 256);
+  c.layouts = r.StringList("layouts", c.layouts);
+  for (const std::string& l : c.layouts) {
+    if (l != "one_file" && l != "shards") r.Problem("layouts", "found \"" + l + "\"; expected \"one_file\" or \"shards\"");
+  }
+  if (c.layouts.empty()) r.Problem("layouts", "found an empty array; expected \"one_file\" and/or \"shards\"");
+  c.journal_modes = r.StringList("journal_modes", c.journal_modes);
+  for (const std::string& j : c.journal_modes) {
+    if (j != "delete" && j != "truncate" && j != "persist" && j != "wal") {
+      r.Problem("journal_modes", "found \"" + j + "\"; expected delete, truncate, persist or wal");
+    }
+  }
+  c.duration_s = r.Number("duration_s", 1.0, 0, 600, /*min_exclusive=*/true);
+  r.Finish();
+  for (int64_t w : c.writers) {
+    if (w == 0 && c.readers == 0) root.Problem("concurrency", "a cell with 0 writers needs readers > 0");
+  }
+  return c;
+}
+
+void ApplyConcurrencyQuickMode(Scenario& s) {
+  ConcurrencySpec& c = s.MutableSpec<ConcurrencySpec>();
+  c.duration_s = std::min(c.duration_s, 0.25);
+  s.resolved["concurrency"]["duration_s"] = c.duration_s;
+}
+
+const std::set<std::string>& ConcurrencyMetricRoots() {
+  static const std::set<std::string> kRoots = {"cells", "scaling"};
+  return kRoots;
+}
+
+}  // namespace shardlab

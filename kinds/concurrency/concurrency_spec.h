@@ -1,0 +1,27 @@
+#pragma once
+// The `concurrency` block of kind = concurrency scenarios.
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/field_reader.h"
+#include "scenario/scenario.h"
+
+namespace shardlab {
+
+// kind = concurrency: W writer (and R reader) threads over one file vs the shard files.
+struct ConcurrencySpec {
+  std::vector<int64_t> writers{1, 2, 4};
+  int64_t readers = 0;
+  std::vector<std::string> layouts{"one_file", "shards"};  // one_file: every thread on one file
+  std::vector<std::string> journal_modes{"delete", "wal"};
+  double duration_s = 1.0;   // timed phase per cell; the rows are the scenario's keys
+};
+
+ConcurrencySpec ReadConcurrencySpec(FieldReader& root);
+const std::set<std::string>& ConcurrencyMetricRoots();
+// --quick: windows of at most 0.25 s.
+void ApplyConcurrencyQuickMode(Scenario& s);
+
+}  // namespace shardlab

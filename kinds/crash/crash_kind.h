@@ -1,0 +1,9 @@
+#pragma once
+// kind = crash, behind the one Kind interface (scenario/kind.h); listed in kinds/registry.cc.
+#include "scenario/kind.h"
+
+namespace shardlab {
+
+const Kind& CrashKind();
+
+}  // namespace shardlab

@@ -1,0 +1,27 @@
+#pragma once
+// kind = crash: prepares the account shards (one template per journal-file format), runs
+// the campaign over every cell of the scenario's matrix, and turns the tallies into the
+// result's metrics (cells, matrix, commit points).
+#include <string>
+
+#include "core/json.h"
+#include "core/workspace.h"
+#include "scenario/kind.h"
+#include "scenario/scenario.h"
+
+namespace shardlab {
+
+StatusOr<Json> RunCrash(const Scenario& s, RunContext& context);
+
+// This program's path (/proc/self/exe), for re-executing it as a trial child.
+std::string SelfExecutable();
+
+// `shardlab repro RESULT.json --trial N`: reruns one recorded violating trial in a fresh
+// directory under `data_root` (kept) and prints its verdict. 0 when the verdict matches
+// the recorded one, 1 when it differs, 2 on bad input, 3 on a runtime failure.
+int ReproTrial(const std::string& result_path, uint64_t trial, const std::string& data_root);
+
+// The hidden `__trial-child` command (a re-executed trial child for libc-level faults).
+int TrialChildMain(const std::string& scenario_file, const std::string& dir, int fd, const std::string& spec_json);
+
+}  // namespace shardlab

@@ -1,0 +1,95 @@
+#include "kinds/crash/crash_spec.h"
+
+#include <algorithm>
+#include <set>
+
+#include "faults/bank.h"
+#include "faults/fail_points.h"
+#include "sqlite/sqlite_facts.h"
+
+namespace shardlab {
+namespace {
+
+// Every element of a string list must be one of `allowed`; duplicates are refused too.
+std::vector<std::string> ChoiceList(FieldReader& r, const char* key, std::vector<std::string> def,
+                                    const std::vector<std::string>& allowed) {
+  std::vector<std::string> values = r.StringList(key, def);
+  std::set<std::string> seen;
+  std::string list;
+  for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  if (values.empty()) r.Problem(key, "found an empty array; expected at least one of " + list);
+  for (const std::string& v : values) {
+    if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+      r.Problem(key, "found \"" + v + "\"; expected values from " + list);
+    } else if (!seen.insert(v).second) {
+      r.Problem(key, "found \"" + v + "\" twice; each value once");
+    }
+  }
+  return values;
+}
+
+}  // namespace
+
+CrashSpec ReadCrashSpec(FieldReader& root) {
+  FieldReader r = root.Object("crash");
+  CrashSpec c;
+  c.strategies = ChoiceList(r, "strategies", c.strategies, TransferStrategies());
+  c.journal_modes = ChoiceList(r, "journal_modes", c.journal_modes, {"delete", "truncate", "persist", "wal", "memory", "off"});
+  c.synchronous = ChoiceList(r, "synchronous", c.synchronous, {"off", "normal", "full", "extra"});
+  c.faults = ChoiceList(r, "faults", c.faults, {"process_crash", "power_loss", "power_loss_torn", "io_error"});
+  c.campaign = r.Choice("campaign", "enumerate", {"enumerate", "random", "errors"});
+  c.transfers = r.Int("transfers", c.campaign == "random" ? 5 : 1, 1, 10'000);
+  c.initial_balance = r.Int("initial_balance", 1000, 0, 1'000'000'000);
+  c.trials = r.Int("trials", 100, 1, 10'000'000);
+  c.fail_points = r.StringList("fail_points", std::vector<std::string>{});
+  for (const std::string& name : c.fail_points) {
+    if (auto fp = ParseFailPoint(name); !fp.ok()) r.Problem("fail_points", fp.status().message());
+  }
+  c.error = r.Choice("error", "EIO", {"EIO", "ENOSPC"});
+  c.max_k = r.Int("max_k", 1000, 1, 1'000'000);
+  c.relocate = r.Bool("relocate", false);
+  c.timeout_s = r.Number("timeout_s", 10, 0, 3600, /*min_exclusive=*/true);
+  c.workers = r.Int("workers", 0, 0, 256);
+  r.Finish();
+  return c;
+}
+
+void CheckCrashSpec(const Scenario& s, Problems& problems) {
+  const CrashSpec& c = s.Spec<CrashSpec>();
+  const bool io_error = std::find(c.faults.begin(), c.faults.end(), "io_error") != c.faults.end();
+  if ((c.campaign == "errors") != io_error || (io_error && c.faults.size() != 1)) {
+    problems.Add("crash.campaign", "found \"" + c.campaign +
+                                       "\" with faults as given; the errors campaign goes with faults [\"io_error\"] "
+                                       "alone, and io_error only with the errors campaign");
+  }
+  if (c.campaign == "errors" && c.fail_points.empty()) {
+    problems.Add("crash.fail_points", "missing; the errors campaign needs at least one fail point");
+  }
+  if (s.shards.count < 2) {
+    problems.Add("shards.count", "found " + std::to_string(s.shards.count) + "; transfers need at least 2 shards");
+  }
+  const bool attach = std::find(c.strategies.begin(), c.strategies.end(), "attach") != c.strategies.end();
+  const int limit = LinkedAttachLimit();
+  if (attach && s.shards.count > static_cast<uint32_t>(limit) + 1) {
+    problems.Add("shards.count", "found " + std::to_string(s.shards.count) + "; the attach strategy opens shard 0 and " +
+                                     "ATTACHes the rest, and the linked SQLite allows " + std::to_string(limit) +
+                                     " attached databases (SQLITE_LIMIT_ATTACHED), so at most " +
+                                     std::to_string(limit + 1) + " shards");
+  }
+  if (s.shards.layout != "flat" || s.shards.roots.size() != 1 || s.shards.roots[0] != ".") {
+    problems.Add("shards", "crash trials keep every shard in one trial directory: only shards.count applies");
+  }
+}
+
+const std::set<std::string>& CrashMetricRoots() {
+  static const std::set<std::string> kRoots = {"cells", "matrix", "trials", "trials_per_s", "model", "accounts"};
+  return kRoots;
+}
+
+void ApplyCrashQuickMode(Scenario& s) {
+  CrashSpec& c = s.MutableSpec<CrashSpec>();
+  c.trials = std::min<int64_t>(c.trials, 20);
+  s.resolved["crash"]["trials"] = c.trials;
+}
+
+}  // namespace shardlab

@@ -1,0 +1,40 @@
+#pragma once
+// The `crash` block of kind = crash scenarios: reading, cross-field checks, the metric
+// names `expect` may use, and --quick.
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/field_reader.h"
+#include "scenario/scenario.h"
+
+namespace shardlab {
+
+// kind = crash: the matrix of cells (strategy x journal mode x synchronous x fault model)
+// and the campaign that runs trials in each; the accounts are `keys`, spread by `router`.
+struct CrashSpec {
+  std::vector<std::string> strategies{"naive", "attach"};
+  std::vector<std::string> journal_modes{"delete", "wal"};
+  std::vector<std::string> synchronous{"full"};
+  std::vector<std::string> faults{"process_crash"};  // process_crash | power_loss | power_loss_torn | io_error
+  std::string campaign = "enumerate";                // enumerate | random | errors
+  int64_t transfers = 1;                             // transfers per trial
+  int64_t initial_balance = 1000;
+  int64_t trials = 100;                              // random: trials per cell
+  std::vector<std::string> fail_points;              // errors: vfs/... and posix/... points
+  std::string error = "EIO";                         // errors: EIO | ENOSPC
+  int64_t max_k = 1000;                              // errors: calls tried per point, at most
+  bool relocate = false;                             // move the shard directory before recovery
+  double timeout_s = 10;                             // a trial child past it is `hung`
+  int64_t workers = 0;                               // worker processes; 0: one per core
+};
+
+CrashSpec ReadCrashSpec(FieldReader& root);
+void CheckCrashSpec(const Scenario& s, Problems& problems);
+// Metric roots of a crash result.
+const std::set<std::string>& CrashMetricRoots();
+// --quick: random campaigns run at most 20 trials per cell.
+void ApplyCrashQuickMode(Scenario& s);
+
+}  // namespace shardlab

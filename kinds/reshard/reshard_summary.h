@@ -1,0 +1,12 @@
+#pragma once
+// kind = reshard: the terminal lines of a reshard result: movement per (router, change), the
+// migration and its crash trials, the vnode sweep.
+#include <string>
+
+#include "core/json.h"
+
+namespace shardlab {
+
+std::string SummarizeReshard(const Json& result);
+
+}  // namespace shardlab

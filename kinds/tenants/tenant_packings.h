@@ -1,0 +1,25 @@
+#pragma once
+// The same users packed several users to a file (C15): minishards (seeds/000: 1024 files
+// of ~100 users) and shards. A user's rows keep their keys and values and gain a `user`
+// column; the scenario's router places users on files by the text "user:<id>".
+#include <cstdint>
+#include <string>
+
+#include "core/workspace.h"
+#include "kinds/tenants/tenant_requests.h"
+#include "scenario/scenario.h"
+#include "workloads/key_space.h"
+
+namespace shardlab {
+
+struct PackedLoad {
+  Packing packing;
+  double seconds = 0;  // creating and filling every file (synchronous=off, then synced)
+};
+
+// Creates `files` files under `dir` (flat layout) holding every tenant's rows as
+// provisioning wrote them.
+StatusOr<PackedLoad> BuildPackedFiles(const Scenario& s, const KeySpace& keys, const std::string& name,
+                                      const std::string& dir, uint32_t files, Workspace& workspace);
+
+}  // namespace shardlab

@@ -1,0 +1,346 @@
+#include "run/cli.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+
+#include "core/overrides.h"
+#include "core/workspace.h"
+#include "kinds/crash/crash_runner.h"
+#include "kinds/registry.h"
+#include "run/runner.h"
+#include "scenario/scenario.h"
+
+namespace shardlab {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitCheckFailed = 1;
+constexpr int kExitInvalid = 2;
+constexpr int kExitRuntime = 3;
+
+constexpr const char* kUsage = R"(usage: shardlab <command> [arguments]
+
+commands:
+  run SCENARIO_OR_DIR... [--out DIR] [--seed N] [--quick] [--set path=value]...
+                         [--data DIR] [--keep]
+      Validate every scenario, then run each against real shard files and write
+      one JSON result per scenario into DIR (default results/<UTC timestamp>/).
+      --seed N         override every scenario's seed
+      --quick          one repetition, fewer timed operations (loaded data unchanged)
+      --set path=value override a scenario key before validation (repeatable),
+                       e.g. --set router.vnodes=64 --set sqlite.journal_mode=wal
+      --data DIR       put shard files under DIR/<scenario>/ (default <out>/data/)
+      --keep           keep the shard files after a successful run
+      --keep-failures  crash scenarios: keep each violating trial's directory
+  repro RESULT.json --trial N [--data DIR]
+      Rerun trial N of a crash result (one of its recorded violations) in a fresh
+      directory under DIR (default: beside the result), keep it, and print the
+      verdict: exit 0 when it matches the recorded one, 1 when it differs.
+  validate SCENARIO_OR_DIR... [--set path=value]...
+      Check scenarios without running them.
+  list [DIR]
+      List the scenarios under DIR (default scenarios/): name, kind, claims.
+
+A directory stands for every *.json below it, except under folders named data/.
+exit codes: 0 all expectations held; 1 a run finished but an expectation failed
+            (or named a metric the run did not produce);
+            2 invalid input or usage (nothing written); 3 runtime failure.
+)";
+
+int Usage(const std::string& problem) {
+  std::cerr << "shardlab: " << problem << "\n\n" << kUsage;
+  return kExitInvalid;
+}
+
+bool IsDirectory(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+void CollectJson(const std::string& dir, std::vector<std::string>& out) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return;
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    if (name == "." || name == "..") continue;
+    const std::string path = (dir == "." ? "" : dir + "/") + name;
+    if (IsDirectory(path)) {
+      if (name != "data") CollectJson(path, out);
+    } else if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0) {
+      out.push_back(path);
+    }
+  }
+}
+
+// Files and directories on the command line -> scenario files. kInvalidInput when a
+// path does not exist or a directory holds no scenario.
+StatusOr<std::vector<std::string>> ExpandScenarioPaths(const std::vector<std::string>& args) {
+  std::vector<std::string> files;
+  for (std::string arg : args) {
+    while (arg.size() > 1 && arg.back() == '/') arg.pop_back();
+    if (IsDirectory(arg)) {
+      const size_t before = files.size();
+      CollectJson(arg, files);
+      if (files.size() == before) return Status::Invalid(arg + ": no scenario files (*.json) in this directory");
+    } else if (PathExists(arg)) {
+      files.push_back(arg);
+    } else {
+      return Status::Invalid("cannot read " + arg + ": No such file or directory");
+    }
+  }
+  return files;
+}
+
+struct Args {
+  std::vector<std::string> positional;
+  LoadOptions load;
+  std::optional<std::string> out, data;
+  bool keep = false;
+  bool keep_failures = false;
+  std::optional<uint64_t> trial;
+};
+
+// Parses options common to the commands; kInvalidInput on a bad or misplaced option.
+StatusOr<Args> ParseArgs(const std::vector<std::string>& argv, bool run_options) {
+  Args a;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& arg = argv[i];
+    auto value = [&](const char* name) -> StatusOr<std::string> {
+      if (i + 1 >= argv.size()) return Status::Invalid(std::string(name) + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--set") {
+      SHARDLAB_ASSIGN_OR_RETURN(std::string text, value("--set"));
+      SHARDLAB_ASSIGN_OR_RETURN(auto kv, ParseOverride(text));
+      a.load.overrides.push_back(kv);
+    } else if (run_options && arg == "--seed") {
+      SHARDLAB_ASSIGN_OR_RETURN(std::string text, value("--seed"));
+      uint64_t seed = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+      if (ec != std::errc() || end != text.data() + text.size()) {
+        return Status::Invalid("--seed " + text + ": expected a non-negative integer");
+      }
+      a.load.seed = seed;
+    } else if (run_options && arg == "--quick") {
+      a.load.quick = true;
+    } else if (run_options && arg == "--keep") {
+      a.keep = true;
+    } else if (run_options && arg == "--keep-failures") {
+      a.keep_failures = true;
+    } else if (run_options && arg == "--trial") {
+      SHARDLAB_ASSIGN_OR_RETURN(std::string text, value("--trial"));
+      uint64_t n = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      if (ec != std::errc() || end != text.data() + text.size()) {
+        return Status::Invalid("--trial " + text + ": expected a non-negative integer");
+      }
+      a.trial = n;
+    } else if (run_options && arg == "--out") {
+      SHARDLAB_ASSIGN_OR_RETURN(std::string dir, value("--out"));
+      a.out = dir;
+    } else if (run_options && arg == "--data") {
+      SHARDLAB_ASSIGN_OR_RETURN(std::string dir, value("--data"));
+      a.data = dir;
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return Status::Invalid("unknown option " + arg);
+    } else {
+      a.positional.push_back(arg);
+    }
+  }
+  return a;
+}
+
+// Loads every scenario; prints each problem; nullopt if any is invalid.
+std::optional<std::vector<Scenario>> LoadAll(const std::vector<std::string>& files, const LoadOptions& load) {
+  std::vector<Scenario> scenarios;
+  bool ok = true;
+  for (const std::string& file : files) {
+    auto s = LoadScenario(file, load);
+    if (!s.ok()) {
+      std::cerr << s.status().message() << "\n";
+      ok = false;
+      continue;
+    }
+    for (const Scenario& other : scenarios) {
+      if (other.name == s->name) {
+        std::cerr << file << ": name: \"" << s->name << "\" is also the name of " << other.file
+                  << "; results are named after scenarios, so names must differ\n";
+        ok = false;
+      }
+    }
+    scenarios.push_back(std::move(s).value());
+  }
+  if (!ok) return std::nullopt;
+  return scenarios;
+}
+
+// The common front of run and validate: parse options, expand paths, load and validate
+// every scenario. nullopt after printing the problem (exit 2).
+struct Loaded {
+  Args args;
+  std::vector<Scenario> scenarios;
+};
+std::optional<Loaded> ParseAndLoad(const std::vector<std::string>& argv, bool run_options, const char* command,
+                                   int& exit_code) {
+  auto args = ParseArgs(argv, run_options);
+  if (!args.ok()) {
+    exit_code = Usage(args.status().message());
+    return std::nullopt;
+  }
+  if (args->positional.empty()) {
+    exit_code = Usage(std::string(command) + " needs at least one scenario file or directory");
+    return std::nullopt;
+  }
+  auto files = ExpandScenarioPaths(args->positional);
+  if (!files.ok()) {
+    std::cerr << files.status().message() << "\n";
+    exit_code = kExitInvalid;
+    return std::nullopt;
+  }
+  auto scenarios = LoadAll(*files, args->load);
+  if (!scenarios) {
+    exit_code = kExitInvalid;
+    return std::nullopt;
+  }
+  return Loaded{std::move(args).value(), std::move(*scenarios)};
+}
+
+std::string NewRunDir() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+  std::string dir = std::string("results/") + stamp;
+  for (int n = 2; PathExists(dir); ++n) dir = std::string("results/") + stamp + "-" + std::to_string(n);
+  return dir;
+}
+
+int CmdRun(const std::vector<std::string>& argv, const std::string& command_line) {
+  int exit_code = kExitOk;
+  auto loaded = ParseAndLoad(argv, true, "run", exit_code);
+  if (!loaded) return exit_code;
+  const Args& args = loaded->args;
+  const std::vector<Scenario>& scenarios = loaded->scenarios;
+
+  RunOptions options;
+  options.run_dir = args.out.value_or(NewRunDir());
+  options.data_dir = args.data;
+  options.keep = args.keep;
+  options.keep_failures = args.keep_failures;
+  options.self_executable = SelfExecutable();
+  options.load = args.load;
+  options.command_line = command_line;
+  // Refuse before running anything if a data directory is there already.
+  for (const Scenario& s : scenarios) {
+    const std::string dir = DataDirFor(s, options);
+    if (PathExists(dir)) {
+      std::cerr << s.file << ": data directory " << dir
+                << " exists already; shardlab only uses directories it creates (choose another --data or --out)\n";
+      return kExitInvalid;
+    }
+  }
+  Workspace results;  // never cleaned: results stay
+  if (Status st = results.MakeDirs(options.run_dir); !st.ok()) {
+    std::cerr << st.message() << "\n";
+    return kExitRuntime;
+  }
+
+  for (const Scenario& s : scenarios) {
+    std::cerr << "running " << s.file << " (seed " << s.seed << ")\n";
+    ScenarioOutcome outcome = RunScenario(s, options);
+    std::cout << SummarizeResult(outcome.result);
+    if (!outcome.status.ok()) {
+      std::cerr << s.file << ": " << outcome.status.message() << "\n";
+      if (outcome.result.contains("run") && outcome.result["run"]["data_kept"] == true) {
+        std::cerr << "  shard files kept for inspection in " << outcome.result["run"]["data_dir"].get<std::string>() << "\n";
+      }
+      exit_code = kExitRuntime;
+    } else if (outcome.failed + outcome.unknown > 0 && exit_code == kExitOk) {
+      // A check that could not be evaluated did not hold either.
+      exit_code = kExitCheckFailed;
+    }
+    std::cout << "  result: " << outcome.result_path << "\n";
+    std::cout.flush();
+  }
+  return exit_code;
+}
+
+int CmdRepro(const std::vector<std::string>& argv) {
+  auto args = ParseArgs(argv, true);
+  if (!args.ok()) return Usage(args.status().message());
+  if (args->positional.size() != 1 || !args->trial) return Usage("repro needs one result file and --trial N");
+  const std::string& result = args->positional[0];
+  const size_t slash = result.rfind('/');
+  const std::string beside = slash == std::string::npos ? "." : result.substr(0, slash);
+  return ReproTrial(result, *args->trial, args->data.value_or(beside));
+}
+
+int CmdValidate(const std::vector<std::string>& argv) {
+  int exit_code = kExitOk;
+  auto loaded = ParseAndLoad(argv, false, "validate", exit_code);
+  if (!loaded) return exit_code;
+  for (const Scenario& s : loaded->scenarios) std::cout << "ok  " << s.file << "  (" << s.name << ", " << s.kind << ")\n";
+  return kExitOk;
+}
+
+int CmdList(const std::vector<std::string>& argv) {
+  auto args = ParseArgs(argv, false);
+  if (!args.ok()) return Usage(args.status().message());
+  if (args->positional.size() > 1) return Usage("list takes at most one directory");
+  auto files = ExpandScenarioPaths({args->positional.empty() ? std::string("scenarios") : args->positional[0]});
+  if (!files.ok()) {
+    std::cerr << files.status().message() << "\n";
+    return kExitInvalid;
+  }
+  int code = kExitOk;
+  for (const std::string& file : *files) {
+    auto s = LoadScenario(file, LoadOptions{});
+    if (!s.ok()) {
+      std::cout << file << "  INVALID (shardlab validate " << file << ")\n";
+      code = kExitInvalid;
+      continue;
+    }
+    std::string claims;
+    for (const std::string& c : s->claims) claims += (claims.empty() ? "" : ",") + c;
+    std::cout << file << "  " << s->name << "  [" << s->kind << "]" << (claims.empty() ? "" : "  " + claims)
+              << (s->description.empty() ? "" : "\n    " + s->description) << "\n";
+  }
+  return code;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string command_line = "shardlab";
+  for (const std::string& a : args) command_line += " " + a;
+  if (args.empty()) return Usage("missing command");
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "run") return CmdRun(args, command_line);
+  if (command == "validate") return CmdValidate(args);
+  if (command == "list") return CmdList(args);
+  if (command == "repro") return CmdRepro(args);
+  if (command == "__trial-child" && args.size() == 4) {
+    // Internal: a crash trial child re-executed with libfiu's POSIX preload.
+    return TrialChildMain(args[0], args[1], std::stoi(args[2]), args[3]);
+  }
+  if (command == "help" || command == "--help" || command == "-h") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  return Usage("unknown command " + command);
+}
+
+}  // namespace shardlab

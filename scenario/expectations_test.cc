@@ -1,0 +1,168 @@
+#include "scenario/expectations.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace shardlab {
+namespace {
+
+const Json& Metrics() {
+  static const Json kMetrics = Json::parse(R"({
+    "shards": 4,
+    "load": {"rows": 400, "seconds": 0.25},
+    "per_shard_counts": [98, 101, 100, 101],
+    "balance": {"max_over_mean": 1.01},
+    "probes": {"v3": {"rows": 57, "found": true, "value": "v3", "per_shard": [[1, 2], [3]]}},
+    "ops": {"scatter": {"rows_per_op": 20, "ratio": 2.8}},
+    "attach": {"limit": 10, "error_at_limit_plus_1": null}
+  })");
+  return kMetrics;
+}
+
+Expectation Expect(const std::string& metric, const std::string& op, Json value, double tolerance = 0) {
+  Expectation e;
+  e.metric = metric;
+  e.op = op;
+  e.value = std::move(value);
+  e.tolerance = tolerance;
+  return e;
+}
+
+// The verdict of one expectation against Metrics().
+std::string Verdict(const Expectation& e) {
+  const Json checks = EvaluateExpectations({e}, Metrics());
+  if (checks.size() != 1) return "checks: " + checks.dump();
+  return checks[0]["verdict"].get<std::string>();
+}
+
+TEST(ExpectationsTest, FindMetricFollowsDotsAndIndexes) {
+  const Json& m = Metrics();
+  ASSERT_NE(FindMetric(m, "load.rows"), nullptr);
+  EXPECT_EQ(*FindMetric(m, "load.rows"), Json(400));
+  EXPECT_EQ(*FindMetric(m, "shards"), Json(4));
+  EXPECT_EQ(*FindMetric(m, "probes.v3.rows"), Json(57));
+  EXPECT_EQ(*FindMetric(m, "per_shard_counts[0]"), Json(98));
+  EXPECT_EQ(*FindMetric(m, "per_shard_counts[3]"), Json(101));
+  EXPECT_EQ(*FindMetric(m, "per_shard_counts"), m["per_shard_counts"]);
+  EXPECT_EQ(*FindMetric(m, "probes.v3.per_shard[0][1]"), Json(2));
+  EXPECT_EQ(*FindMetric(m, "probes.v3.per_shard[1]"), Json::array({3}));
+  EXPECT_EQ(*FindMetric(m, "load"), m["load"]);
+  // A present null is found (it is not "missing").
+  ASSERT_NE(FindMetric(m, "attach.error_at_limit_plus_1"), nullptr);
+  EXPECT_TRUE(FindMetric(m, "attach.error_at_limit_plus_1")->is_null());
+}
+
+TEST(ExpectationsTest, FindMetricReturnsNullForMissingPaths) {
+  const Json& m = Metrics();
+  for (const char* path : {"nope", "load.nope", "load.rows.more", "per_shard_counts[4]", "per_shard_counts[-1]",
+                           "per_shard_counts[x]", "per_shard_counts[]", "per_shard_counts[1", "load[0]",
+                           "probes.v3.rows[0]", "probes.v4.rows", "Load.rows"}) {
+    EXPECT_EQ(FindMetric(m, path), nullptr) << path;
+  }
+}
+
+TEST(ExpectationsTest, EqComparesJsonValues) {
+  EXPECT_EQ(Verdict(Expect("per_shard_counts", "eq", Json::array({98, 101, 100, 101}))), "pass");
+  EXPECT_EQ(Verdict(Expect("per_shard_counts", "eq", Json::array({98, 101, 101, 100}))), "fail");  // order matters
+  EXPECT_EQ(Verdict(Expect("per_shard_counts", "eq", Json::array({98, 101, 100}))), "fail");
+  EXPECT_EQ(Verdict(Expect("probes.v3.value", "eq", "v3")), "pass");
+  EXPECT_EQ(Verdict(Expect("probes.v3.value", "eq", "V3")), "fail");
+  EXPECT_EQ(Verdict(Expect("probes.v3.found", "eq", true)), "pass");
+  EXPECT_EQ(Verdict(Expect("load.rows", "eq", 400)), "pass");
+  EXPECT_EQ(Verdict(Expect("load.rows", "eq", 401)), "fail");
+  EXPECT_EQ(Verdict(Expect("load.rows", "eq", "400")), "fail");  // a string is not the number
+  // Numbers compare by value across integer and float: 20 == 20.0, 2.8 != 3.
+  EXPECT_EQ(Verdict(Expect("ops.scatter.rows_per_op", "eq", 20.0)), "pass");
+  EXPECT_EQ(Verdict(Expect("ops.scatter.ratio", "eq", 2.8)), "pass");
+  EXPECT_EQ(Verdict(Expect("ops.scatter.ratio", "eq", 3)), "fail");
+  EXPECT_EQ(Verdict(Expect("ops.scatter.ratio", "eq", 2)), "fail");
+  EXPECT_EQ(Verdict(Expect("attach.error_at_limit_plus_1", "eq", nullptr)), "pass");
+}
+
+TEST(ExpectationsTest, ApproxUsesAnAbsoluteTolerance) {
+  EXPECT_EQ(Verdict(Expect("load.seconds", "approx", 0.3, 0.05)), "pass");   // |0.25 - 0.3| = 0.05
+  EXPECT_EQ(Verdict(Expect("load.seconds", "approx", 0.3, 0.04)), "fail");
+  EXPECT_EQ(Verdict(Expect("load.rows", "approx", 410, 10)), "pass");        // boundary is inclusive
+  EXPECT_EQ(Verdict(Expect("load.rows", "approx", 411, 10)), "fail");
+  EXPECT_EQ(Verdict(Expect("load.rows", "approx", 390, 10)), "pass");        // both sides
+  EXPECT_EQ(Verdict(Expect("load.rows", "approx", 389, 10)), "fail");
+  EXPECT_EQ(Verdict(Expect("load.rows", "approx", 400, 0)), "pass");
+}
+
+TEST(ExpectationsTest, OrderingOpsAtTheirBoundaries) {
+  struct Case {
+    const char* op;
+    double value;
+    const char* verdict;
+  };
+  // Observed load.rows is 400.
+  for (const Case& c : {Case{"lt", 400, "fail"}, Case{"lt", 400.5, "pass"}, Case{"lt", 399, "fail"},
+                        Case{"le", 400, "pass"}, Case{"le", 399.9, "fail"}, Case{"gt", 400, "fail"},
+                        Case{"gt", 399.5, "pass"}, Case{"gt", 401, "fail"}, Case{"ge", 400, "pass"},
+                        Case{"ge", 400.1, "fail"}}) {
+    EXPECT_EQ(Verdict(Expect("load.rows", c.op, c.value)), c.verdict) << "400 " << c.op << " " << c.value;
+  }
+  EXPECT_EQ(Verdict(Expect("balance.max_over_mean", "lt", 1.3)), "pass");
+}
+
+TEST(ExpectationsTest, MissingMetricIsUnknown) {
+  const Json checks = EvaluateExpectations({Expect("probes.v4.rows", "eq", 1)}, Metrics());
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_EQ(checks[0]["verdict"], Json("unknown"));
+  EXPECT_TRUE(checks[0]["observed"].is_null());
+  EXPECT_EQ(checks[0]["reason"], Json("the run produced no metric probes.v4.rows"));
+  // Unknown for numeric ops too, never fail.
+  EXPECT_EQ(Verdict(Expect("per_shard_counts[9]", "lt", 1)), "unknown");
+}
+
+// A peer that could not run says why in its place; checks below it carry that reason.
+TEST(ExpectationsTest, MissingMetricBelowAnUnavailableBlockTakesItsReason) {
+  const Json metrics = Json::parse(R"json({
+    "walk": {"shards_10": {"threads_1": {"rows_per_walk": 10.0},
+                           "postgres": {"unavailable": "peer not available (no server)"}}}
+  })json");
+  Json checks = EvaluateExpectations({Expect("walk.shards_10.postgres.walk_over_one_query_p50", "approx", 4.5, 0.5),
+                                      Expect("walk.shards_10.postgres.lookups.rows_per_walk", "eq", 10.0),
+                                      Expect("walk.shards_10.threads_2.rows_per_walk", "eq", 10.0)},
+                                     metrics);
+  ASSERT_EQ(checks.size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(checks[i]["verdict"], Json("unknown")) << i;
+  EXPECT_EQ(checks[0]["reason"], Json("peer not available (no server)"));
+  EXPECT_EQ(checks[1]["reason"], Json("peer not available (no server)"));
+  // A sibling of the unavailable block keeps the generic reason.
+  EXPECT_EQ(checks[2]["reason"], Json("the run produced no metric walk.shards_10.threads_2.rows_per_walk"));
+}
+
+TEST(ExpectationsTest, NonNumberObservedFailsNumericOps) {
+  for (const char* op : {"lt", "le", "gt", "ge", "approx"}) {
+    const Json checks = EvaluateExpectations({Expect("probes.v3.value", op, 1, 1)}, Metrics());
+    ASSERT_EQ(checks.size(), 1u);
+    EXPECT_EQ(checks[0]["verdict"], Json("fail")) << op;
+    EXPECT_EQ(checks[0]["reason"], Json("observed value is not a number")) << op;
+    EXPECT_EQ(checks[0]["observed"], Json("v3"));
+  }
+  EXPECT_EQ(Verdict(Expect("per_shard_counts", "ge", 0)), "fail");  // an array
+  EXPECT_EQ(Verdict(Expect("probes.v3.found", "ge", 0)), "fail");   // a boolean is not a number
+}
+
+TEST(ExpectationsTest, CheckRecordsTheExpectation) {
+  Expectation approx = Expect("load.seconds", "approx", 0.3, 0.05);
+  approx.claim = "C7";
+  approx.note = "why";
+  Expectation eq = Expect("per_shard_counts", "eq", Json::array({1, 2}));
+  const Json checks = EvaluateExpectations({approx, eq}, Metrics());
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0], Json::parse(R"({"name": "load.seconds approx 0.3 ± 0.05", "claim": "C7",
+                                       "metric": "load.seconds", "op": "approx", "expected": 0.3,
+                                       "tolerance": 0.05, "note": "why", "observed": 0.25, "verdict": "pass"})"));
+  // No claim, note or tolerance keys when they do not apply; checks keep input order.
+  EXPECT_EQ(checks[1], Json::parse(R"({"name": "per_shard_counts eq [1,2]", "metric": "per_shard_counts",
+                                       "op": "eq", "expected": [1, 2], "observed": [98, 101, 100, 101],
+                                       "verdict": "fail"})"));
+  EXPECT_EQ(EvaluateExpectations({}, Metrics()), Json::array());
+}
+
+}  // namespace
+}  // namespace shardlab

@@ -1,0 +1,141 @@
+#include "scenario/scenario.h"
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+
+#include "core/field_reader.h"
+#include "core/overrides.h"
+#include "scenario/common_blocks.h"
+#include "scenario/kind.h"
+
+namespace shardlab {
+namespace {
+
+void ReadExpectations(FieldReader& root, std::vector<Expectation>& out) {
+  static const std::regex kClaim("C[0-9]+");
+  root.ForEachObject("expect", false, [&](FieldReader& r, size_t) {
+    Expectation e;
+    e.metric = r.String("metric", std::nullopt);
+    e.op = r.Choice("op", std::nullopt, {"eq", "approx", "lt", "le", "gt", "ge"});
+    const Json* value = r.Raw("value");
+    if (value == nullptr) {
+      r.Problem("value", "missing; expected the value to compare the metric with");
+    } else {
+      e.value = *value;
+      r.Resolve("value", *value);
+      if (!e.op.empty() && e.op != "eq" && !value->is_number()) {
+        r.Problem("value", "found " + DescribeJsonValue(*value) + "; op \"" + e.op + "\" expects a number");
+      }
+    }
+    if (e.op == "approx") {
+      e.tolerance = r.Number("tolerance", std::nullopt, 0, INFINITY);
+    } else if (r.Has("tolerance")) {
+      r.Raw("tolerance");
+      r.Problem("tolerance", "only applies to op \"approx\"");
+    }
+    e.claim = r.String("claim", "");
+    if (!e.claim.empty() && !std::regex_match(e.claim, kClaim)) {
+      r.Problem("claim", "found \"" + e.claim + "\"; expected a claim id like \"C1\" (scenarios/CLAIMS.md)");
+    }
+    e.note = r.String("note", "");
+    out.push_back(std::move(e));
+  });
+}
+
+// expect[].metric must name a metric the kind produces.
+void CheckExpectationMetrics(const Scenario& s, const Kind& kind, Problems& problems) {
+  const std::set<std::string>& roots = kind.MetricRoots();
+  for (size_t i = 0; i < s.expect.size(); ++i) {
+    const std::string& metric = s.expect[i].metric;
+    const std::string path = "expect[" + std::to_string(i) + "].metric";
+    const std::string root = metric.substr(0, std::min(metric.find('.'), metric.find('[')));
+    if (!roots.count(root)) {
+      std::string allowed;
+      for (const std::string& r : roots) allowed += (allowed.empty() ? "" : ", ") + r;
+      problems.Add(path, "found \"" + metric + "\"; a " + s.kind + " result has no metric \"" + root + "\" (metrics: " + allowed + ")");
+      continue;
+    }
+    kind.CheckMetric(s, metric, path, problems);
+  }
+}
+
+std::vector<std::string> KindNames(const Kinds& kinds) {
+  std::vector<std::string> names;
+  for (const Kind* k : kinds) names.emplace_back(k->name());
+  return names;
+}
+
+}  // namespace
+
+const Kind* FindKind(const Kinds& kinds, const std::string& name) {
+  for (const Kind* k : kinds) {
+    if (name == k->name()) return k;
+  }
+  return nullptr;
+}
+
+StatusOr<Scenario> LoadScenario(const std::string& file, const LoadOptions& options, const Kinds& kinds) {
+  SHARDLAB_ASSIGN_OR_RETURN(Json raw, ReadJsonFile(file));
+  return LoadScenarioFromJson(std::move(raw), file, options, kinds);
+}
+
+StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const LoadOptions& options,
+                                        const Kinds& kinds) {
+  for (const auto& [path, value] : options.overrides) {
+    SHARDLAB_RETURN_IF_ERROR(ApplyOverride(raw, path, value).Wrap(file));
+  }
+  if (options.seed.has_value() && raw.is_object()) raw["seed"] = *options.seed;
+  if (raw.is_object()) {
+    const Json* kind_value = raw.contains("kind") ? &raw["kind"] : nullptr;
+    if (kind_value != nullptr && kind_value->is_string()) {
+      if (const Kind* k = FindKind(kinds, kind_value->get<std::string>())) k->PrepareRaw(raw);
+    }
+  }
+
+  Problems problems(file);
+  Scenario s;
+  s.file = file;
+  FieldReader root(raw, &problems);
+  s.name = root.String("name", std::nullopt);
+  static const std::regex kName("[A-Za-z0-9_][A-Za-z0-9._-]*");
+  if (root.Has("name") && !std::regex_match(s.name, kName)) {
+    root.Problem("name", "found \"" + s.name + "\"; expected letters, digits, '.', '_' or '-' (it names the result file)");
+  }
+  s.kind = root.Choice("kind", std::nullopt, KindNames(kinds));
+  const Kind* kind = FindKind(kinds, s.kind);
+  s.description = root.String("description", "");
+  s.claims = root.StringList("claims", std::vector<std::string>{});
+  s.seed = root.Uint64("seed", 1);
+  s.data_dir = root.String("data_dir", "");
+  ReadShards(root.Object("shards", true), s.shards);
+  ReadKeys(root.Object("keys", true), s.keys, s.distribution);
+  ReadRouter(root.Object("router"), file, s.keys.hash, s.router);
+  ReadSqlite(root.Object("sqlite"), s.sqlite);
+  if (kind != nullptr) s.spec = kind->Read(root, s);
+  ReadExpectations(root, s.expect);
+  root.Finish();
+  if (!problems.empty()) return problems.ToStatus();
+
+  // Checks across fields, on values known to be well-formed.
+  if (auto router = MakeRouter(s.router, s.shards.count); !router.ok()) {
+    problems.Add("router", router.status().message());
+  }
+  if (auto keys = KeySpace::Make(s.keys); !keys.ok()) {
+    problems.Add("keys", keys.status().message());
+  } else if (s.router.type == "range" && s.router.numeric_boundaries) {
+    CheckNumericRouteKeys(*keys, problems);
+  }
+  if (auto chooser = MakeKeyChooser(s.distribution, s.keys.count); !chooser.ok()) {
+    problems.Add("keys.distribution", chooser.status().message());
+  }
+  kind->Check(s, problems);
+  CheckExpectationMetrics(s, *kind, problems);
+  if (!problems.empty()) return problems.ToStatus();
+
+  s.resolved = root.resolved();
+  if (options.quick) kind->ApplyQuick(s);
+  return s;
+}
+
+}  // namespace shardlab

@@ -1,0 +1,64 @@
+#include "sqlite/sqlite_db.h"
+
+namespace shardlab {
+
+StatusOr<Db> Db::Open(const std::string& path, int flags, const char* vfs) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, vfs);
+  Db db(raw);
+  if (rc != SQLITE_OK) {
+    const std::string msg = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    return Status::Runtime("cannot open " + path + ": " + msg);
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  return db;
+}
+
+void Db::Close() {
+  if (db_ != nullptr) {
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+  }
+}
+
+Status Db::Error(const std::string& context) const {
+  return Status::Runtime(context + ": " + sqlite3_errmsg(db_) + " (extended code " +
+                         std::to_string(sqlite3_extended_errcode(db_)) + ")");
+}
+
+Status Db::Exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::Runtime(sql + ": " + msg + " (extended code " + std::to_string(sqlite3_extended_errcode(db_)) + ")");
+  }
+  return Status::Ok();
+}
+
+StatusOr<Stmt> Db::Prepare(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+      SQLITE_OK) {
+    return Error("preparing " + sql);
+  }
+  return Stmt(stmt);
+}
+
+StatusOr<std::string> Db::QueryText(const std::string& sql) {
+  SHARDLAB_ASSIGN_OR_RETURN(Stmt stmt, Prepare(sql));
+  const int rc = stmt.Step();
+  if (rc == SQLITE_ROW) return std::string(stmt.ColumnText(0));
+  if (rc == SQLITE_DONE) return std::string();
+  return Error(sql);
+}
+
+StatusOr<int64_t> Db::QueryInt(const std::string& sql) {
+  SHARDLAB_ASSIGN_OR_RETURN(Stmt stmt, Prepare(sql));
+  const int rc = stmt.Step();
+  if (rc == SQLITE_ROW) return stmt.ColumnInt(0);
+  if (rc == SQLITE_DONE) return int64_t{0};
+  return Error(sql);
+}
+
+}  // namespace shardlab
