@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/json.h"
+
 namespace shardlab {
 
 void LatencyHistogram::Merge(const LatencyHistogram& other) {

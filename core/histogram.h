@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 
 namespace shardlab {
 

@@ -5,11 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_fwd.h"
 #include "core/status.h"
 
 namespace shardlab {
-
-using Json = nlohmann::ordered_json;
 
 // kInvalidInput: "cannot read FILE: No such file or directory" or
 // "FILE: invalid JSON at line 3, column 14: <what the parser expected>".

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <vector>
 
+#include "core/json.h"
+
 namespace shardlab {
 namespace {
 

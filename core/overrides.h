@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "core/status.h"
 
 namespace shardlab {

@@ -24,4 +24,13 @@ std::string StrFormat(const char* format, ...) {
 
 std::string Fixed(double v, int digits) { return StrFormat("%.*f", digits, v); }
 
+bool IsWordOf(std::string_view text, std::string_view extra) {
+  if (text.empty()) return false;
+  for (const char c : text) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && extra.find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
 }  // namespace shardlab

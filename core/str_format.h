@@ -1,11 +1,17 @@
 #pragma once
-// printf-style formatting into a std::string as long as the output needs (console tables).
+// Text helpers: printf-style formatting into a std::string as long as the output needs
+// (console tables), fixed-point numbers, and character-class checks for names.
 #include <string>
+#include <string_view>
 
 namespace shardlab {
 
 std::string StrFormat(const char* format, ...) __attribute__((format(printf, 1, 2)));
 // `v` with `digits` digits after the point: Fixed(2.5, 2) == "2.50".
 std::string Fixed(double v, int digits);
+
+// True when `text` is non-empty and every character is an ASCII letter, a digit or one of
+// `extra` (names that become file or metric names; cheaper to build than std::regex).
+bool IsWordOf(std::string_view text, std::string_view extra);
 
 }  // namespace shardlab

@@ -2,6 +2,7 @@
 // The files and directories a run creates, so that cleanup removes exactly those and
 // nothing else: shardlab never deletes a file it did not create, and never reuses one
 // that was there before (a shard path that exists already is an error).
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -48,5 +49,7 @@ class Workspace {
 // realpath-like absolute form of a path that may not exist yet (for messages/results).
 std::string AbsolutePath(const std::string& path);
 bool PathExists(const std::string& path);
+// The size of a file in bytes; 0 when it does not exist.
+uint64_t FileSize(const std::string& path);
 
 }  // namespace shardlab

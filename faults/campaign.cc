@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "core/child_process.h"
+#include "core/json.h"
 #include "faults/fail_points.h"
 #include "workloads/rng.h"
 

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "core/json.h"
+
 namespace shardlab {
 
 std::vector<ShardReading> ReadShards(const std::vector<std::string>& paths) {

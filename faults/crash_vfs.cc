@@ -13,28 +13,21 @@
 namespace shardlab {
 namespace {
 
-// Our file object; the real unix file follows it in the same allocation (szOsFile).
+// Our file object; the real unix file follows it in the same allocation.
 struct ShimFile {
-  sqlite3_file base;
+  ForwardingFile fwd;
   CrashVfs* shim;
   const char* path;        // SQLite keeps the name valid until xClose
   FileRole role;
   bool tracked;            // a named db / journal / super-journal / wal file
   bool dirsync_pending;    // unix syncs the directory on this handle's first xSync
   bool shm_mapped;
-  sqlite3_file* real() { return reinterpret_cast<sqlite3_file*>(this + 1); }
 };
 static_assert(sizeof(ShimFile) % 8 == 0, "the real file that follows must stay aligned");
 
 ShimFile* Shim(sqlite3_file* f) { return reinterpret_cast<ShimFile*>(f); }
-sqlite3_file* Real(sqlite3_file* f) { return Shim(f)->real(); }
+sqlite3_file* Real(sqlite3_file* f) { return Shim(f)->fwd.real; }
 bool Counting(sqlite3_file* f) { return Shim(f)->tracked && Shim(f)->shim->active(); }
-
-int ShimClose(sqlite3_file* f) {
-  const int rc = Real(f)->pMethods->xClose(Real(f));
-  return rc;
-}
-int ShimRead(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) { return Real(f)->pMethods->xRead(Real(f), buf, n, off); }
 
 int ShimWrite(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   if (!Counting(f)) return Real(f)->pMethods->xWrite(Real(f), buf, n, off);
@@ -85,14 +78,6 @@ int ShimSync(sqlite3_file* f, int flags) {
   return SQLITE_OK;
 }
 
-int ShimFileSize(sqlite3_file* f, sqlite3_int64* size) { return Real(f)->pMethods->xFileSize(Real(f), size); }
-int ShimLock(sqlite3_file* f, int level) { return Real(f)->pMethods->xLock(Real(f), level); }
-int ShimUnlock(sqlite3_file* f, int level) { return Real(f)->pMethods->xUnlock(Real(f), level); }
-int ShimCheckReservedLock(sqlite3_file* f, int* out) { return Real(f)->pMethods->xCheckReservedLock(Real(f), out); }
-int ShimFileControl(sqlite3_file* f, int op, void* arg) { return Real(f)->pMethods->xFileControl(Real(f), op, arg); }
-int ShimSectorSize(sqlite3_file* f) { return Real(f)->pMethods->xSectorSize(Real(f)); }
-int ShimDeviceCharacteristics(sqlite3_file* f) { return Real(f)->pMethods->xDeviceCharacteristics(Real(f)); }
-
 int ShimShmMap(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
   ShimFile* s = Shim(f);
   if (!Counting(f) || s->shm_mapped) {
@@ -107,23 +92,24 @@ int ShimShmMap(sqlite3_file* f, int region, int size, int extend, void volatile*
   s->shim->EndEvent(index);
   return rc;
 }
-int ShimShmLock(sqlite3_file* f, int offset, int n, int flags) { return Real(f)->pMethods->xShmLock(Real(f), offset, n, flags); }
-void ShimShmBarrier(sqlite3_file* f) { Real(f)->pMethods->xShmBarrier(Real(f)); }
+
 int ShimShmUnmap(sqlite3_file* f, int del) {
   Shim(f)->shm_mapped = false;
   return Real(f)->pMethods->xShmUnmap(Real(f), del);
 }
-int ShimFetch(sqlite3_file* f, sqlite3_int64 off, int n, void** out) { return Real(f)->pMethods->xFetch(Real(f), off, n, out); }
-int ShimUnfetch(sqlite3_file* f, sqlite3_int64 off, void* p) { return Real(f)->pMethods->xUnfetch(Real(f), off, p); }
 
-const sqlite3_io_methods kShimMethods = {
-    3,           ShimClose,    ShimRead,       ShimWrite,           ShimTruncate,          ShimSync,
-    ShimFileSize, ShimLock,    ShimUnlock,     ShimCheckReservedLock, ShimFileControl,     ShimSectorSize,
-    ShimDeviceCharacteristics, ShimShmMap,     ShimShmLock,         ShimShmBarrier,        ShimShmUnmap,
-    ShimFetch,   ShimUnfetch,
-};
+// The forwarding table with the methods the shim changes.
+const sqlite3_io_methods kShimMethods = [] {
+  sqlite3_io_methods m = ForwardingIoMethods();
+  m.xWrite = ShimWrite;
+  m.xTruncate = ShimTruncate;
+  m.xSync = ShimSync;
+  m.xShmMap = ShimShmMap;
+  m.xShmUnmap = ShimShmUnmap;
+  return m;
+}();
 
-CrashVfs* ShimOf(sqlite3_vfs* vfs) { return static_cast<CrashVfs*>(vfs->pAppData); }
+CrashVfs* ShimOf(sqlite3_vfs* vfs) { return static_cast<CrashVfs*>(ForwardingVfs::Of(vfs)); }
 
 FileRole RoleOfOpenFlags(int flags, bool* tracked) {
   *tracked = true;
@@ -135,10 +121,11 @@ FileRole RoleOfOpenFlags(int flags, bool* tracked) {
   return FileRole::kDb;
 }
 
-int VfsOpen(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
+}  // namespace
+
+int CrashVfs::Open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
   CrashVfs* shim = ShimOf(vfs);
   ShimFile* s = Shim(file);
-  s->base.pMethods = nullptr;
   s->shim = shim;
   s->path = name;
   s->role = RoleOfOpenFlags(flags, &s->tracked);
@@ -155,13 +142,12 @@ int VfsOpen(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int fla
     if (int rc = shim->BeginEvent(IoOp::kOpen, s->role, name, &index); rc != SQLITE_OK) return rc;
     if (DiskModel* disk = shim->plan().disk) disk->BeforeOpen(name, access(name, F_OK) != 0);
   }
-  const int rc = shim->real()->xOpen(shim->real(), name, s->real(), flags, out_flags);
-  if (s->real()->pMethods != nullptr) s->base.pMethods = &kShimMethods;
+  const int rc = shim->OpenReal(name, file, flags, out_flags, &kShimMethods);
   if (counting) shim->EndEvent(index);
   return rc;
 }
 
-int VfsDelete(sqlite3_vfs* vfs, const char* path, int sync_dir) {
+int CrashVfs::Delete(sqlite3_vfs* vfs, const char* path, int sync_dir) {
   CrashVfs* shim = ShimOf(vfs);
   if (!shim->active()) return shim->real()->xDelete(shim->real(), path, sync_dir);
   const FileRole role = RoleOfPath(path);
@@ -184,57 +170,18 @@ int VfsDelete(sqlite3_vfs* vfs, const char* path, int sync_dir) {
   return rc;
 }
 
-int VfsAccess(sqlite3_vfs* vfs, const char* path, int flags, int* out) {
-  return ShimOf(vfs)->real()->xAccess(ShimOf(vfs)->real(), path, flags, out);
+CrashVfs::CrashVfs(sqlite3_vfs* real) : ForwardingVfs(real, kName, static_cast<int>(sizeof(ShimFile))) {
+  vfs_.xOpen = Open;
+  vfs_.xDelete = Delete;
 }
-int VfsFullPathname(sqlite3_vfs* vfs, const char* path, int n, char* out) {
-  return ShimOf(vfs)->real()->xFullPathname(ShimOf(vfs)->real(), path, n, out);
-}
-void* VfsDlOpen(sqlite3_vfs* vfs, const char* path) { return ShimOf(vfs)->real()->xDlOpen(ShimOf(vfs)->real(), path); }
-void VfsDlError(sqlite3_vfs* vfs, int n, char* out) { ShimOf(vfs)->real()->xDlError(ShimOf(vfs)->real(), n, out); }
-void (*VfsDlSym(sqlite3_vfs* vfs, void* h, const char* sym))(void) {
-  return ShimOf(vfs)->real()->xDlSym(ShimOf(vfs)->real(), h, sym);
-}
-void VfsDlClose(sqlite3_vfs* vfs, void* h) { ShimOf(vfs)->real()->xDlClose(ShimOf(vfs)->real(), h); }
-int VfsRandomness(sqlite3_vfs* vfs, int n, char* out) { return ShimOf(vfs)->real()->xRandomness(ShimOf(vfs)->real(), n, out); }
-int VfsSleep(sqlite3_vfs* vfs, int us) { return ShimOf(vfs)->real()->xSleep(ShimOf(vfs)->real(), us); }
-int VfsCurrentTime(sqlite3_vfs* vfs, double* out) { return ShimOf(vfs)->real()->xCurrentTime(ShimOf(vfs)->real(), out); }
-int VfsGetLastError(sqlite3_vfs* vfs, int n, char* out) {
-  return ShimOf(vfs)->real()->xGetLastError(ShimOf(vfs)->real(), n, out);
-}
-int VfsCurrentTimeInt64(sqlite3_vfs* vfs, sqlite3_int64* out) {
-  return ShimOf(vfs)->real()->xCurrentTimeInt64(ShimOf(vfs)->real(), out);
-}
-
-}  // namespace
 
 StatusOr<CrashVfs*> CrashVfs::Get() {
   static CrashVfs* instance = nullptr;
   if (instance != nullptr) return instance;
   sqlite3_vfs* real = sqlite3_vfs_find("unix");
   if (real == nullptr) return Status::Runtime("the unix VFS is not available in the linked SQLite");
-  auto* shim = new CrashVfs();  // lives as long as the process, as SQLite's registry does
-  shim->real_ = real;
-  sqlite3_vfs& v = shim->vfs_;
-  v.iVersion = 2;
-  v.szOsFile = static_cast<int>(sizeof(ShimFile)) + real->szOsFile;
-  v.mxPathname = real->mxPathname;
-  v.zName = kName;
-  v.pAppData = shim;
-  v.xOpen = VfsOpen;
-  v.xDelete = VfsDelete;
-  v.xAccess = VfsAccess;
-  v.xFullPathname = VfsFullPathname;
-  v.xDlOpen = VfsDlOpen;
-  v.xDlError = VfsDlError;
-  v.xDlSym = VfsDlSym;
-  v.xDlClose = VfsDlClose;
-  v.xRandomness = VfsRandomness;
-  v.xSleep = VfsSleep;
-  v.xCurrentTime = VfsCurrentTime;
-  v.xGetLastError = VfsGetLastError;
-  v.xCurrentTimeInt64 = VfsCurrentTimeInt64;
-  if (int rc = sqlite3_vfs_register(&v, 0); rc != SQLITE_OK) {
+  auto* shim = new CrashVfs(real);  // lives as long as the process, as SQLite's registry does
+  if (int rc = sqlite3_vfs_register(&shim->vfs_, 0); rc != SQLITE_OK) {
     delete shim;
     return Status::Runtime(std::string("cannot register the crash shim: ") + sqlite3_errstr(rc));
   }

@@ -1,6 +1,6 @@
 #pragma once
-// The crash shim: a SQLite VFS named "shardlab-crash" that wraps "unix" (every call goes
-// to the real unix VFS on the real files) and, while a trial runs,
+// The crash shim: a SQLite VFS named "shardlab-crash" that wraps "unix" (a ForwardingVfs:
+// every call goes to the real unix VFS on the real files) and, while a trial runs,
 //  - numbers each I/O event of the transaction: open, write, truncate, sync, delete of a
 //    db / journal / super_journal / wal file, the first map of the shm, and the directory
 //    syncs the unix VFS does inside xSync (first sync of a journal, wal or super-journal it
@@ -18,11 +18,12 @@
 
 #include "core/status.h"
 #include "faults/disk_model.h"
+#include "faults/forwarding_vfs.h"
 #include "faults/io_event.h"
 
 namespace shardlab {
 
-class CrashVfs {
+class CrashVfs final : public ForwardingVfs {
  public:
   static constexpr const char* kName = "shardlab-crash";
 
@@ -51,7 +52,6 @@ class CrashVfs {
   // Closes the event: crashes if planned after it.
   void EndEvent(uint32_t index);
   [[noreturn]] void CrashNow();
-  sqlite3_vfs* real() const { return real_; }
 
   // The one armed libfiu point (fiu_schedule.h keeps it here: libfiu's callbacks carry no
   // user pointer, and this object is the process's one home for such state).
@@ -65,9 +65,9 @@ class CrashVfs {
   FailSchedule& fail_schedule() { return fail_schedule_; }
 
  private:
-  CrashVfs() = default;
-  sqlite3_vfs vfs_{};
-  sqlite3_vfs* real_ = nullptr;
+  explicit CrashVfs(sqlite3_vfs* real);
+  static int Open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags);
+  static int Delete(sqlite3_vfs* vfs, const char* path, int sync_dir);
   Plan plan_;
   EventSink sink_;
   bool active_ = false;

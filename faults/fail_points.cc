@@ -4,6 +4,8 @@
 
 #include <cerrno>
 
+#include "core/enum_table.h"
+
 namespace shardlab {
 namespace {
 
@@ -56,13 +58,18 @@ StatusOr<FailPoint> ParseFailPoint(std::string_view name) {
   return fp;
 }
 
+// The errors a fail point can inject.
+constexpr EnumName<int> kErrnoNames[] = {{EIO, "EIO"}, {ENOSPC, "ENOSPC"}};
+
 StatusOr<int> ParseErrno(std::string_view name) {
-  if (name == "EIO") return EIO;
-  if (name == "ENOSPC") return ENOSPC;
+  if (auto err = ValueOf(kErrnoNames, name)) return *err;
   return Status::Invalid("found \"" + std::string(name) + "\"; expected \"EIO\" or \"ENOSPC\"");
 }
 
-const char* ErrnoName(int err) { return err == ENOSPC ? "ENOSPC" : err == EIO ? "EIO" : "errno"; }
+const char* ErrnoName(int err) {
+  const char* name = NameOf(kErrnoNames, err);
+  return name[0] == '?' ? "errno" : name;
+}
 
 int VfsErrorCode(IoOp op, FileRole role, int err) {
   switch (op) {

@@ -1,13 +1,21 @@
 #include "faults/io_event.h"
 
-#include <array>
 #include <cctype>
+
+#include "core/enum_table.h"
 
 namespace shardlab {
 namespace {
 
-constexpr std::array<const char*, 5> kOpNames = {"open", "write", "truncate", "sync", "delete"};
-constexpr std::array<const char*, 6> kRoleNames = {"db", "journal", "super_journal", "wal", "shm", "directory"};
+constexpr EnumName<IoOp> kOpNames[] = {{IoOp::kOpen, "open"},
+                                        {IoOp::kWrite, "write"},
+                                        {IoOp::kTruncate, "truncate"},
+                                        {IoOp::kSync, "sync"},
+                                        {IoOp::kDelete, "delete"}};
+constexpr EnumName<FileRole> kRoleNames[] = {{FileRole::kDb, "db"},   {FileRole::kJournal, "journal"},
+                                             {FileRole::kSuperJournal, "super_journal"},
+                                             {FileRole::kWal, "wal"}, {FileRole::kShm, "shm"},
+                                             {FileRole::kDirectory, "directory"}};
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -15,22 +23,10 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 }  // namespace
 
-const char* IoOpName(IoOp op) { return kOpNames[static_cast<size_t>(op)]; }
-const char* FileRoleName(FileRole role) { return kRoleNames[static_cast<size_t>(role)]; }
-
-std::optional<IoOp> ParseIoOp(std::string_view name) {
-  for (size_t i = 0; i < kOpNames.size(); ++i) {
-    if (name == kOpNames[i]) return static_cast<IoOp>(i);
-  }
-  return std::nullopt;
-}
-
-std::optional<FileRole> ParseFileRole(std::string_view name) {
-  for (size_t i = 0; i < kRoleNames.size(); ++i) {
-    if (name == kRoleNames[i]) return static_cast<FileRole>(i);
-  }
-  return std::nullopt;
-}
+const char* IoOpName(IoOp op) { return NameOf(kOpNames, op); }
+const char* FileRoleName(FileRole role) { return NameOf(kRoleNames, role); }
+std::optional<IoOp> ParseIoOp(std::string_view name) { return ValueOf(kOpNames, name); }
+std::optional<FileRole> ParseFileRole(std::string_view name) { return ValueOf(kRoleNames, name); }
 
 FileRole RoleOfPath(std::string_view path) {
   const std::string_view base = BaseName(path);

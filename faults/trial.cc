@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "core/child_process.h"
+#include "core/json.h"
 #include "faults/crash_vfs.h"
 #include "faults/disk_model.h"
 #include "faults/fail_points.h"

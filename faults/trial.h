@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "faults/bank.h"
 #include "faults/checker.h"
 #include "faults/io_event.h"

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/json.h"
 #include "core/workspace.h"
 #include "run/build_info.h"
 #include "sqlite/sqlite_facts.h"

@@ -3,7 +3,7 @@
 // kernel and build produced the numbers, so runs on two machines can be compared.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 
 namespace shardlab {
 

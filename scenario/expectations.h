@@ -2,7 +2,7 @@
 // Turns a scenario's `expect` claims into checks against the measured metrics.
 #include <vector>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "scenario/scenario.h"
 
 namespace shardlab {

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/field_reader.h"
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "core/status.h"
 #include "core/workspace.h"
 #include "scenario/scenario.h"

@@ -5,23 +5,15 @@
 
 #include <cstdlib>
 
+#include "core/enum_table.h"
+
 namespace shardlab {
 
-std::optional<HashKind> ParseHashKind(std::string_view name) {
-  if (name == "sha256") return HashKind::kSha256;
-  if (name == "xxh3") return HashKind::kXxh3;
-  if (name == "fnv1a") return HashKind::kFnv1a;
-  return std::nullopt;
-}
+constexpr EnumName<HashKind> kHashNames[] = {
+    {HashKind::kSha256, "sha256"}, {HashKind::kXxh3, "xxh3"}, {HashKind::kFnv1a, "fnv1a"}};
 
-const char* HashKindName(HashKind kind) {
-  switch (kind) {
-    case HashKind::kSha256: return "sha256";
-    case HashKind::kXxh3: return "xxh3";
-    case HashKind::kFnv1a: return "fnv1a";
-  }
-  return "?";
-}
+std::optional<HashKind> ParseHashKind(std::string_view name) { return ValueOf(kHashNames, name); }
+const char* HashKindName(HashKind kind) { return NameOf(kHashNames, kind); }
 
 uint64_t Fnv1a64(std::string_view bytes) {
   uint64_t h = 0xcbf29ce484222325ULL;

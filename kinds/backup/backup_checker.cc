@@ -2,18 +2,17 @@
 
 #include <vector>
 
+#include "core/enum_table.h"
+
 namespace shardlab {
 
-const char* BackupOutcomeName(BackupOutcome outcome) {
-  switch (outcome) {
-    case BackupOutcome::kConsistent: return "consistent";
-    case BackupOutcome::kStale: return "stale";
-    case BackupOutcome::kMissingCommitted: return "missing_committed";
-    case BackupOutcome::kCorrupt: return "corrupt";
-    case BackupOutcome::kFailed: return "failed";
-  }
-  return "?";
-}
+constexpr EnumName<BackupOutcome> kOutcomeNames[] = {{BackupOutcome::kConsistent, "consistent"},
+                                                     {BackupOutcome::kStale, "stale"},
+                                                     {BackupOutcome::kMissingCommitted, "missing_committed"},
+                                                     {BackupOutcome::kCorrupt, "corrupt"},
+                                                     {BackupOutcome::kFailed, "failed"}};
+
+const char* BackupOutcomeName(BackupOutcome outcome) { return NameOf(kOutcomeNames, outcome); }
 
 namespace {
 

@@ -10,17 +10,13 @@
 #include <thread>
 
 #include "core/elapsed.h"
+#include "core/workspace.h"
 #include "sqlite/sqlite_db.h"
 
 namespace shardlab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-uint64_t FileSize(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
-}
 
 std::string Errno(const std::string& what, const std::string& path) { return what + " " + path + ": " + std::strerror(errno); }
 

@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "core/progress.h"
+#include "core/round.h"
+#include "core/workspace.h"
 #include "kinds/backup/backup_checker.h"
 #include "kinds/backup/backup_methods.h"
 #include "kinds/backup/backup_spec.h"
@@ -23,20 +25,10 @@ namespace {
 
 constexpr const char* kSidecars[] = {"-wal", "-journal"};
 
-double Round(double v, int digits) {
-  const double f = std::pow(10.0, digits);
-  return std::round(v * f) / f;
-}
-
 std::string ShardFile(uint32_t shard) {
   char name[32];
   std::snprintf(name, sizeof(name), "shard_%04u.db", shard);
   return name;
-}
-
-uint64_t FileSize(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
 }
 
 // Removes a database file this run wrote, with what SQLite or the copy put beside it.
@@ -120,17 +112,17 @@ Json CellJson(const std::vector<Record>& records) {
   cell["rows_ahead"] = ahead;
   cell["source_bytes"] = source;
   cell["bytes_written"] = written;
-  cell["seconds"] = Round(seconds, 4);
+  cell["seconds"] = RoundDigits(seconds, 4);
   // Times only over completed backups; null when none completed.
   const bool timed = source > 0 && seconds > 0;
-  cell["s_per_gb"] = timed ? Json(Round(seconds / (static_cast<double>(source) / 1e9), 3)) : Json();
-  cell["mb_per_s"] = timed ? Json(Round(static_cast<double>(source) / 1e6 / seconds, 1)) : Json();
+  cell["s_per_gb"] = timed ? Json(RoundDigits(seconds / (static_cast<double>(source) / 1e9), 3)) : Json();
+  cell["mb_per_s"] = timed ? Json(RoundDigits(static_cast<double>(source) / 1e6 / seconds, 1)) : Json();
   cell["steps"] = steps;
   cell["restarts"] = restarts;
   cell["busy_retries"] = busy;
   cell["sidecars_copied"] = sidecars;
   cell["writer_commits_during"] = commits_during;
-  cell["writer_commits_per_s_during"] = timed ? Json(Round(static_cast<double>(commits_during) / seconds, 1)) : Json();
+  cell["writer_commits_per_s_during"] = timed ? Json(RoundDigits(static_cast<double>(commits_during) / seconds, 1)) : Json();
   cell["examples"] = examples;
   return cell;
 }
@@ -240,9 +232,9 @@ StatusOr<ModeResult> RunMode(const Scenario& s, const std::string& mode, const s
   }
   out.writers = {{"processes", b.writers},
                  {"commits", stats->commits},
-                 {"commits_per_s", Round(static_cast<double>(stats->commits) / std::max(stats->seconds, 1e-9), 1)},
+                 {"commits_per_s", RoundDigits(static_cast<double>(stats->commits) / std::max(stats->seconds, 1e-9), 1)},
                  {"busy", stats->busy},
-                 {"seconds", Round(stats->seconds, 3)}};
+                 {"seconds", RoundDigits(stats->seconds, 3)}};
   for (const std::string& path : set.paths()) out.database_bytes += FileSize(path);
   return out;
 }
@@ -262,7 +254,7 @@ StatusOr<Json> RunBackup(const Scenario& s, const std::string& data_dir, Workspa
       const double base = r.cells["copy_db"]["s_per_gb"].get<double>();
       for (auto it = r.cells.begin(); it != r.cells.end(); ++it) {
         if (it.key() != "copy_db" && (*it)["s_per_gb"].is_number()) {
-          speed[mode][it.key() + "_over_copy_db"] = Round((*it)["s_per_gb"].get<double>() / base, 3);
+          speed[mode][it.key() + "_over_copy_db"] = RoundDigits((*it)["s_per_gb"].get<double>() / base, 3);
         }
       }
     }

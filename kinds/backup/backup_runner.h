@@ -8,7 +8,7 @@
 // outcome counts and time per GB per journal mode × method.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "core/workspace.h"
 #include "scenario/scenario.h"
 

@@ -2,7 +2,7 @@
 // kind = backup: the terminal lines of a result: per journal mode, the writers and each method's outcome counts.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 
 namespace shardlab {
 

@@ -12,6 +12,7 @@
 
 #include "core/elapsed.h"
 #include "core/histogram.h"
+#include "core/round.h"
 #include "kinds/concurrency/concurrency_spec.h"
 #include "shards/kv_schema.h"
 #include "shards/shard_set.h"
@@ -152,11 +153,6 @@ StatusOr<ShardSet> MakeFiles(const Scenario& s, const std::string& mode, bool on
   return set;
 }
 
-double Round(double v, int digits) {
-  const double f = std::pow(10.0, digits);
-  return std::round(v * f) / f;
-}
-
 }  // namespace
 
 StatusOr<Json> RunConcurrency(const Scenario& s, const std::string& data_dir, Workspace& workspace) {
@@ -206,21 +202,21 @@ StatusOr<Json> RunConcurrency(const Scenario& s, const std::string& data_dir, Wo
         Json cell = {{"writers", w},
                      {"readers", c.readers},
                      {"files", files.count()},
-                     {"seconds", Round(seconds, 3)},
+                     {"seconds", RoundDigits(seconds, 3)},
                      {"writes", writes},
                      {"reads", reads},
-                     {"write_ops_per_s", Round(static_cast<double>(writes) / seconds, 1)},
-                     {"read_ops_per_s", Round(static_cast<double>(reads) / seconds, 1)},
+                     {"write_ops_per_s", RoundDigits(static_cast<double>(writes) / seconds, 1)},
+                     {"read_ops_per_s", RoundDigits(static_cast<double>(reads) / seconds, 1)},
                      {"busy_returns", busy},
                      {"locked_returns", locked},
                      {"busy_waits", waits[0] + waits[1]},
                      {"writer_busy_waits", waits[0]},
                      {"reader_busy_waits", waits[1]},
-                     {"busy_wait_ms", Round(static_cast<double>(wait_ns) / 1e6, 1)},
+                     {"busy_wait_ms", RoundDigits(static_cast<double>(wait_ns) / 1e6, 1)},
                      // Writers in their statements at once, on average. Writers that hold
                      // one lock in turn cannot exceed 1 (plus scheduling slack), whatever
                      // the disk's speed; measured in the window itself, unlike scaling.
-                     {"writer_overlap", Round(static_cast<double>(writer_active_ns) / 1e9 / seconds, 3)}};
+                     {"writer_overlap", RoundDigits(static_cast<double>(writer_active_ns) / 1e9 / seconds, 3)}};
         if (writes > 0) cell["write_latency_us"] = wl.ToJsonMicros();
         if (reads > 0) cell["read_latency_us"] = rl.ToJsonMicros();
         cells[mode][layout]["writers_" + std::to_string(w)] = cell;
@@ -229,14 +225,14 @@ StatusOr<Json> RunConcurrency(const Scenario& s, const std::string& data_dir, Wo
       const double lo = by_w["writers_" + std::to_string(min_w)]["write_ops_per_s"].get<double>();
       const double hi = by_w["writers_" + std::to_string(max_w)]["write_ops_per_s"].get<double>();
       if (lo > 0 && max_w > min_w) {
-        scaling[mode][layout + "_writers_" + std::to_string(max_w) + "_over_" + std::to_string(min_w)] = Round(hi / lo, 3);
+        scaling[mode][layout + "_writers_" + std::to_string(max_w) + "_over_" + std::to_string(min_w)] = RoundDigits(hi / lo, 3);
       }
     }
     if (cells[mode].contains("one_file") && cells[mode].contains("shards")) {
       const std::string wk = "writers_" + std::to_string(max_w);
       const double one = cells[mode]["one_file"][wk]["write_ops_per_s"].get<double>();
       const double many = cells[mode]["shards"][wk]["write_ops_per_s"].get<double>();
-      if (one > 0) scaling[mode]["shards_over_one_file_" + wk] = Round(many / one, 3);
+      if (one > 0) scaling[mode]["shards_over_one_file_" + wk] = RoundDigits(many / one, 3);
     }
   }
   return Json{{"cells", cells}, {"scaling", scaling}};

@@ -6,7 +6,7 @@
 // busy handler waited, and latency percentiles.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "core/workspace.h"
 #include "scenario/scenario.h"
 

@@ -2,7 +2,7 @@
 // kind = concurrency: the terminal lines of a result: one line per cell (journal mode x layout x writers), then the scaling ratios.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 
 namespace shardlab {
 

@@ -4,7 +4,7 @@
 // result's metrics (cells, matrix, commit points).
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "core/workspace.h"
 #include "scenario/kind.h"
 #include "scenario/scenario.h"

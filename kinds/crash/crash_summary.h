@@ -2,7 +2,7 @@
 // kind = crash: the terminal lines of a crash result: one per cell of the matrix.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 
 namespace shardlab {
 

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "core/elapsed.h"
+#include "core/round.h"
 #include "kinds/ids/ids_spec.h"
 #include "sqlite/sqlite_db.h"
 #include "workloads/rng.h"
@@ -38,11 +39,6 @@ std::string Uuid(Rng& rng, bool v7, uint64_t unix_ms) {
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | (v7 ? 0x70 : 0x40));
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   return std::string(reinterpret_cast<const char*>(b), 16);
-}
-
-double Round(double v, int digits) {
-  const double f = std::pow(10.0, digits);
-  return std::round(v * f) / f;
 }
 
 }  // namespace
@@ -131,15 +127,15 @@ StatusOr<Json> RunIds(const Scenario& s, const std::string& data_dir, Workspace&
     for (auto& [name, b] : btrees) {
       pages += b["pages"].get<int64_t>();
       const double capacity = static_cast<double>(b["pages"].get<int64_t>()) * static_cast<double>(s.sqlite.page_size);
-      b["fill"] = capacity > 0 ? Round(1.0 - static_cast<double>(b["unused_bytes"].get<int64_t>()) / capacity, 4) : 0.0;
+      b["fill"] = capacity > 0 ? RoundDigits(1.0 - static_cast<double>(b["unused_bytes"].get<int64_t>()) / capacity, 4) : 0.0;
       tree[name] = b;
     }
     Json m = {{"rows", inserted},
               {"collisions", collisions},
               {"distinct_ids", inserted - collisions},
-              {"rows_per_s", Round(static_cast<double>(inserted) / std::max(seconds, 1e-9), 0)},
+              {"rows_per_s", RoundDigits(static_cast<double>(inserted) / std::max(seconds, 1e-9), 0)},
               {"bytes_on_disk", bytes},
-              {"bytes_per_row", Round(static_cast<double>(bytes) / std::max<double>(1, static_cast<double>(inserted)), 1)},
+              {"bytes_per_row", RoundDigits(static_cast<double>(bytes) / std::max<double>(1, static_cast<double>(inserted)), 1)},
               {"btree_pages", pages},
               {"btrees", tree}};
     if (scheme == "snowflake") m["self_routing_failures"] = misrouted;

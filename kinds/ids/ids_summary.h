@@ -2,7 +2,7 @@
 // kind = ids: the terminal lines of an ids result: one per id scheme.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 
 namespace shardlab {
 

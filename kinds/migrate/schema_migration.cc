@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/elapsed.h"
+#include "core/enum_table.h"
 #include "shards/shard_set.h"
 #include "sqlite/sqlite_db.h"
 
@@ -156,21 +157,12 @@ FleetMigrationStats RunFleet(const FleetMigration& m, const FileWork& work) {
 
 }  // namespace
 
-std::optional<MigrationStrategy> ParseMigrationStrategy(std::string_view name) {
-  if (name == "transactional") return MigrationStrategy::kTransactional;
-  if (name == "separate_version") return MigrationStrategy::kSeparateVersion;
-  if (name == "autocommit") return MigrationStrategy::kAutocommit;
-  return std::nullopt;
-}
+constexpr EnumName<MigrationStrategy> kStrategyNames[] = {{MigrationStrategy::kTransactional, "transactional"},
+                                                          {MigrationStrategy::kSeparateVersion, "separate_version"},
+                                                          {MigrationStrategy::kAutocommit, "autocommit"}};
 
-const char* MigrationStrategyName(MigrationStrategy s) {
-  switch (s) {
-    case MigrationStrategy::kTransactional: return "transactional";
-    case MigrationStrategy::kSeparateVersion: return "separate_version";
-    case MigrationStrategy::kAutocommit: return "autocommit";
-  }
-  return "?";
-}
+std::optional<MigrationStrategy> ParseMigrationStrategy(std::string_view name) { return ValueOf(kStrategyNames, name); }
+const char* MigrationStrategyName(MigrationStrategy s) { return NameOf(kStrategyNames, s); }
 
 std::string SchemaV1Sql(bool integer_keys) {
   return std::string(integer_keys ? "CREATE TABLE kv(k INTEGER PRIMARY KEY, v TEXT NOT NULL);"

@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include "core/enum_table.h"
 #include "kinds/migrate/schema_migration.h"
 #include "sqlite/sqlite_db.h"
 
@@ -65,16 +66,14 @@ FileClass Classify(const FileState& s) {
   return FileClass::kHalfMigrated;
 }
 
-const char* FileClassName(FileClass c) {
-  switch (c) {
-    case FileClass::kV1: return "v1";
-    case FileClass::kV2: return "v2";
-    case FileClass::kStaleVersion: return "stale_version";
-    case FileClass::kHalfMigrated: return "half_migrated";
-    case FileClass::kWrongBackfill: return "wrong_backfill";
-    case FileClass::kCorrupt: return "corrupt";
-  }
-  return "?";
-}
+constexpr EnumName<FileClass> kFileClassNames[] = {
+    {FileClass::kV1, "v1"},
+    {FileClass::kV2, "v2"},
+    {FileClass::kStaleVersion, "stale_version"},
+    {FileClass::kHalfMigrated, "half_migrated"},
+    {FileClass::kWrongBackfill, "wrong_backfill"},
+    {FileClass::kCorrupt, "corrupt"}};
+
+const char* FileClassName(FileClass c) { return NameOf(kFileClassNames, c); }
 
 }  // namespace shardlab

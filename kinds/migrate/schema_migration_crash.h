@@ -12,7 +12,7 @@
 // The child migrates with one worker, files in order, so the kill points reproduce.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "core/progress.h"
 #include "kinds/migrate/schema_migration.h"
 #include "kinds/migrate/schema_migration_fleet.h"

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 
+#include "core/round.h"
 #include "kinds/migrate/schema_migration.h"
 #include "kinds/migrate/schema_migration_check.h"
 #include "kinds/migrate/schema_migration_crash.h"
@@ -13,12 +14,7 @@
 namespace shardlab {
 namespace {
 
-double Round(double v, int digits) {
-  const double f = std::pow(10.0, digits);
-  return std::round(v * f) / f;
-}
-
-double PerSecond(double n, double seconds) { return Round(n / std::max(seconds, 1e-9), 1); }
+double PerSecond(double n, double seconds) { return RoundDigits(n / std::max(seconds, 1e-9), 1); }
 
 // Every file at version 2 with the whole change and its data unchanged.
 Json VerifyFleet(const Fleet& fleet, const FleetRows& rows) {
@@ -46,7 +42,7 @@ Json VerifyFleet(const Fleet& fleet, const FleetRows& rows) {
 
 Json Timing(const FleetMigrationStats& st, size_t files, uint64_t rows) {
   return {{"files", files},
-          {"seconds", Round(st.seconds, 4)},
+          {"seconds", RoundDigits(st.seconds, 4)},
           {"files_per_s", PerSecond(static_cast<double>(files), st.seconds)},
           {"rows_per_s", PerSecond(static_cast<double>(rows), st.seconds)},
           {"file_latency_us", st.file_latency.ToJsonMicros()}};
@@ -73,7 +69,7 @@ StatusOr<Json> RunSchemaMigration(const Scenario& s, const std::string& data_dir
   change.push_back("PRAGMA user_version = " + std::to_string(kSchemaVersionAfter));
   Json out = {{"files", files},
               {"rows", rows.rows},
-              {"rows_per_file", {{"min", min_rows}, {"mean", Round(static_cast<double>(rows.rows) / files, 2)},
+              {"rows_per_file", {{"min", min_rows}, {"mean", RoundDigits(static_cast<double>(rows.rows) / files, 2)},
                                  {"max", max_rows}}},
               {"synchronous", s.sqlite.synchronous},
               {"change", change}};
@@ -93,7 +89,7 @@ StatusOr<Json> RunSchemaMigration(const Scenario& s, const std::string& data_dir
       SHARDLAB_ASSIGN_OR_RETURN(Fleet fleet, Fleet::Provision(s, rows, files, name + "-" + mode, mode, data_dir, sync_load,
                                                               progress.get()));
       if (!out.contains("provision")) {
-        out["provision"] = {{"journal_mode", mode}, {"seconds", Round(fleet.seconds(), 3)},
+        out["provision"] = {{"journal_mode", mode}, {"seconds", RoundDigits(fleet.seconds(), 3)},
                             {"files_per_s", PerSecond(files, fleet.seconds())},
                             {"how", sync_load ? "one transaction per file at synchronous=off, then syncfs"
                                               : "one transaction per file at synchronous=off"}};
@@ -121,7 +117,7 @@ StatusOr<Json> RunSchemaMigration(const Scenario& s, const std::string& data_dir
       cell["rerun_migrated"] = again.migrated;
       cell["rerun_failed"] = again.failed;
       if (floor.contains(mode)) {
-        cell["seconds_over_floor"] = Round(st.seconds / std::max(floor[mode]["seconds"].get<double>(), 1e-9), 3);
+        cell["seconds_over_floor"] = RoundDigits(st.seconds / std::max(floor[mode]["seconds"].get<double>(), 1e-9), 3);
       }
       strategies[name][mode] = cell;
       fleet.Remove();
@@ -143,7 +139,7 @@ StatusOr<Json> RunSchemaMigration(const Scenario& s, const std::string& data_dir
       for (const std::string& name : spec.strategies) {
         Json& cell = strategies[name][mode];
         cell["files_per_s_over_bare"] =
-            Round(cell["files_per_s"].get<double>() / std::max(bare[mode]["files_per_s"].get<double>(), 1e-9), 3);
+            RoundDigits(cell["files_per_s"].get<double>() / std::max(bare[mode]["files_per_s"].get<double>(), 1e-9), 3);
       }
     }
   }

@@ -7,7 +7,7 @@
 // kill-and-rerun campaign of schema_migration_crash.h.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "core/workspace.h"
 #include "scenario/scenario.h"
 

@@ -3,7 +3,7 @@
 // each strategy's speed and its crash campaign.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 
 namespace shardlab {
 

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "core/child_process.h"
+#include "core/round.h"
 #include "faults/crash_vfs.h"
 #include "kinds/reshard/migration.h"
 #include "kinds/reshard/reshard_spec.h"
@@ -21,11 +22,6 @@
 
 namespace shardlab {
 namespace {
-
-double Round(double v, int digits) {
-  const double f = std::pow(10.0, digits);
-  return std::round(v * f) / f;
-}
 
 std::vector<std::string> FilesIn(const std::string& dir) {
   std::vector<std::string> out;
@@ -167,8 +163,8 @@ StatusOr<Json> RunMigration(const Scenario& s, const std::string& data_dir, Work
   out["rows_moved"] = stats.rows_moved;
   out["bytes_moved"] = stats.bytes_moved;
   out["batches"] = stats.batches;
-  out["seconds"] = Round(stats.seconds, 3);
-  out["rows_per_s"] = Round(static_cast<double>(stats.rows_moved) / std::max(stats.seconds, 1e-9), 0);
+  out["seconds"] = RoundDigits(stats.seconds, 3);
+  out["rows_per_s"] = RoundDigits(static_cast<double>(stats.rows_moved) / std::max(stats.seconds, 1e-9), 0);
   out["verify"] = {{"ok", check.ok()}, {"lost", check.lost}, {"duplicated", check.duplicated},
                    {"misplaced", check.misplaced}, {"changed", check.changed}, {"corrupt", check.corrupt},
                    {"detail", check.detail}};
@@ -185,8 +181,8 @@ StatusOr<Json> RunMigration(const Scenario& s, const std::string& data_dir, Work
     SHARDLAB_ASSIGN_OR_RETURN(MigrationStats limit, BareCopy(bare));
     RemoveRunDir(bare.dir);
     const double bare_rate = static_cast<double>(limit.rows_moved) / std::max(limit.seconds, 1e-9);
-    out["bare_rows_per_s"] = Round(bare_rate, 0);
-    out["rows_per_s_over_bare"] = Round(out["rows_per_s"].get<double>() / std::max(bare_rate, 1e-9), 3);
+    out["bare_rows_per_s"] = RoundDigits(bare_rate, 0);
+    out["rows_per_s_over_bare"] = RoundDigits(out["rows_per_s"].get<double>() / std::max(bare_rate, 1e-9), 3);
   }
 
   // 3. Crashes: at random I/O events (from a clean count) and after every batch; each

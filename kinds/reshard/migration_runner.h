@@ -5,7 +5,7 @@
 // batch, resumes it in a fresh process and verifies every trial.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "core/workspace.h"
 #include "scenario/scenario.h"
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/round.h"
 #include "kinds/reshard/migration_runner.h"
 #include "kinds/reshard/reshard_spec.h"
 #include "workloads/movement.h"
@@ -15,19 +16,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double Round(double v, int digits) {
-  const double f = std::pow(10.0, digits);
-  return std::round(v * f) / f;
-}
-
 Json BalanceJson(const std::map<uint32_t, uint64_t>& per_shard) {
   std::vector<double> loads;
   for (const auto& [shard, n] : per_shard) loads.push_back(static_cast<double>(n));
   const Balance b = BalanceOf(loads);
-  return {{"max_over_mean", Round(b.max_over_mean, 4)},
-          {"min_over_mean", Round(b.min_over_mean, 4)},
-          {"stddev", Round(b.stddev, 2)},
-          {"cv", Round(b.cv, 5)}};
+  return {{"max_over_mean", RoundDigits(b.max_over_mean, 4)},
+          {"min_over_mean", RoundDigits(b.min_over_mean, 4)},
+          {"stddev", RoundDigits(b.stddev, 2)},
+          {"cv", RoundDigits(b.cv, 5)}};
 }
 
 ShardChange ChangeOf(const ReshardChangeSpec& c) {
@@ -117,9 +113,9 @@ StatusOr<Json> RunReshard(const Scenario& s, const std::string& data_dir, Worksp
     out["shards_before"] = before_n;
     out["shards_after"] = after_n;
     out["moved"] = r.moved;
-    out["moved_fraction"] = Round(moved_fraction, 6);
-    out["optimal_fraction"] = Round(optimal, 6);
-    out["moved_over_optimal"] = Round(moved_fraction / optimal, 4);
+    out["moved_fraction"] = RoundDigits(moved_fraction, 6);
+    out["optimal_fraction"] = RoundDigits(optimal, 6);
+    out["moved_over_optimal"] = RoundDigits(moved_fraction / optimal, 4);
     out["extra_moves"] = r.extra_moves;
     Json flows = Json::array();
     for (const auto& [ft, keys_moved] : r.flows) flows.push_back({{"from", ft.first}, {"to", ft.second}, {"keys", keys_moved}});
@@ -133,7 +129,7 @@ StatusOr<Json> RunReshard(const Scenario& s, const std::string& data_dir, Worksp
       out["load_balance"] = BalanceJson(r.load_after);
     }
     out["memory_bytes"] = task.after->MemoryBytes();
-    if (spec.lookup_ns) out["lookup_ns"] = Round(LookupNs(*task.after, sample), 2);
+    if (spec.lookup_ns) out["lookup_ns"] = RoundDigits(LookupNs(*task.after, sample), 2);
     if (!task.membership.note.empty()) out["note"] = task.membership.note;
     movement[task.router][change.Name()] = out;
     if (!router_info.contains(task.router)) {
@@ -143,7 +139,7 @@ StatusOr<Json> RunReshard(const Scenario& s, const std::string& data_dir, Worksp
         info["vnodes"] = rs.vnodes;
         info["point_hash"] = HashKindName(rs.point_hash);
       }
-      if (spec.lookup_ns) info["lookup_ns"] = Round(LookupNs(*task.before, sample), 2);
+      if (spec.lookup_ns) info["lookup_ns"] = RoundDigits(LookupNs(*task.before, sample), 2);
       router_info[task.router] = info;
     }
   }
@@ -167,9 +163,9 @@ StatusOr<Json> RunReshard(const Scenario& s, const std::string& data_dir, Worksp
       const MovementResult r = AnalyzeMovement(keys, {task}, nullptr, sweep_options)[0];
       Json point = BalanceJson(r.keys_after);
       point["vnodes"] = v;
-      point["reference_cv"] = Round(1.0 / std::sqrt(static_cast<double>(v)), 4);
+      point["reference_cv"] = RoundDigits(1.0 / std::sqrt(static_cast<double>(v)), 4);
       // Even a perfect split of K keys has a binomial spread of sqrt(N / K) per shard.
-      point["sampling_cv"] = Round(std::sqrt(static_cast<double>(shards) / static_cast<double>(keys.count())), 5);
+      point["sampling_cv"] = RoundDigits(std::sqrt(static_cast<double>(shards) / static_cast<double>(keys.count())), 5);
       point["memory_bytes"] = router->MemoryBytes();
       row["vnodes_" + std::to_string(v)] = point;
     }
@@ -187,8 +183,8 @@ StatusOr<Json> RunReshard(const Scenario& s, const std::string& data_dir, Worksp
                          {"tasks", tasks.size()},
                          {"threads", options.threads},
                          {"load_samples", options.load_samples},
-                         {"seconds", Round(seconds, 3)},
-                         {"keys_routed_per_s", Round(static_cast<double>(keys.count()) * static_cast<double>(tasks.size()) /
+                         {"seconds", RoundDigits(seconds, 3)},
+                         {"keys_routed_per_s", RoundDigits(static_cast<double>(keys.count()) * static_cast<double>(tasks.size()) /
                                                          std::max(seconds, 1e-9), 0)}};
   return metrics;
 }

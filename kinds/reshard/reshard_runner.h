@@ -4,7 +4,7 @@
 // memory; and the ring's balance against vnodes. Pure analysis: no shard files.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "core/workspace.h"
 #include "scenario/scenario.h"
 

@@ -3,7 +3,7 @@
 // migration and its crash trials, the vnode sweep.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 
 namespace shardlab {
 

@@ -4,7 +4,7 @@
 // rounds; insert rate, extents per file (FIEMAP, filefrag's count) and bytes on disk.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "core/workspace.h"
 #include "scenario/scenario.h"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "scenario/scenario.h"
 #include "workloads/key_space.h"
 

@@ -10,7 +10,7 @@
 //   preallocation  SQLITE_FCNTL_CHUNK_SIZE on or off for the same inserts (C20).
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "core/workspace.h"
 #include "scenario/scenario.h"
 

@@ -2,7 +2,7 @@
 // kind = tenants: the terminal lines of a result: provisioning, directories, requests, packings and pre-allocation.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 
 namespace shardlab {
 

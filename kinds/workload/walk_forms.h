@@ -6,7 +6,7 @@
 #include <functional>
 #include <vector>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "core/progress.h"
 #include "kinds/workload/op_executor.h"
 

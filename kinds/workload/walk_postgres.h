@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "core/progress.h"
 #include "core/workspace.h"
 #include "kinds/workload/walk_forms.h"

@@ -19,13 +19,13 @@ namespace shardlab {
 namespace {
 
 // A scenario loaded into real shard files under a fresh temporary directory.
-struct Fixture {
+struct LoadedFixture {
   std::string dir;
   Workspace workspace;
   std::unique_ptr<Scenario> scenario;
   std::unique_ptr<LoadedWorkload> loaded;
 
-  explicit Fixture(const char* json) {
+  explicit LoadedFixture(const char* json) {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern = std::string(tmp != nullptr ? tmp : "/tmp") + "/shardlab-bench-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) std::abort();
@@ -38,7 +38,7 @@ struct Fixture {
     if (!l.ok()) Fail(l.status());
     loaded = std::move(l).value();
   }
-  ~Fixture() {
+  ~LoadedFixture() {
     loaded.reset();
     workspace.RemoveCreated();
     ::rmdir(dir.c_str());
@@ -67,12 +67,12 @@ constexpr const char* kWalkScenario = R"({
   "workload": {"walk": {"shards": [100]}}
 })";
 
-Fixture& GetFixture() {
-  static Fixture f(kGetScenario);
+LoadedFixture& GetFixture() {
+  static LoadedFixture f(kGetScenario);
   return f;
 }
-Fixture& WalkFixture() {
-  static Fixture f(kWalkScenario);
+LoadedFixture& WalkFixture() {
+  static LoadedFixture f(kWalkScenario);
   return f;
 }
 
@@ -80,14 +80,14 @@ Fixture& WalkFixture() {
 // files: keys and shards precomputed, no timing, no bookkeeping.
 class BareGets {
  public:
-  explicit BareGets(Fixture& f) {
+  explicit BareGets(LoadedFixture& f) {
     const ShardSet& shards = f.loaded->shards;
     for (uint32_t s = 0; s < shards.count(); ++s) {
       auto db = shards.Connect(s);
-      if (!db.ok()) Fixture::Fail(db.status());
+      if (!db.ok()) LoadedFixture::Fail(db.status());
       dbs_.push_back(std::move(db).value());
       auto stmt = dbs_.back().Prepare("SELECT v FROM kv WHERE k = ?1");
-      if (!stmt.ok()) Fixture::Fail(stmt.status());
+      if (!stmt.ok()) LoadedFixture::Fail(stmt.status());
       stmts_.push_back(std::move(stmt).value());
     }
     auto chooser = f.loaded->chooser->Clone();
@@ -134,7 +134,7 @@ int64_t Now() {
 // runner_over_bare_throughput >= 0.90.
 void BM_RunnerOverhead(benchmark::State& state) {
   constexpr int kBatch = 100;
-  Fixture& f = GetFixture();
+  LoadedFixture& f = GetFixture();
   OpExecutor ex(f.loaded->Context(), 1);
   BareGets bare(f);
   Rng rng(42);
@@ -166,7 +166,7 @@ void BM_RunnerOverhead(benchmark::State& state) {
 // seeds/000's shard walk: one lookup on each of 100 of 256 cached shards, on
 // state.range(0) threads (1 = sequential; 2 = fan-out over both cores).
 void BM_ShardWalk(benchmark::State& state) {
-  Fixture& f = WalkFixture();
+  LoadedFixture& f = WalkFixture();
   OpExecutor ex(f.loaded->Context(), static_cast<int>(state.range(0)));
   if (!ex.OpenAllConnections().ok()) state.SkipWithError("cannot open the shards");
   Rng warm(1);

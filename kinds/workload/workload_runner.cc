@@ -24,7 +24,7 @@ using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 // Rounds to a decimal unit (0.01, 1e-4, 1, ...) so the JSON prints short numbers.
-double Round(double v, double unit) {
+double RoundToUnit(double v, double unit) {
   const double scale = std::round(1.0 / unit);
   return unit < 1 ? std::round(v * scale) / scale : std::round(v / unit) * unit;
 }
@@ -62,7 +62,7 @@ Json Balance(const std::vector<int64_t>& counts) {
   b["max_over_mean"] = mean > 0 ? static_cast<double>(mx) / mean : 0;
   b["min_over_mean"] = mean > 0 ? static_cast<double>(mn) / mean : 0;
   b["spread"] = mx - mn;
-  b["spread_pct"] = mean > 0 ? Round(100.0 * static_cast<double>(mx - mn) / mean, 0.01) : 0;
+  b["spread_pct"] = mean > 0 ? RoundToUnit(100.0 * static_cast<double>(mx - mn) / mean, 0.01) : 0;
   return b;
 }
 
@@ -156,8 +156,8 @@ Status LoadedWorkload::Load(Json& metrics) {
   progress.Finish();
   const double seconds = Seconds(t0, Clock::now());
   metrics["load"] = {{"rows", s.keys.count},
-                     {"seconds", Round(seconds, 1e-4)},
-                     {"rows_per_s", Round(static_cast<double>(s.keys.count) / std::max(seconds, 1e-9), 1)}};
+                     {"seconds", RoundToUnit(seconds, 1e-4)},
+                     {"rows_per_s", RoundToUnit(static_cast<double>(s.keys.count) / std::max(seconds, 1e-9), 1)}};
 
   SHARDLAB_ASSIGN_OR_RETURN(std::vector<int64_t> counts, run.shards.RowCounts());
   metrics["per_shard_counts"] = counts;
@@ -221,7 +221,7 @@ StatusOr<Json> RunProbe(LoadedWorkload& run, OpExecutor& ex, const ProbeSpec& p)
   }
   j["rows"] = out->rows;
   j["shards_touched"] = out->shards_touched;
-  j["latency_us"] = Round(us, 0.01);
+  j["latency_us"] = RoundToUnit(us, 0.01);
   if (per_shard.count() > 0) j["per_shard_latency_us"] = per_shard.ToJsonMicros();
   return j;
 }
@@ -283,7 +283,7 @@ Status RunMixPhase(LoadedWorkload& run, std::vector<std::unique_ptr<OpExecutor>>
   Progress progress("ops", static_cast<uint64_t>(w.ops * w.repetitions));
   for (int64_t rep = 0; rep < w.repetitions; ++rep) {
     SHARDLAB_ASSIGN_OR_RETURN(double seconds, run_all("ops", w.ops, static_cast<uint64_t>(rep), true, &progress));
-    throughput.push_back(Round(static_cast<double>(w.ops) / std::max(seconds, 1e-9), 0.1));
+    throughput.push_back(RoundToUnit(static_cast<double>(w.ops) / std::max(seconds, 1e-9), 0.1));
   }
   progress.Finish();
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 #include "core/workspace.h"
 #include "kinds/workload/op_executor.h"
 #include "scenario/scenario.h"

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <regex>
 #include <set>
 
 #include "core/enum_table.h"
+#include "core/str_format.h"
 #include "shards/kv_schema.h"
 #include "sqlite/sqlite_db.h"
 #include "sqlite/sqlite_facts.h"
@@ -183,11 +183,10 @@ void CheckWorkloadSpec(const Scenario& s, Problems& problems) {
   check_query("workload.query", w.query);
 
   std::set<std::string> names;
-  static const std::regex kProbeName("[A-Za-z0-9_]+");
   for (size_t i = 0; i < w.probes.size(); ++i) {
     const ProbeSpec& p = w.probes[i];
     const std::string path = "workload.probes[" + std::to_string(i) + "]";
-    if (!std::regex_match(p.name, kProbeName)) {
+    if (!IsWordOf(p.name, "_")) {
       problems.Add(path + ".name", "found \"" + p.name + "\"; expected letters, digits and '_' (it is a metric name)");
     }
     if (!names.insert(p.name).second) problems.Add(path + ".name", "\"" + p.name + "\" is used by an earlier probe");

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "core/json.h"
 #include "core/str_format.h"
 
 namespace shardlab {

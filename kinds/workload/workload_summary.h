@@ -3,7 +3,7 @@
 // latencies, the walk and the PostgreSQL peer.
 #include <string>
 
-#include "core/json.h"
+#include "core/json_fwd.h"
 
 namespace shardlab {
 
