@@ -18,9 +18,10 @@ build: deps
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The unit tests and the CLI under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The unit tests and the CLI under AddressSanitizer + UndefinedBehaviorSanitizer. Built
+# file by file (no unity batches), so it also checks that every file includes what it uses.
 test-asan: deps
-	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSHARDLAB_SANITIZE=ON > $(ASAN_BUILD).configure.log 2>&1 || { cat $(ASAN_BUILD).configure.log; exit 1; }
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSHARDLAB_SANITIZE=ON -DSHARDLAB_UNITY_BUILD=OFF > $(ASAN_BUILD).configure.log 2>&1 || { cat $(ASAN_BUILD).configure.log; exit 1; }
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target shardlab_tests shardlab
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 

@@ -9,6 +9,8 @@
 #include <vector>
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace field_reader_test {
 namespace {
 
 TEST(FieldReaderTest, ProblemsFormatAndStatus) {
@@ -289,4 +291,5 @@ TEST(FieldReaderTest, MovedReaderKeepsItsState) {
 }
 
 }  // namespace
+}  // namespace field_reader_test
 }  // namespace shardlab

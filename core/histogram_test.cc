@@ -6,7 +6,11 @@
 #include <random>
 #include <vector>
 
+#include "core/json.h"
+
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace histogram_test {
 namespace {
 
 using H = LatencyHistogram;
@@ -198,4 +202,5 @@ TEST(HistogramTest, ToJsonMicros) {
 }
 
 }  // namespace
+}  // namespace histogram_test
 }  // namespace shardlab

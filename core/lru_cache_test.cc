@@ -6,6 +6,8 @@
 #include <vector>
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace lru_cache_test {
 namespace {
 
 // A value that logs its destruction, to see which entry the cache closes.
@@ -67,4 +69,5 @@ TEST(LruCache, NeverHoldsMoreThanItsCapacity) {
 }
 
 }  // namespace
+}  // namespace lru_cache_test
 }  // namespace shardlab

@@ -4,7 +4,11 @@
 
 #include <string>
 
+#include "core/json.h"
+
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace overrides_test {
 namespace {
 
 // Applies one override to a copy of `base` and returns the result (failing the test if
@@ -156,4 +160,5 @@ TEST(OverridesTest, EmptySegmentIsAnError) {
 }
 
 }  // namespace
+}  // namespace overrides_test
 }  // namespace shardlab

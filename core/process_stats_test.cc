@@ -8,6 +8,8 @@
 #include <vector>
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace process_stats_test {
 namespace {
 
 TEST(ProcessStats, DescriptorCountFollowsOpens) {
@@ -52,4 +54,5 @@ TEST(ProcessStats, FilesystemOfNamesTheType) {
 }
 
 }  // namespace
+}  // namespace process_stats_test
 }  // namespace shardlab

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "core/elapsed.h"
+
 namespace shardlab {
 namespace {
 constexpr int64_t kRedrawNs = 200'000'000;
@@ -26,7 +28,7 @@ void Progress::Add(uint64_t n) {
 void Progress::Draw(uint64_t done) {
   std::lock_guard<std::mutex> lock(draw_mu_);
   if (finished_) return;
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double elapsed = SecondsSince(start_);
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
   const double eta = rate > 0 && total_ > done ? static_cast<double>(total_ - done) / rate : 0;
   const double pct = total_ > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 0;

@@ -9,6 +9,8 @@
 #include <string>
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace workspace_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -60,4 +62,5 @@ TEST(WorkspaceTest, TempTreeIsFreshAndRemoved) {
 }
 
 }  // namespace
+}  // namespace workspace_test
 }  // namespace shardlab

@@ -7,10 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "core/json.h"
 #include "faults/bank.h"
 #include "faults/trial.h"
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace checker_test {
 namespace {
 
 class CheckerTest : public ::testing::Test {
@@ -383,4 +386,5 @@ TEST(CheckerTrialSpecTest, TrialResultJsonRoundTrip) {
 }
 
 }  // namespace
+}  // namespace checker_test
 }  // namespace shardlab

@@ -25,6 +25,8 @@
 #include "faults/io_event.h"
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace crash_vfs_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -623,4 +625,5 @@ TEST_F(CrashVfsTest, DirectorySyncFailureIgnoredInSyncButReportedByDelete) {
 }
 
 }  // namespace
+}  // namespace crash_vfs_test
 }  // namespace shardlab

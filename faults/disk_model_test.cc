@@ -11,6 +11,8 @@
 #include <string>
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace disk_model_test {
 namespace {
 
 constexpr int64_t kSector = DiskModel::kSector;
@@ -353,4 +355,5 @@ TEST_F(DiskModelTest, TornNeverGoesBelowSyncedSizeAfterTruncate) {
 }
 
 }  // namespace
+}  // namespace disk_model_test
 }  // namespace shardlab

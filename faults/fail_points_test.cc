@@ -10,6 +10,8 @@
 #include "faults/io_event.h"
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace fail_points_test {
 namespace {
 
 bool StartsWith(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
@@ -167,4 +169,5 @@ TEST(FailPointTest, NamesRoundTrip) {
 }
 
 }  // namespace
+}  // namespace fail_points_test
 }  // namespace shardlab

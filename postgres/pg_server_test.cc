@@ -15,6 +15,8 @@
 #include "postgres/pg_client.h"
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace pg_server_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -158,4 +160,5 @@ TEST(PgServerTest, ServerDirectoryIsReachableByTheServersUser) {
 }
 
 }  // namespace
+}  // namespace pg_server_test
 }  // namespace shardlab

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <sstream>
 
+#include "core/elapsed.h"
 #include "core/str_format.h"
 #include "core/workspace.h"
 #include "kinds/registry.h"
@@ -61,7 +62,7 @@ ScenarioOutcome RunScenario(const Scenario& s, const RunOptions& options) {
   } else {
     env = CollectEnvironment(options.run_dir);
   }
-  const double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double duration = SecondsSince(t0);
 
   Json result;
   result["schema_version"] = kSchemaVersion;

@@ -6,6 +6,8 @@
 #include <vector>
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace expectations_test {
 namespace {
 
 const Json& Metrics() {
@@ -165,4 +167,5 @@ TEST(ExpectationsTest, CheckRecordsTheExpectation) {
 }
 
 }  // namespace
+}  // namespace expectations_test
 }  // namespace shardlab

@@ -11,6 +11,8 @@
 #include "shards/layout.h"
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace dir_census_test {
 namespace {
 
 void Touch(const std::string& path, size_t bytes) {
@@ -71,4 +73,5 @@ TEST(DirCensus, DigitsLayoutKeepsDirectoriesSmallOnDisk) {
 }
 
 }  // namespace
+}  // namespace dir_census_test
 }  // namespace shardlab

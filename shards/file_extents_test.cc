@@ -7,6 +7,8 @@
 #include <string>
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace file_extents_test {
 namespace {
 
 TEST(MergeContiguous, JoinsOnlyLogicallyAndPhysicallyAdjacentExtents) {
@@ -39,4 +41,5 @@ TEST(CountExtents, AFileWrittenAtOnceOnDiskHasExtents) {
 }
 
 }  // namespace
+}  // namespace file_extents_test
 }  // namespace shardlab

@@ -9,6 +9,8 @@
 #include <vector>
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace layout_test {
 namespace {
 
 ShardsSpec Spec(uint32_t count, const std::string& layout, int digits_width = 0) {
@@ -139,4 +141,5 @@ TEST(LayoutTest, ShardRootIsRoundRobin) {
 }
 
 }  // namespace
+}  // namespace layout_test
 }  // namespace shardlab

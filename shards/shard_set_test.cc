@@ -16,6 +16,8 @@
 #include "shards/kv_schema.h"
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace shard_set_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -253,4 +255,5 @@ TEST(ShardSetTest, ConnectPathFailsWhenTheJournalModeDoesNotTake) {
 }
 
 }  // namespace
+}  // namespace shard_set_test
 }  // namespace shardlab

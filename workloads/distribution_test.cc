@@ -11,6 +11,8 @@
 #include <vector>
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace distribution_test {
 namespace {
 
 constexpr const char* kAllTypes[] = {"uniform", "zipfian", "scrambled_zipfian", "latest",
@@ -459,4 +461,5 @@ TEST(DistributionTest, InvalidSpecsAreRejected) {
 }
 
 }  // namespace
+}  // namespace distribution_test
 }  // namespace shardlab

@@ -5,6 +5,8 @@
 #include "workloads/key_space.h"
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace key_template_test {
 namespace {
 
 std::string Render(const char* text, uint64_t i) {
@@ -102,4 +104,5 @@ TEST(KeySpace, IntegerKeysNeedOneExpression) {
 }
 
 }  // namespace
+}  // namespace key_template_test
 }  // namespace shardlab

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace movement_test {
 namespace {
 
 KeySpace Keys(uint64_t n) {
@@ -133,4 +135,5 @@ TEST(MovementTest, BalanceOf) {
 }
 
 }  // namespace
+}  // namespace movement_test
 }  // namespace shardlab

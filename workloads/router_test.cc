@@ -12,6 +12,8 @@
 #include "workloads/router_impl.h"
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace router_test {
 namespace {
 
 std::unique_ptr<Router> Make(const RouterSpec& spec, uint32_t shards) {
@@ -375,4 +377,5 @@ TEST(MakeRouterTest, ShardCountsAndHashUse) {
 }
 
 }  // namespace
+}  // namespace router_test
 }  // namespace shardlab

@@ -11,6 +11,8 @@
 #include "kinds/backup/backup_methods.h"
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace backup_checker_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -223,4 +225,5 @@ TEST(BackupMethodsTest, CopyFileRawReportsAMissingSourceAndNeverOverwrites) {
 }
 
 }  // namespace
+}  // namespace backup_checker_test
 }  // namespace shardlab

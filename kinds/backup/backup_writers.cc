@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/child_process.h"
+#include "core/elapsed.h"
 #include "shards/shard_set.h"
 #include "workloads/rng.h"
 
@@ -149,7 +150,7 @@ StatusOr<WriterStats> WriterGroup::Stop() {
   WriterStats stats;
   stats.commits = slots_[kCommits].load();
   stats.busy = slots_[kBusy].load();
-  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  stats.seconds = SecondsSince(started_);
   return stats;
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "core/elapsed.h"
 #include "core/progress.h"
 #include "faults/bank.h"
 #include "faults/campaign.h"
@@ -133,7 +134,7 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
                                           (void)done;
                                         }));
   progress.reset();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds = SecondsSince(t0);
 
   Json metrics;
   metrics["model"] = {

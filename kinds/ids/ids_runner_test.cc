@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace ids_runner_test {
 namespace {
 
 TEST(SnowflakeTest, LayoutIsTimeShardSequence) {
@@ -26,4 +28,5 @@ TEST(SnowflakeTest, ShardRoundTripsAndIdsSortByTime) {
 }
 
 }  // namespace
+}  // namespace ids_runner_test
 }  // namespace shardlab

@@ -5,6 +5,8 @@
 #include "kinds/migrate/schema_migration.h"
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace schema_migration_check_test {
 namespace {
 
 FileState State(int64_t version, bool column, bool index, int64_t missing = 0, int64_t wrong = 0) {
@@ -46,4 +48,5 @@ TEST(SchemaMigrationCheckTest, MissingFileIsCorrupt) {
 }
 
 }  // namespace
+}  // namespace schema_migration_check_test
 }  // namespace shardlab

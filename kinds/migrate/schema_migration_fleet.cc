@@ -7,6 +7,7 @@
 #include <cstring>
 #include <set>
 
+#include "core/elapsed.h"
 #include "kinds/migrate/schema_migration.h"
 #include "kinds/migrate/schema_migration_check.h"
 #include "kinds/migrate/schema_migration_spec.h"
@@ -111,7 +112,7 @@ StatusOr<Fleet> Fleet::Provision(const Scenario& s, const FleetRows& rows, uint3
   for (const std::string& base : bases) {
     if (sync) SHARDLAB_RETURN_IF_ERROR(SyncFilesystemOf(base));
   }
-  fleet.seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  fleet.seconds_ = SecondsSince(t0);
   return fleet;
 }
 

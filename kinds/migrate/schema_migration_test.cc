@@ -16,6 +16,8 @@
 #include "sqlite/sqlite_db.h"
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace schema_migration_test {
 namespace {
 
 constexpr int kRows = 200;
@@ -232,4 +234,5 @@ TEST(SchemaMigrationNames, ParseAndName) {
 }
 
 }  // namespace
+}  // namespace schema_migration_test
 }  // namespace shardlab

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "core/elapsed.h"
 #include "core/json.h"
 #include "sqlite/sqlite_db.h"
 #include "workloads/rng.h"
@@ -189,7 +190,7 @@ StatusOr<MigrationStats> Migrate(const MigrationPlan& plan) {
   };
   SHARDLAB_RETURN_IF_ERROR(ForEachMisplacedGroup(plan, all, plan.vfs, move_in_batches));
   SHARDLAB_RETURN_IF_ERROR(MarkFinished(plan));
-  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  stats.seconds = SecondsSince(t0);
   return stats;
 }
 
@@ -257,7 +258,7 @@ StatusOr<MigrationStats> BareCopy(const MigrationPlan& plan) {
     return Status::Ok();
   };
   SHARDLAB_RETURN_IF_ERROR(ForEachMisplacedGroup(plan, sources, nullptr, copy_all));
-  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  stats.seconds = SecondsSince(t0);
   return stats;
 }
 

@@ -12,6 +12,8 @@
 #include "workloads/movement.h"
 
 namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace migration_test {
 namespace {
 
 class MigrationTest : public ::testing::Test {
@@ -124,4 +126,5 @@ TEST_F(MigrationTest, VerifySeesLossDuplicationAndChanges) {
 }
 
 }  // namespace
+}  // namespace migration_test
 }  // namespace shardlab

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/elapsed.h"
 #include "core/round.h"
 #include "kinds/reshard/migration_runner.h"
 #include "kinds/reshard/reshard_spec.h"
@@ -83,7 +84,7 @@ StatusOr<Json> RunReshard(const Scenario& s, const std::string& data_dir, Worksp
   }
   const auto t0 = Clock::now();
   const std::vector<MovementResult> results = AnalyzeMovement(keys, tasks, chooser.get(), options);
-  const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  const double seconds = SecondsSince(t0);
 
   // Lookup cost on up to a million of the keys' hashes.
   std::vector<KeyHash> sample;

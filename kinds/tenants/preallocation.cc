@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/elapsed.h"
 #include "core/process_stats.h"
 #include "core/progress.h"
 #include "kinds/tenants/tenants_spec.h"
@@ -67,7 +68,7 @@ StatusOr<RoundResult> InsertRound(const Scenario& s, const std::string& dir, int
       SHARDLAB_RETURN_IF_ERROR(dbs[f].Exec("COMMIT"));
     }
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = SecondsSince(start);
   inserts.clear();
   dbs.clear();
   RoundResult r;

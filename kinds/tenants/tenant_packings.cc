@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "core/elapsed.h"
 #include "core/progress.h"
 #include "kinds/tenants/tenant_provision.h"
 #include "kinds/tenants/tenants_spec.h"
@@ -65,7 +66,7 @@ StatusOr<PackedLoad> BuildPackedFiles(const Scenario& s, const KeySpace& keys, c
     ::syncfs(fd);
     ::close(fd);
   }
-  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.seconds = SecondsSince(start);
   return out;
 }
 

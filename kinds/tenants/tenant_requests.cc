@@ -37,7 +37,6 @@ StatusOr<TenantConn> OpenConn(const std::string& path, const SqliteSpec& sqlite,
   return c;
 }
 
-double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
 }  // namespace
 
@@ -91,7 +90,7 @@ StatusOr<Json> ReplayRequests(const Scenario& s, const KeySpace& keys, const Pac
     latency[lookup.hit ? 1 : 0][r.put ? 1 : 0].Record(ns);
     if ((i & 1023) == 1023) progress.Add(1024);
   }
-  const double seconds = Seconds(Clock::now() - start);
+  const double seconds = SecondsSince(start);
   progress.Finish();
   const int64_t descriptors = OpenDescriptorCount();
   const uint64_t rss_peak = PeakResidentBytes();
@@ -157,7 +156,7 @@ StatusOr<Json> WalkAllFiles(const Scenario& s, const Packing& packing, uint64_t 
     q.Reset();
     if ((f & 255) == 255) progress.Add(256);
   }
-  const double seconds = Seconds(Clock::now() - start);
+  const double seconds = SecondsSince(start);
   cache.Clear();
   const double files = static_cast<double>(packing.paths.size());
   return Json{{"files", packing.paths.size()},

@@ -2,16 +2,12 @@
 
 #include <chrono>
 
+#include "core/elapsed.h"
 #include "kinds/workload/workload_spec.h"
 #include "shards/kv_schema.h"
 
 namespace shardlab {
 namespace {
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 bool IsBusy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
 
@@ -152,7 +148,7 @@ StatusOr<OpOutcome> OpExecutor::QueryShards(const std::vector<uint32_t>& shards,
   const bool default_query = sql == ShardQuerySql(ctx_.workload->query.where);
   auto run_one = [&](ShardSession& session, uint32_t shard,
                      std::vector<std::pair<std::string, std::string>>& rows, LatencyHistogram* hist) -> Status {
-    const int64_t t0 = NowNs();
+    const int64_t t0 = MonotonicNanos();
     Stmt adhoc;
     Stmt* stmt = nullptr;
     if (default_query) {
@@ -168,7 +164,7 @@ StatusOr<OpOutcome> OpExecutor::QueryShards(const std::vector<uint32_t>& shards,
     while ((rc = stmt->Step()) == SQLITE_ROW) rows.emplace_back(stmt->ColumnText(0), stmt->ColumnText(1));
     SHARDLAB_RETURN_IF_ERROR(Check(rc, *stmt, "query"));
     stmt->Reset();
-    if (hist != nullptr) hist->Record(static_cast<uint64_t>(NowNs() - t0));
+    if (hist != nullptr) hist->Record(static_cast<uint64_t>(MonotonicNanos() - t0));
     return Status::Ok();
   };
 
@@ -251,7 +247,7 @@ StatusOr<OpOutcome> OpExecutor::RunWalk(const std::vector<WalkStep>& steps, Late
   auto lookup = [&](ShardSession& session, const WalkStep& step, KeyRef& key, uint64_t& rows,
                     LatencyHistogram* hist) -> Status {
     if (step.item == kNoItem) return Status::Ok();
-    const int64_t t0 = NowNs();
+    const int64_t t0 = MonotonicNanos();
     ctx_.keys->Fill(step.item, false, key);
     SHARDLAB_ASSIGN_OR_RETURN(Stmt * stmt, session.Statement(step.shard, kGetStmt));
     BindKey(*stmt, 1, key);
@@ -259,7 +255,7 @@ StatusOr<OpOutcome> OpExecutor::RunWalk(const std::vector<WalkStep>& steps, Late
     if (rc == SQLITE_ROW) ++rows;
     SHARDLAB_RETURN_IF_ERROR(Check(rc, *stmt, "walk"));
     stmt->Reset();
-    if (hist != nullptr) hist->Record(static_cast<uint64_t>(NowNs() - t0));
+    if (hist != nullptr) hist->Record(static_cast<uint64_t>(MonotonicNanos() - t0));
     return Status::Ok();
   };
   uint64_t rows = 0;
@@ -298,7 +294,7 @@ Status OpExecutor::RunMix(uint64_t n, Rng& rng, bool record) {
     const uint64_t item = chooser_->Next(rng);
     OpStats& st = stats_[static_cast<size_t>(op)];
     LatencyHistogram* per_shard = record ? &st.per_shard_latency : nullptr;
-    const int64_t t0 = NowNs();
+    const int64_t t0 = MonotonicNanos();
     StatusOr<OpOutcome> out = OpOutcome{};
     switch (op) {
       case OpType::kGet: out = Get(item); break;
@@ -314,7 +310,7 @@ Status OpExecutor::RunMix(uint64_t n, Rng& rng, bool record) {
         out = Walk(static_cast<uint32_t>(w.walk.shards[rng.Below(w.walk.shards.size())]), rng, per_shard);
         break;
     }
-    const int64_t t1 = NowNs();
+    const int64_t t1 = MonotonicNanos();
     if (!out.ok()) return out.status().Wrap(OpName(op));
     if (!record) continue;
     ++st.count;

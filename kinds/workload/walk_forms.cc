@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/elapsed.h"
 #include "core/histogram.h"
 #include "kinds/workload/workload_runner.h"
 #include "kinds/workload/workload_spec.h"
@@ -26,8 +27,7 @@ StatusOr<WalkFormResult> MeasureWalkForm(const LoadedWorkload& run, uint32_t k, 
     chooser.ChooseWalk(k, rng, steps);
     const auto t0 = std::chrono::steady_clock::now();
     SHARDLAB_ASSIGN_OR_RETURN(uint64_t found, answer(steps));
-    latency.Record(static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count()));
+    latency.Record(NanosSince(t0));
     rows += found;
     progress.Add(1);
   }

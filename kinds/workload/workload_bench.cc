@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/workspace.h"
+#include "core/elapsed.h"
 #include "kinds/workload/op_executor.h"
 #include "kinds/workload/workload_kind.h"
 #include "kinds/workload/workload_runner.h"
@@ -122,11 +123,6 @@ class BareGets {
   size_t next_ = 0;
 };
 
-int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 // Harness overhead: point gets through the runner's own loop (op choice, key choice from
 // the distribution, key formatting, hashing, routing, the query, timing, histogram) vs
 // the bare loop. The two alternate in small batches within each iteration, so the
@@ -144,14 +140,14 @@ void BM_RunnerOverhead(benchmark::State& state) {
   bool runner_first = true;
   for (auto _ : state) {
     for (int pass = 0; pass < 2; ++pass) {
-      const int64_t t0 = Now();
+      const int64_t t0 = MonotonicNanos();
       if (runner_first == (pass == 0)) {
         Status st = ex.RunMix(kBatch, rng, /*record=*/true);
         if (!st.ok()) state.SkipWithError(st.message().c_str());
-        runner_ns += Now() - t0;
+        runner_ns += MonotonicNanos() - t0;
       } else {
         bare.Run(kBatch);
-        bare_ns += Now() - t0;
+        bare_ns += MonotonicNanos() - t0;
       }
     }
     runner_first = !runner_first;

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <thread>
 
+#include "core/elapsed.h"
 #include "core/progress.h"
 #include "kinds/workload/op_executor.h"
 #include "kinds/workload/walk_forms.h"
@@ -22,7 +23,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 // Rounds to a decimal unit (0.01, 1e-4, 1, ...) so the JSON prints short numbers.
 double RoundToUnit(double v, double unit) {
   const double scale = std::round(1.0 / unit);
@@ -154,7 +154,7 @@ Status LoadedWorkload::Load(Json& metrics) {
   }
   if (single && single_pending > 0) SHARDLAB_RETURN_IF_ERROR(commit(*single));
   progress.Finish();
-  const double seconds = Seconds(t0, Clock::now());
+  const double seconds = SecondsSince(t0);
   metrics["load"] = {{"rows", s.keys.count},
                      {"seconds", RoundToUnit(seconds, 1e-4)},
                      {"rows_per_s", RoundToUnit(static_cast<double>(s.keys.count) / std::max(seconds, 1e-9), 1)}};
@@ -210,7 +210,7 @@ StatusOr<Json> RunProbe(LoadedWorkload& run, OpExecutor& ex, const ProbeSpec& p)
     }
     case OpType::kPut: break;  // not a probe operation (validated)
   }
-  const double us = Seconds(t0, Clock::now()) * 1e6;
+  const double us = SecondsSince(t0) * 1e6;
   if (!out.ok()) return out.status().Wrap("probe " + p.name);
   if (p.op == OpType::kGet) {
     j["found"] = out->rows == 1;
@@ -275,7 +275,7 @@ Status RunMixPhase(LoadedWorkload& run, std::vector<std::unique_ptr<OpExecutor>>
     }
     for (std::thread& th : pool) th.join();
     for (const Status& st : status) SHARDLAB_RETURN_IF_ERROR(st);
-    return Seconds(t0, Clock::now());
+    return SecondsSince(t0);
   };
 
   if (w.warmup_ops > 0) SHARDLAB_RETURN_IF_ERROR(run_all("warmup", w.warmup_ops, 0, false, nullptr).status());
@@ -320,9 +320,6 @@ Status RunWalkPhase(LoadedWorkload& run, const std::string& data_dir, Workspace&
     SHARDLAB_ASSIGN_OR_RETURN(peer, WalkPostgresPeer::Start(run, data_dir, workspace));
   }
   Progress progress("walk", walk.iterations * walk.shards.size() * forms);
-  auto elapsed_ns = [](Clock::time_point t0) {
-    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
-  };
 
   Json out = Json::object();
   std::map<int64_t, WalkP50s> p50s;  // for the ratios of later forms
@@ -342,7 +339,7 @@ Status RunWalkPhase(LoadedWorkload& run, const std::string& data_dir, Workspace&
       for (int64_t it = 0; it < walk.iterations; ++it) {
         const auto t0 = Clock::now();
         SHARDLAB_ASSIGN_OR_RETURN(OpOutcome o, ex.Walk(kk, rng, &per_shard));
-        latency.Record(elapsed_ns(t0));
+        latency.Record(NanosSince(t0));
         rows += o.rows;
         progress.Add(1);
       }
