@@ -90,7 +90,10 @@ FieldReader::~FieldReader() {
   assert(finished_ || object_ == nullptr || problems_ == nullptr);
 }
 
-std::string FieldReader::PathOf(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+std::string FieldReader::PathOf(const char* key) const {
+  if (*key == '\0') return path_;  // the object itself
+  return path_.empty() ? key : path_ + "." + key;
+}
 
 void FieldReader::Problem(const char* key, const std::string& message) { problems_->Add(PathOf(key), message); }
 

@@ -70,6 +70,7 @@ class FieldReader {
   const Json* Raw(const char* key);
   void Resolve(const char* key, Json value);
   bool Has(const char* key) const;
+  // A problem with field `key`, or with the object itself when `key` is "".
   void Problem(const char* key, const std::string& message);
   std::string PathOf(const char* key) const;
   const std::string& path() const { return path_; }

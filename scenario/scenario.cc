@@ -102,7 +102,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   s.file = file;
   FieldReader root(raw, &problems);
   s.name = root.String("name", std::nullopt);
-  if (root.Has("name") && !(IsWordOf(s.name, "._-") && s.name[0] != '.' && s.name[0] != '-')) {
+  if (root.Has("name") && raw["name"].is_string() && !(IsWordOf(s.name, "._-") && s.name[0] != '.' && s.name[0] != '-')) {
     root.Problem("name", "found \"" + s.name + "\"; expected letters, digits, '.', '_' or '-' (it names the result file)");
   }
   s.kind = root.Choice("kind", std::nullopt, KindNames(kinds));

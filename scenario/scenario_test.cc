@@ -215,6 +215,11 @@ TEST(ScenarioTest, WrongTypeAtRoot) {
 }
 
 TEST(ScenarioTest, NameMustBeUsableAsAFileName) {
+  {
+    Json j = Base();
+    j["name"] = 5;  // the type problem alone, not a second line about its characters
+    EXPECT_EQ(ProblemLines(j), Lines({"name: found 5 (an integer); expected a string"}));
+  }
   for (const char* bad : {"", "../escape", "a/b", ".hidden", "-dash", "with space", "caf\xc3\xa9"}) {
     Json j = Base();
     j["name"] = bad;

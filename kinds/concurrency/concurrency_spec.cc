@@ -23,8 +23,8 @@ ConcurrencySpec ReadConcurrencySpec(FieldReader& root) {
   }
   c.duration_s = r.Number("duration_s", 1.0, 0, 600, /*min_exclusive=*/true);
   r.Finish();
-  for (int64_t w : c.writers) {
-    if (w == 0 && c.readers == 0) root.Problem("concurrency", "a cell with 0 writers needs readers > 0");
+  if (c.readers == 0 && std::find(c.writers.begin(), c.writers.end(), 0) != c.writers.end()) {
+    root.Problem("concurrency", "a cell with 0 writers needs readers > 0");
   }
   return c;
 }

@@ -116,6 +116,8 @@ TEST(ConcurrencySpecTest, ZeroWritersNeedReaders) {
   Json j = Base();
   j["concurrency"] = {{"writers", {0, 1}}};
   EXPECT_EQ(ProblemLines(j), Lines({"concurrency: a cell with 0 writers needs readers > 0"}));
+  j["concurrency"]["writers"] = {0, 0, 1};  // one line, however many such cells
+  EXPECT_EQ(ProblemLines(j), Lines({"concurrency: a cell with 0 writers needs readers > 0"}));
   j["concurrency"]["readers"] = 1;
   EXPECT_TRUE(Load(j).ok());
 }
