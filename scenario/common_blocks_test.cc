@@ -11,6 +11,7 @@
 #include "core/json.h"
 #include "scenario/kind.h"
 #include "scenario/scenario.h"
+#include "scenario/test_loading.h"
 
 namespace shardlab {
 // A namespace of its own: the test target is compiled in unity batches.
@@ -46,19 +47,7 @@ StatusOr<Scenario> Load(const Json& j) { return LoadScenarioFromJson(j, kOrigin,
 
 // The problem lines of `j`, which must be rejected with kInvalidInput.
 std::vector<std::string> ProblemLines(const Json& j) {
-  auto s = Load(j);
-  if (s.ok()) {
-    ADD_FAILURE() << "expected the scenario to be rejected:\n" << j.dump(2);
-    return {};
-  }
-  EXPECT_EQ(s.status().kind(), ErrorKind::kInvalidInput) << s.status().message();
-  std::vector<std::string> lines;
-  size_t start = 0;
-  for (size_t nl; (nl = s.status().message().find('\n', start)) != std::string::npos; start = nl + 1) {
-    lines.push_back(s.status().message().substr(start, nl - start));
-  }
-  lines.push_back(s.status().message().substr(start));
-  return lines;
+  return RejectedLines(Load(j), j);
 }
 
 // `j` must give exactly this one problem ("PATH: MESSAGE", after the origin).

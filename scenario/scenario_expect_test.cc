@@ -1,4 +1,5 @@
 #include "scenario/scenario.h"
+#include "scenario/test_loading.h"
 
 #include <gtest/gtest.h>
 
@@ -55,26 +56,10 @@ StatusOr<Scenario> Load(const Json& j) { return LoadScenarioFromJson(j, kOrigin,
 
 // Loads `j`, which must fail with kInvalidInput; returns the message's lines.
 std::vector<std::string> ProblemLines(const Json& j) {
-  auto s = Load(j);
-  if (s.ok()) {
-    ADD_FAILURE() << "expected the scenario to be rejected:\n" << j.dump(2);
-    return {};
-  }
-  EXPECT_EQ(s.status().kind(), ErrorKind::kInvalidInput) << s.status().message();
-  std::vector<std::string> lines;
-  size_t start = 0;
-  for (size_t nl; (nl = s.status().message().find('\n', start)) != std::string::npos; start = nl + 1) {
-    lines.push_back(s.status().message().substr(start, nl - start));
-  }
-  lines.push_back(s.status().message().substr(start));
-  return lines;
+  return RejectedLines(Load(j), j);
 }
 
-std::vector<std::string> Lines(std::initializer_list<std::string> lines) {
-  std::vector<std::string> out;
-  for (const std::string& l : lines) out.push_back(std::string(kOrigin) + ": " + l);
-  return out;
-}
+std::vector<std::string> Lines(std::initializer_list<std::string> lines) { return WithOrigin(kOrigin, lines); }
 
 // --- Items, their defaults and the resolved copy -------------------------------------
 

@@ -1,12 +1,4 @@
-"""The regression gate's rules for results of kind backup: which metrics it compares, and how.
-
-ci/metrics.py loads this file by path for a backup result (ci/gate.py compares a run with
-the baseline through it). Each rule is (pattern, kind, direction): a dotted path into the
-result's `metrics` where `*` matches any one component; "exact" (must equal the baseline)
-or "timed" (medians over repetitions, Mann-Whitney U test); for timed metrics whether
-"higher" or "lower" is better (None for exact). The first matching rule wins; metrics no
-rule matches are not compared.
-"""
+"""The metrics the regression gate compares for backup results (rule format: ci/metrics.py)."""
 
 RULES = [
     # backup: counts SQLite guarantees are exact; how often a raw copy races a commit is

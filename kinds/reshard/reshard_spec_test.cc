@@ -8,6 +8,7 @@
 #include "core/json.h"
 #include "kinds/reshard/reshard_kind.h"
 #include "scenario/scenario.h"
+#include "scenario/test_loading.h"
 
 namespace shardlab {
 // A namespace of its own: the test target is compiled in unity batches.
@@ -34,27 +35,11 @@ StatusOr<Scenario> Load(const Json& j, const LoadOptions& options = {}) {
 
 // The problem lines of `j`, which must be rejected with kInvalidInput.
 std::vector<std::string> ProblemLines(const Json& j, const LoadOptions& options = {}) {
-  auto s = Load(j, options);
-  if (s.ok()) {
-    ADD_FAILURE() << "expected the scenario to be rejected:\n" << j.dump(2);
-    return {};
-  }
-  EXPECT_EQ(s.status().kind(), ErrorKind::kInvalidInput) << s.status().message();
-  std::vector<std::string> lines;
-  size_t start = 0;
-  for (size_t nl; (nl = s.status().message().find('\n', start)) != std::string::npos; start = nl + 1) {
-    lines.push_back(s.status().message().substr(start, nl - start));
-  }
-  lines.push_back(s.status().message().substr(start));
-  return lines;
+  return RejectedLines(Load(j, options), j);
 }
 
 // The expected lines: each "PATH: MESSAGE" after the origin.
-std::vector<std::string> Lines(std::initializer_list<std::string> lines) {
-  std::vector<std::string> out;
-  for (const std::string& l : lines) out.push_back(std::string(kOrigin) + ": " + l);
-  return out;
-}
+std::vector<std::string> Lines(std::initializer_list<std::string> lines) { return WithOrigin(kOrigin, lines); }
 
 // An `expect` array of one check on `metric`.
 Json ExpectOn(const std::string& metric) {
