@@ -17,7 +17,9 @@ class BackupKindImpl final : public Kind {
   }
   const std::set<std::string>& MetricRoots() const override { return BackupMetricRoots(); }
   void ApplyQuick(Scenario& s) const override { ApplyBackupQuickMode(s); }
-  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override { return RunBackup(s, context.data_dir, context.workspace); }
+  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override {
+    return RunBackup(s, context.data_dir, context.workspace);
+  }
   std::string Summarize(const Json& result) const override { return SummarizeBackup(result); }
 };
 

@@ -18,7 +18,9 @@ class ConcurrencyKindImpl final : public Kind {
   }
   const std::set<std::string>& MetricRoots() const override { return ConcurrencyMetricRoots(); }
   void ApplyQuick(Scenario& s) const override { ApplyConcurrencyQuickMode(s); }
-  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override { return RunConcurrency(s, context.data_dir, context.workspace); }
+  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override {
+    return RunConcurrency(s, context.data_dir, context.workspace);
+  }
   std::string Summarize(const Json& result) const override { return SummarizeConcurrency(result); }
 };
 

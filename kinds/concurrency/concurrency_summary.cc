@@ -15,12 +15,12 @@ std::string SummarizeConcurrency(const Json& r) {
       for (auto w = layout->begin(); w != layout->end(); ++w) {
         const Json& c = *w;
         out << StrFormat("    %-8s %-8s %2lld writers %2lld readers: %9.0f writes/s %9.0f reads/s  writer overlap %.2f  "
-                      "busy waits %llu (%.0f ms)  SQLITE_BUSY %llu",
-                      mode.key().c_str(), layout.key().c_str(), static_cast<long long>(c["writers"].get<int64_t>()),
-                      static_cast<long long>(c["readers"].get<int64_t>()), c["write_ops_per_s"].get<double>(),
-                      c["read_ops_per_s"].get<double>(), c["writer_overlap"].get<double>(),
-                      static_cast<unsigned long long>(c["busy_waits"].get<uint64_t>()), c["busy_wait_ms"].get<double>(),
-                      static_cast<unsigned long long>(c["busy_returns"].get<uint64_t>()));
+                         "busy waits %llu (%.0f ms)  SQLITE_BUSY %llu",
+                         mode.key().c_str(), layout.key().c_str(), static_cast<long long>(c["writers"].get<int64_t>()),
+                         static_cast<long long>(c["readers"].get<int64_t>()), c["write_ops_per_s"].get<double>(),
+                         c["read_ops_per_s"].get<double>(), c["writer_overlap"].get<double>(),
+                         static_cast<unsigned long long>(c["busy_waits"].get<uint64_t>()), c["busy_wait_ms"].get<double>(),
+                         static_cast<unsigned long long>(c["busy_returns"].get<uint64_t>()));
         if (c.contains("write_latency_us")) {
           out << StrFormat("  write p99 %.0f us", c["write_latency_us"]["p99"].get<double>());
         }

@@ -23,7 +23,9 @@ class CrashKindImpl final : public Kind {
   void Check(const Scenario& s, Problems& problems) const override { CheckCrashSpec(s, problems); }
   const std::set<std::string>& MetricRoots() const override { return CrashMetricRoots(); }
   void ApplyQuick(Scenario& s) const override { ApplyCrashQuickMode(s); }
-  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override { return RunCrash(s, context); }
+  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override {
+    return RunCrash(s, context);
+  }
   std::string Summarize(const Json& result) const override { return SummarizeCrash(result); }
 };
 

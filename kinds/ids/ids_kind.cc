@@ -16,7 +16,9 @@ class IdsKindImpl final : public Kind {
     return ReadIdsSpec(root, s);
   }
   const std::set<std::string>& MetricRoots() const override { return IdsMetricRoots(); }
-  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override { return RunIds(s, context.data_dir, context.workspace); }
+  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override {
+    return RunIds(s, context.data_dir, context.workspace);
+  }
   std::string Summarize(const Json& result) const override { return SummarizeIds(result); }
 };
 

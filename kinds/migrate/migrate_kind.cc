@@ -17,7 +17,9 @@ class MigrateKindImpl final : public Kind {
   }
   const std::set<std::string>& MetricRoots() const override { return SchemaMigrationMetricRoots(); }
   void ApplyQuick(Scenario& s) const override { ApplySchemaMigrationQuickMode(s); }
-  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override { return RunSchemaMigration(s, context.data_dir, context.workspace); }
+  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override {
+    return RunSchemaMigration(s, context.data_dir, context.workspace);
+  }
   std::string Summarize(const Json& result) const override { return SummarizeSchemaMigration(result); }
 };
 

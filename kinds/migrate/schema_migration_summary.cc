@@ -16,34 +16,34 @@ std::string SummarizeSchemaMigration(const Json& r) {
   std::ostringstream out;
   const Json& m = r["metrics"];
   out << StrFormat("  %lld files, %lld rows (%.1f per file), synchronous %s\n",
-                static_cast<long long>(Int(m, "files")), static_cast<long long>(Int(m, "rows")),
-                m["rows_per_file"].value("mean", 0.0), m.value("synchronous", std::string()).c_str());
+                   static_cast<long long>(Int(m, "files")), static_cast<long long>(Int(m, "rows")),
+                   m["rows_per_file"].value("mean", 0.0), m.value("synchronous", std::string()).c_str());
   const Json floor = m.value("floor", Json::object()), bare = m.value("bare", Json::object());
   for (auto mode = floor.begin(); mode != floor.end(); ++mode) {
     out << StrFormat("    floor    %-8s %9.0f files/s (a version-only commit per file)\n",
-                  mode.key().c_str(), mode->value("files_per_s", 0.0));
+                     mode.key().c_str(), mode->value("files_per_s", 0.0));
   }
   for (auto mode = bare.begin(); mode != bare.end(); ++mode) {
     out << StrFormat("    bare     %-8s %9.0f files/s (the statements as one exec per file)\n",
-                  mode.key().c_str(), mode->value("files_per_s", 0.0));
+                     mode.key().c_str(), mode->value("files_per_s", 0.0));
   }
   for (auto st = m["strategies"].begin(); st != m["strategies"].end(); ++st) {
     for (auto mode = st->begin(); mode != st->end(); ++mode) {
       const Json& c = *mode;
       out << StrFormat("    %-16s %-8s %9.0f files/s %10.0f rows/s  p50 %.0f us p99 %.0f us  verify %s  rerun migrated %lld\n",
-                    st.key().c_str(), mode.key().c_str(), c.value("files_per_s", 0.0), c.value("rows_per_s", 0.0),
-                    c["file_latency_us"].value("p50", 0.0), c["file_latency_us"].value("p99", 0.0),
-                    c["verify"].value("ok", false) ? "ok" : "NOT ok", static_cast<long long>(Int(c, "rerun_migrated")));
+                       st.key().c_str(), mode.key().c_str(), c.value("files_per_s", 0.0), c.value("rows_per_s", 0.0),
+                       c["file_latency_us"].value("p50", 0.0), c["file_latency_us"].value("p99", 0.0),
+                       c["verify"].value("ok", false) ? "ok" : "NOT ok", static_cast<long long>(Int(c, "rerun_migrated")));
       if (!c.contains("crash")) continue;
       const Json& k = c["crash"];
       out << StrFormat("      crash: %lld trials (%lld killed) on %lld files: ok %lld; before rerun: mixed %lld (stale version "
-                    "%lld, half %lld, outside in-flight %lld); rerun failed %lld, not at v2 %lld, data lost %lld, corrupt %lld\n",
-                    static_cast<long long>(Int(k, "trials")), static_cast<long long>(Int(k, "killed")),
-                    static_cast<long long>(Int(k, "files")), static_cast<long long>(Int(k, "ok")),
-                    static_cast<long long>(Int(k, "mixed_before_rerun")), static_cast<long long>(Int(k, "stale_version")),
-                    static_cast<long long>(Int(k, "half_migrated")), static_cast<long long>(Int(k, "mixed_outside_in_flight")),
-                    static_cast<long long>(Int(k, "rerun_failed")), static_cast<long long>(Int(k, "not_at_v2")),
-                    static_cast<long long>(Int(k, "data_lost")), static_cast<long long>(Int(k, "corrupt")));
+                       "%lld, half %lld, outside in-flight %lld); rerun failed %lld, not at v2 %lld, data lost %lld, corrupt %lld\n",
+                       static_cast<long long>(Int(k, "trials")), static_cast<long long>(Int(k, "killed")),
+                       static_cast<long long>(Int(k, "files")), static_cast<long long>(Int(k, "ok")),
+                       static_cast<long long>(Int(k, "mixed_before_rerun")), static_cast<long long>(Int(k, "stale_version")),
+                       static_cast<long long>(Int(k, "half_migrated")), static_cast<long long>(Int(k, "mixed_outside_in_flight")),
+                       static_cast<long long>(Int(k, "rerun_failed")), static_cast<long long>(Int(k, "not_at_v2")),
+                       static_cast<long long>(Int(k, "data_lost")), static_cast<long long>(Int(k, "corrupt")));
     }
   }
   return out.str();

@@ -17,7 +17,9 @@ class ReshardKindImpl final : public Kind {
   }
   void Check(const Scenario& s, Problems& problems) const override { CheckReshardSpec(s, problems); }
   const std::set<std::string>& MetricRoots() const override { return ReshardMetricRoots(); }
-  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override { return RunReshard(s, context.data_dir, context.workspace); }
+  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override {
+    return RunReshard(s, context.data_dir, context.workspace);
+  }
   std::string Summarize(const Json& result) const override { return SummarizeReshard(result); }
 };
 

@@ -18,10 +18,10 @@ std::string SummarizeReshard(const Json& r) {
     for (auto ch = rt->begin(); ch != rt->end(); ++ch) {
       const Json& c = *ch;
       out << StrFormat("    %-12s %-12s moved %10llu (%.4f; optimal %.4f, x%.2f)  extra %llu  max/mean %.3f",
-                    rt.key().c_str(), ch.key().c_str(), static_cast<unsigned long long>(c["moved"].get<uint64_t>()),
-                    c["moved_fraction"].get<double>(), c["optimal_fraction"].get<double>(),
-                    c["moved_over_optimal"].get<double>(), static_cast<unsigned long long>(c["extra_moves"].get<uint64_t>()),
-                    c["balance"]["max_over_mean"].get<double>());
+                       rt.key().c_str(), ch.key().c_str(), static_cast<unsigned long long>(c["moved"].get<uint64_t>()),
+                       c["moved_fraction"].get<double>(), c["optimal_fraction"].get<double>(),
+                       c["moved_over_optimal"].get<double>(), static_cast<unsigned long long>(c["extra_moves"].get<uint64_t>()),
+                       c["balance"]["max_over_mean"].get<double>());
       if (c.contains("lookup_ns")) out << "  " << Fixed(c["lookup_ns"].get<double>(), 1) << " ns/lookup";
       out << "\n";
     }

@@ -19,7 +19,9 @@ class TenantsKindImpl final : public Kind {
   void Check(const Scenario& s, Problems& problems) const override { CheckTenantsSpec(s, problems); }
   const std::set<std::string>& MetricRoots() const override { return TenantsMetricRoots(); }
   void ApplyQuick(Scenario& s) const override { ApplyTenantsQuickMode(s); }
-  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override { return RunTenants(s, context.data_dir, context.workspace); }
+  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override {
+    return RunTenants(s, context.data_dir, context.workspace);
+  }
   std::string Summarize(const Json& result) const override { return SummarizeTenants(result); }
 };
 

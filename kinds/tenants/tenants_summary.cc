@@ -40,10 +40,10 @@ std::string SummarizeTenants(const Json& result) {
     for (const char* name : {"per_user", "minishards", "shards"}) {
       const Json& k = m["packings"][name];
       out << StrFormat(
-                    "    %-10s %7lld files: %8.1f B/user on disk, request p50 %6.1f us, SQLite heap with the cache full %s, walk of every file %.3f s\n",
-                    name, static_cast<long long>(k["files"].get<int64_t>()), k["bytes_per_user"].get<double>(),
-                    k["requests"]["latency_us"]["all"]["p50"].get<double>(), MiB(k["requests"]["sqlite_heap_cached_bytes"]).c_str(),
-                    k["walk"]["seconds"].get<double>());
+                       "    %-10s %7lld files: %8.1f B/user on disk, request p50 %6.1f us, SQLite heap with the cache full %s, walk of every file %.3f s\n",
+                       name, static_cast<long long>(k["files"].get<int64_t>()), k["bytes_per_user"].get<double>(),
+                       k["requests"]["latency_us"]["all"]["p50"].get<double>(), MiB(k["requests"]["sqlite_heap_cached_bytes"]).c_str(),
+                       k["walk"]["seconds"].get<double>());
     }
   }
   if (m.contains("preallocation")) {

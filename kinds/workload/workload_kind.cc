@@ -23,7 +23,9 @@ class WorkloadKindImpl final : public Kind {
     CheckWorkloadMetric(s, metric, path, problems);
   }
   void ApplyQuick(Scenario& s) const override { ApplyWorkloadQuickMode(s); }
-  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override { return RunWorkload(s, context.data_dir, context.workspace); }
+  StatusOr<Json> Run(const Scenario& s, RunContext& context) const override {
+    return RunWorkload(s, context.data_dir, context.workspace);
+  }
   std::string Summarize(const Json& result) const override { return SummarizeWorkload(result); }
 };
 
