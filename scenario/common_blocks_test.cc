@@ -24,19 +24,7 @@ namespace {
 
 constexpr char kOrigin[] = "mem/unit.json";
 
-class TestKind final : public Kind {
- public:
-  const char* name() const override { return "test"; }
-  std::any Read(FieldReader&, const Scenario&) const override { return 0; }
-  const std::set<std::string>& MetricRoots() const override {
-    static const std::set<std::string> kRoots = {"rows"};
-    return kRoots;
-  }
-  StatusOr<Json> Run(const Scenario&, RunContext&) const override { return Status::Runtime("not run"); }
-  std::string Summarize(const Json&) const override { return ""; }
-};
-
-const TestKind kTestKind;
+const FakeKind kTestKind;
 
 Json Base() {
   return Json::parse(R"({"name": "unit-base", "kind": "test", "shards": {"count": 4},

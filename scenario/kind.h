@@ -32,31 +32,23 @@ class Kind {
 
   // Fills kind-specific defaults into the raw scenario before it is read (crash: a
   // default set of accounts when `keys` is absent).
-  virtual void PrepareRaw(Json& raw) const { (void)raw; }
+  virtual void PrepareRaw(Json& /*raw*/) const {}
 
   // Reads the kind's block (and rejects root blocks the kind does not take) into the
   // spec it will run with. Problems go to `root`; reading goes on to report them all.
   virtual std::any Read(FieldReader& root, const Scenario& s) const = 0;
 
   // Checks across blocks, on a scenario whose fields all read cleanly.
-  virtual void Check(const Scenario& s, Problems& problems) const {
-    (void)s;
-    (void)problems;
-  }
+  virtual void Check(const Scenario& /*s*/, Problems& /*problems*/) const {}
 
   // The top-level metric names its results have; `expect[].metric` must start with one.
   virtual const std::set<std::string>& MetricRoots() const = 0;
   // Deeper checks of an expectation's metric path (a probe or operation that must exist).
-  virtual void CheckMetric(const Scenario& s, const std::string& metric, const std::string& path,
-                           Problems& problems) const {
-    (void)s;
-    (void)metric;
-    (void)path;
-    (void)problems;
-  }
+  virtual void CheckMetric(const Scenario& /*s*/, const std::string& /*metric*/, const std::string& /*path*/,
+                           Problems& /*problems*/) const {}
 
   // --quick: a shorter run with the same loaded data; also updates s.resolved.
-  virtual void ApplyQuick(Scenario& s) const { (void)s; }
+  virtual void ApplyQuick(Scenario& /*s*/) const {}
 
   // Runs the scenario and returns its metrics.
   virtual StatusOr<Json> Run(const Scenario& s, RunContext& context) const = 0;

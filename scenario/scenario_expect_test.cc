@@ -1,5 +1,4 @@
 #include "scenario/scenario.h"
-#include "scenario/test_loading.h"
 
 #include <gtest/gtest.h>
 
@@ -10,6 +9,7 @@
 
 #include "core/json.h"
 #include "scenario/kind.h"
+#include "scenario/test_loading.h"
 
 namespace shardlab {
 // A namespace of its own: the test target is compiled in unity batches.
@@ -24,10 +24,8 @@ constexpr char kOrigin[] = "mem/unit.json";
 
 // kind = test: no block of its own; metrics "rows" and "size"; CheckMetric refuses any
 // metric with "nope" in it, so a test can see whether it was asked.
-class TestKind final : public Kind {
+class TestKind final : public FakeKind {
  public:
-  const char* name() const override { return "test"; }
-  std::any Read(FieldReader&, const Scenario&) const override { return 0; }
   const std::set<std::string>& MetricRoots() const override {
     static const std::set<std::string> kRoots = {"rows", "size"};
     return kRoots;
@@ -36,8 +34,6 @@ class TestKind final : public Kind {
                    Problems& problems) const override {
     if (metric.find("nope") != std::string::npos) problems.Add(path, "CheckMetric refuses \"" + metric + "\"");
   }
-  StatusOr<Json> Run(const Scenario&, RunContext&) const override { return Status::Runtime("not run"); }
-  std::string Summarize(const Json&) const override { return ""; }
 };
 
 const TestKind kTestKind;

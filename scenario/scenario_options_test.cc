@@ -1,5 +1,4 @@
 #include "scenario/scenario.h"
-#include "scenario/test_loading.h"
 
 #include <gtest/gtest.h>
 
@@ -13,6 +12,7 @@
 #include "core/json.h"
 #include "core/test_temp_dir.h"
 #include "scenario/kind.h"
+#include "scenario/test_loading.h"
 
 namespace shardlab {
 // A namespace of its own: the test target is compiled in unity batches.
@@ -27,9 +27,8 @@ constexpr char kOrigin[] = "mem/unit.json";
 
 // kind = test: a block {"size": 1..100, default 3}; PrepareRaw gives a scenario without
 // `keys` seven of them; --quick sets size to 1.
-class TestKind final : public Kind {
+class TestKind final : public FakeKind {
  public:
-  const char* name() const override { return "test"; }
   void PrepareRaw(Json& raw) const override {
     if (!raw.contains("keys")) raw["keys"] = {{"count", 7}};
   }
@@ -47,8 +46,6 @@ class TestKind final : public Kind {
     s.MutableSpec<int64_t>() = 1;
     s.resolved["test"]["size"] = 1;
   }
-  StatusOr<Json> Run(const Scenario&, RunContext&) const override { return Status::Runtime("not run"); }
-  std::string Summarize(const Json&) const override { return ""; }
 };
 
 const TestKind kTestKind;

@@ -1,5 +1,4 @@
 #include "scenario/scenario.h"
-#include "scenario/test_loading.h"
 
 #include <gtest/gtest.h>
 
@@ -11,6 +10,7 @@
 
 #include "core/json.h"
 #include "scenario/kind.h"
+#include "scenario/test_loading.h"
 
 namespace shardlab {
 // A namespace of its own: the test target is compiled in unity batches.
@@ -34,9 +34,8 @@ struct TestSpec {
 // kind = test: PrepareRaw gives a scenario without `keys` seven of them (as crash gives
 // accounts); Check wants test.size <= shards.count; metrics "rows" and "size", and
 // "rows.nope" is refused by CheckMetric.
-class TestKind final : public Kind {
+class TestKind final : public FakeKind {
  public:
-  const char* name() const override { return "test"; }
   void PrepareRaw(Json& raw) const override {
     if (!raw.contains("keys")) raw["keys"] = {{"count", 7}};
   }
@@ -62,12 +61,10 @@ class TestKind final : public Kind {
                    Problems& problems) const override {
     if (metric == "rows.nope") problems.Add(path, "no rows metric \"nope\"");
   }
-  StatusOr<Json> Run(const Scenario&, RunContext&) const override { return Status::Runtime("not run"); }
-  std::string Summarize(const Json&) const override { return ""; }
 };
 
 // kind = other: a block {"flag": bool} and no hooks; a second kind for the kind choice.
-class OtherKind final : public Kind {
+class OtherKind final : public FakeKind {
  public:
   const char* name() const override { return "other"; }
   std::any Read(FieldReader& root, const Scenario&) const override {
@@ -80,8 +77,6 @@ class OtherKind final : public Kind {
     static const std::set<std::string> kRoots = {"flag"};
     return kRoots;
   }
-  StatusOr<Json> Run(const Scenario&, RunContext&) const override { return Status::Runtime("not run"); }
-  std::string Summarize(const Json&) const override { return ""; }
 };
 
 const TestKind kTestKind;

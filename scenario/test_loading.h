@@ -1,16 +1,33 @@
 #pragma once
-// Test support for loader tests: the problem lines of a scenario that must be rejected,
-// and the expected lines with the origin in front. Header-only; tests only.
+// Test support for loader tests: a fake kind to load scenarios with, the problem lines of
+// a scenario that must be rejected, and the expected lines with the origin in front.
+// Header-only; tests only.
 #include <gtest/gtest.h>
 
 #include <initializer_list>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/json.h"
+#include "scenario/kind.h"
 #include "scenario/scenario.h"
 
 namespace shardlab {
+
+// A kind for loader tests: "test", no block of its own, the metric root "rows", never run.
+// Tests derive from it and override the hooks they exercise.
+class FakeKind : public Kind {
+ public:
+  const char* name() const override { return "test"; }
+  std::any Read(FieldReader&, const Scenario&) const override { return 0; }
+  const std::set<std::string>& MetricRoots() const override {
+    static const std::set<std::string> kRoots = {"rows"};
+    return kRoots;
+  }
+  StatusOr<Json> Run(const Scenario&, RunContext&) const override { return Status::Runtime("not run"); }
+  std::string Summarize(const Json&) const override { return ""; }
+};
 
 // The lines of `loaded`'s error (one problem each); a test failure when `loaded` is ok
 // (`raw` is shown) or the error is not kInvalidInput.

@@ -242,9 +242,10 @@ StatusOr<ModeResult> RunMode(const Scenario& s, const std::string& mode, const s
 }  // namespace
 
 StatusOr<Json> RunBackup(const Scenario& s, const std::string& data_dir, Workspace& workspace) {
+  const BackupSpec& backup = s.Spec<BackupSpec>();
   SHARDLAB_ASSIGN_OR_RETURN(std::vector<int64_t> initial_rows, InitialRows(s));
   Json backups = Json::object(), writers = Json::object(), speed = Json::object(), bytes = Json::object();
-  for (const std::string& mode : s.Spec<BackupSpec>().journal_modes) {
+  for (const std::string& mode : backup.journal_modes) {
     SHARDLAB_ASSIGN_OR_RETURN(ModeResult r, RunMode(s, mode, initial_rows, data_dir, workspace));
     backups[mode] = r.cells;
     writers[mode] = r.writers;

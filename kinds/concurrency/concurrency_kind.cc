@@ -12,8 +12,7 @@ namespace {
 class ConcurrencyKindImpl final : public Kind {
  public:
   const char* name() const override { return "concurrency"; }
-  std::any Read(FieldReader& root, const Scenario& s) const override {
-    (void)s;
+  std::any Read(FieldReader& root, const Scenario& /*s*/) const override {
     return ReadConcurrencySpec(root);
   }
   const std::set<std::string>& MetricRoots() const override { return ConcurrencyMetricRoots(); }

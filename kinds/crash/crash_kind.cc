@@ -16,8 +16,7 @@ class CrashKindImpl final : public Kind {
   void PrepareRaw(Json& raw) const override {
     if (!raw.contains("keys")) raw["keys"] = {{"count", 64}, {"format", "acct:{i}"}};
   }
-  std::any Read(FieldReader& root, const Scenario& s) const override {
-    (void)s;
+  std::any Read(FieldReader& root, const Scenario& /*s*/) const override {
     return ReadCrashSpec(root);
   }
   void Check(const Scenario& s, Problems& problems) const override { CheckCrashSpec(s, problems); }

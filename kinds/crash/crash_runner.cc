@@ -21,13 +21,14 @@ namespace shardlab {
 namespace {
 
 BankSpec BankSpecOf(const Scenario& s) {
+  const CrashSpec& crash = s.Spec<CrashSpec>();
   BankSpec b;
   b.shards = s.shards.count;
   b.accounts = s.keys.count;
-  b.initial_balance = s.Spec<CrashSpec>().initial_balance;
+  b.initial_balance = crash.initial_balance;
   b.keys = s.keys;
   b.router = s.router;
-  b.transfers = static_cast<uint32_t>(s.Spec<CrashSpec>().transfers);
+  b.transfers = static_cast<uint32_t>(crash.transfers);
   b.seed = s.seed;
   return b;
 }
@@ -87,10 +88,11 @@ std::string SelfExecutable() {
 }
 
 StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
+  const CrashSpec& crash = s.Spec<CrashSpec>();
   const std::string& data_dir = context.data_dir;
   Workspace& workspace = context.workspace;
 #if defined(__SANITIZE_ADDRESS__)
-  for (const std::string& name : s.Spec<CrashSpec>().fail_points) {
+  for (const std::string& name : crash.fail_points) {
     if (name.rfind("posix/", 0) == 0) {
       return Status::Runtime("crash.fail_points: " + name + " needs libfiu's POSIX preload, which cannot run under "
                              "AddressSanitizer (this is a sanitizer build); use vfs/... points or a release build");
@@ -98,7 +100,7 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
   }
 #endif
   SHARDLAB_ASSIGN_OR_RETURN(Bank bank, Bank::Make(BankSpecOf(s)));
-  SHARDLAB_ASSIGN_OR_RETURN(auto templates, MakeTemplates(bank, s.Spec<CrashSpec>().journal_modes, data_dir, workspace));
+  SHARDLAB_ASSIGN_OR_RETURN(auto templates, MakeTemplates(bank, crash.journal_modes, data_dir, workspace));
 
   // A libc-level fail point needs a re-executed child: it reads the scenario from here.
   const std::string scenario_copy = data_dir + "/scenario.json";
@@ -109,16 +111,16 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
   TrialRunner runner(bank, std::move(templates), exec_child);
 
   CampaignSpec c;
-  c.cells = CellsOf(s.Spec<CrashSpec>());
-  c.campaign = s.Spec<CrashSpec>().campaign;
-  c.transfers = static_cast<uint32_t>(s.Spec<CrashSpec>().transfers);
-  c.random_trials = s.Spec<CrashSpec>().trials;
-  c.fail_points = s.Spec<CrashSpec>().fail_points;
-  c.fail_errno = *ParseErrno(s.Spec<CrashSpec>().error);
-  c.max_k = s.Spec<CrashSpec>().max_k;
-  c.relocate = s.Spec<CrashSpec>().relocate;
-  c.timeout_s = s.Spec<CrashSpec>().timeout_s;
-  c.workers = s.Spec<CrashSpec>().workers > 0 ? static_cast<int>(s.Spec<CrashSpec>().workers) : static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+  c.cells = CellsOf(crash);
+  c.campaign = crash.campaign;
+  c.transfers = static_cast<uint32_t>(crash.transfers);
+  c.random_trials = crash.trials;
+  c.fail_points = crash.fail_points;
+  c.fail_errno = *ParseErrno(crash.error);
+  c.max_k = crash.max_k;
+  c.relocate = crash.relocate;
+  c.timeout_s = crash.timeout_s;
+  c.workers = crash.workers > 0 ? static_cast<int>(crash.workers) : static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
   c.seed = s.seed;
   c.trial_root = data_dir + "/trials";
   c.keep_failures = context.keep_failures;

@@ -49,6 +49,7 @@ uint64_t SnowflakeId(uint64_t ms, uint32_t shard, uint32_t sequence) {
 uint32_t SnowflakeShard(uint64_t id) { return static_cast<uint32_t>((id >> 12) & 0x3ff); }
 
 StatusOr<Json> RunIds(const Scenario& s, const std::string& data_dir, Workspace& workspace) {
+  const IdsSpec& ids = s.Spec<IdsSpec>();
   SHARDLAB_ASSIGN_OR_RETURN(KeySpace keys, KeySpace::Make(s.keys));
   SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<Router> router, MakeRouter(s.router, s.shards.count));
   const uint32_t n = s.shards.count;
@@ -60,7 +61,7 @@ StatusOr<Json> RunIds(const Scenario& s, const std::string& data_dir, Workspace&
     rows[router->Route(ref.hash, ref.route)].push_back(ref.text);
   }
   Json out = Json::object();
-  for (const std::string& scheme : s.Spec<IdsSpec>().schemes) {
+  for (const std::string& scheme : ids.schemes) {
     const std::string dir = data_dir + "/" + scheme;
     SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
     Rng rng(DeriveSeed(s.seed, "ids/" + scheme));
@@ -84,7 +85,7 @@ StatusOr<Json> RunIds(const Scenario& s, const std::string& data_dir, Workspace&
       // A deterministic clock: rows are written 10 per millisecond from the epoch on.
       const auto t0 = Clock::now();
       for (size_t i = 0; i < rows[shard].size(); ++i) {
-        if (i % static_cast<size_t>(s.Spec<IdsSpec>().batch_rows) == 0) {
+        if (i % static_cast<size_t>(ids.batch_rows) == 0) {
           if (i > 0) SHARDLAB_RETURN_IF_ERROR(db.Exec("COMMIT"));
           SHARDLAB_RETURN_IF_ERROR(db.Exec("BEGIN"));
         }

@@ -108,15 +108,16 @@ void Bump(Json& j, const std::string& key, int64_t by = 1) { j[key] = j.value(ke
 // Kills from the seed: random events below the clean run's count (before or after), then
 // optionally one right after each file.
 std::vector<Kill> PlanKills(const Scenario& s, const std::string& label, uint32_t events, uint32_t files) {
+  const SchemaMigrationSpec& migrate = s.Spec<SchemaMigrationSpec>();
   std::vector<Kill> kills;
-  for (int64_t t = 0; t < s.Spec<SchemaMigrationSpec>().crash_trials; ++t) {
+  for (int64_t t = 0; t < migrate.crash_trials; ++t) {
     Rng rng(DeriveSeed(s.seed, "migrate-crash/" + label, static_cast<uint64_t>(t)));
     Kill k;
     k.event = static_cast<int64_t>(rng.Below(std::max<uint32_t>(events, 1)));
     k.after = rng.Below(2) == 1;
     kills.push_back(k);
   }
-  if (s.Spec<SchemaMigrationSpec>().crash_every_file) {
+  if (migrate.crash_every_file) {
     for (uint32_t n = 1; n <= files; ++n) kills.push_back(Kill{-1, false, n});
   }
   return kills;
@@ -191,15 +192,18 @@ std::string JudgeAfterRerun(const Fleet& fleet, const FleetRows& rows, bool reru
 }  // namespace
 
 uint32_t MigrationCrashFiles(const Scenario& s) {
-  return s.Spec<SchemaMigrationSpec>().crash_files > 0 ? static_cast<uint32_t>(s.Spec<SchemaMigrationSpec>().crash_files) : s.shards.count;
+  const SchemaMigrationSpec& migrate = s.Spec<SchemaMigrationSpec>();
+  return migrate.crash_files > 0 ? static_cast<uint32_t>(migrate.crash_files) : s.shards.count;
 }
 
 int64_t MigrationCrashTrials(const Scenario& s) {
-  return s.Spec<SchemaMigrationSpec>().crash_trials + (s.Spec<SchemaMigrationSpec>().crash_every_file ? MigrationCrashFiles(s) : 0);
+  const SchemaMigrationSpec& migrate = s.Spec<SchemaMigrationSpec>();
+  return migrate.crash_trials + (migrate.crash_every_file ? MigrationCrashFiles(s) : 0);
 }
 
 StatusOr<Json> RunMigrationCrashCell(const Scenario& s, const FleetRows& rows, const MigrationCrashCell& cell,
                                      const std::string& data_dir, Progress* progress) {
+  const SchemaMigrationSpec& migrate = s.Spec<SchemaMigrationSpec>();
   const uint32_t files = MigrationCrashFiles(s);
   const std::string label = std::string(MigrationStrategyName(cell.strategy)) + "-" + cell.journal_mode;
   FleetMigration m;
@@ -213,7 +217,7 @@ StatusOr<Json> RunMigrationCrashCell(const Scenario& s, const FleetRows& rows, c
     SHARDLAB_ASSIGN_OR_RETURN(Fleet fleet, Fleet::Provision(s, rows, files, "crash-" + label + "-clean",
                                                             cell.journal_mode, data_dir, false, nullptr));
     m.files = fleet.paths();
-    SHARDLAB_ASSIGN_OR_RETURN(ChildRun clean, MigrateInChild(m, true, Kill{}, s.Spec<SchemaMigrationSpec>().timeout_s));
+    SHARDLAB_ASSIGN_OR_RETURN(ChildRun clean, MigrateInChild(m, true, Kill{}, migrate.timeout_s));
     if (!clean.exited_ok()) {
       return Status::Runtime("the clean migration run (" + label + ") failed: " +
                              (clean.first_error.empty() ? "status " + std::to_string(clean.status) : clean.first_error));
@@ -238,7 +242,7 @@ StatusOr<Json> RunMigrationCrashCell(const Scenario& s, const FleetRows& rows, c
     SHARDLAB_ASSIGN_OR_RETURN(Fleet fleet, Fleet::Provision(s, rows, files, "crash-" + label + "-" + std::to_string(t),
                                                             cell.journal_mode, data_dir, false, nullptr));
     m.files = fleet.paths();
-    SHARDLAB_ASSIGN_OR_RETURN(ChildRun crashed, MigrateInChild(m, true, kills[t], s.Spec<SchemaMigrationSpec>().timeout_s));
+    SHARDLAB_ASSIGN_OR_RETURN(ChildRun crashed, MigrateInChild(m, true, kills[t], migrate.timeout_s));
     Bump(out, "trials");
     if (crashed.killed()) Bump(out, "killed");
     if (crashed.timed_out) Bump(out, "timed_out");
@@ -251,7 +255,7 @@ StatusOr<Json> RunMigrationCrashCell(const Scenario& s, const FleetRows& rows, c
     const Json before = JudgeBeforeRerun(fleet, crashed, in_flight, out, detail);
 
     // The rerun, in a fresh process without the shim.
-    SHARDLAB_ASSIGN_OR_RETURN(ChildRun rerun, MigrateInChild(m, false, Kill{}, s.Spec<SchemaMigrationSpec>().timeout_s));
+    SHARDLAB_ASSIGN_OR_RETURN(ChildRun rerun, MigrateInChild(m, false, Kill{}, migrate.timeout_s));
     const bool rerun_ok = rerun.exited_ok();
     if (!rerun_ok) {
       Bump(out, "rerun_failed");

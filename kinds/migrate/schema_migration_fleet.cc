@@ -55,6 +55,7 @@ std::string FleetValue(uint64_t seed, uint64_t item, int64_t mean_bytes) {
 }
 
 StatusOr<FleetRows> RouteFleetRows(const Scenario& s) {
+  const SchemaMigrationSpec& migrate = s.Spec<SchemaMigrationSpec>();
   SHARDLAB_ASSIGN_OR_RETURN(KeySpace keys, KeySpace::Make(s.keys));
   SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<Router> router, MakeRouter(s.router, s.shards.count));
   FleetRows out;
@@ -64,7 +65,7 @@ StatusOr<FleetRows> RouteFleetRows(const Scenario& s) {
   for (uint64_t i = 0; i < keys.count(); ++i) {
     const uint32_t file = keys.ShardOf(i, *router, ref);
     out.items[file].push_back(i);
-    out.checksums[file] += RowChecksum(StoredKey(ref, s.keys.integer_keys), FleetValue(s.seed, i, s.Spec<SchemaMigrationSpec>().value_bytes));
+    out.checksums[file] += RowChecksum(StoredKey(ref, s.keys.integer_keys), FleetValue(s.seed, i, migrate.value_bytes));
   }
   out.rows = keys.count();
   return out;
@@ -73,6 +74,7 @@ StatusOr<FleetRows> RouteFleetRows(const Scenario& s) {
 StatusOr<Fleet> Fleet::Provision(const Scenario& s, const FleetRows& rows, uint32_t files, const std::string& name,
                                  const std::string& journal_mode, const std::string& data_dir, bool sync,
                                  Progress* progress) {
+  const SchemaMigrationSpec& migrate = s.Spec<SchemaMigrationSpec>();
   const auto t0 = std::chrono::steady_clock::now();
   SHARDLAB_ASSIGN_OR_RETURN(KeySpace keys, KeySpace::Make(s.keys));
   // synchronous=off first: the switch to WAL is itself a commit, with fsyncs otherwise.
@@ -100,7 +102,7 @@ StatusOr<Fleet> Fleet::Provision(const Scenario& s, const FleetRows& rows, uint3
       } else {
         insert.BindText(1, ref.text);
       }
-      insert.BindText(2, FleetValue(s.seed, item, s.Spec<SchemaMigrationSpec>().value_bytes));
+      insert.BindText(2, FleetValue(s.seed, item, migrate.value_bytes));
       if (insert.Step() != SQLITE_DONE) return db.Error("load " + path);
       insert.Reset();
     }

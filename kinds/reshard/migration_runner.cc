@@ -62,13 +62,14 @@ struct Setup {
 };
 
 StatusOr<Setup> MakeSetup(const Scenario& s) {
-  const ReshardMigrationSpec& mig = s.Spec<ReshardSpec>().migrate;
+  const ReshardSpec& reshard = s.Spec<ReshardSpec>();
+  const ReshardMigrationSpec& mig = reshard.migrate;
   Setup setup;
   setup.router_name = mig.router;
-  for (const ReshardRouter& r : s.Spec<ReshardSpec>().routers) {
+  for (const ReshardRouter& r : reshard.routers) {
     if (r.name == mig.router) setup.spec = r.spec;
   }
-  for (const ReshardChangeSpec& c : s.Spec<ReshardSpec>().changes) {
+  for (const ReshardChangeSpec& c : reshard.changes) {
     ShardChange ch;
     ch.kind = c.kind == "add" ? ShardChange::Kind::kAdd
               : c.kind == "remove" ? ShardChange::Kind::kRemove : ShardChange::Kind::kRemoveLast;

@@ -18,6 +18,7 @@ namespace shardlab {
 
 StatusOr<PackedLoad> BuildPackedFiles(const Scenario& s, const KeySpace& keys, const std::string& name,
                                       const std::string& dir, uint32_t files, Workspace& workspace) {
+  const TenantsSpec& tenants = s.Spec<TenantsSpec>();
   const auto start = std::chrono::steady_clock::now();
   SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<Router> router, MakeRouter(s.router, files));
   PackedLoad out;
@@ -48,7 +49,7 @@ StatusOr<PackedLoad> BuildPackedFiles(const Scenario& s, const KeySpace& keys, c
     SHARDLAB_ASSIGN_OR_RETURN(Stmt insert, db.Prepare("INSERT INTO kv(user, k, v) VALUES(?1, ?2, ?3)"));
     for (uint32_t u : users_of[f]) {
       for (uint64_t i = 0; i < keys.count(); ++i) {
-        const std::string value = TenantValue(u, i, s.Spec<TenantsSpec>().value_bytes, 0);
+        const std::string value = TenantValue(u, i, tenants.value_bytes, 0);
         insert.BindInt(1, u);
         insert.BindTextStatic(2, row_keys[i]);
         insert.BindTextStatic(3, value);

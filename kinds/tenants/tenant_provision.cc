@@ -51,12 +51,13 @@ Status ParallelFor(uint32_t n, int threads, Progress* progress, Fn&& fn) {
 // One tenant's file through the harness: its pragmas checked, a prepared insert.
 Status CreateTenantFile(const Scenario& s, const std::vector<std::string>& row_keys, const SqliteSpec& provisioning,
                         uint32_t id, const std::string& path) {
+  const TenantsSpec& tenants = s.Spec<TenantsSpec>();
   SHARDLAB_ASSIGN_OR_RETURN(Db db, ShardSet::ConnectPath(path, provisioning));
   SHARDLAB_RETURN_IF_ERROR(db.Exec("BEGIN; " + TenantSchemaSql()).Wrap(path));
   SHARDLAB_ASSIGN_OR_RETURN(Stmt insert, db.Prepare("INSERT INTO kv(k, v) VALUES(?1, ?2)"));
   for (size_t i = 0; i < row_keys.size(); ++i) {
     insert.BindTextStatic(1, row_keys[i]);
-    insert.BindText(2, TenantValue(id, i, s.Spec<TenantsSpec>().value_bytes, 0));
+    insert.BindText(2, TenantValue(id, i, tenants.value_bytes, 0));
     if (insert.Step() != SQLITE_DONE) return db.Error("insert into " + path);
     insert.Reset();
   }
@@ -67,6 +68,7 @@ Status CreateTenantFile(const Scenario& s, const std::vector<std::string>& row_k
 // The same SQLite work with nothing around it: raw calls, no pragma checks, no
 // bookkeeping, the journal mode and synchronous=off set in one exec.
 Status CreateBareFile(const Scenario& s, const std::vector<std::string>& row_keys, uint32_t id, const std::string& path) {
+  const TenantsSpec& tenants = s.Spec<TenantsSpec>();
   sqlite3* db = nullptr;
   sqlite3_stmt* insert = nullptr;
   const std::string setup = "PRAGMA journal_mode=" + s.sqlite.journal_mode + "; PRAGMA synchronous=off; BEGIN; " + TenantSchemaSql();
@@ -74,7 +76,7 @@ Status CreateBareFile(const Scenario& s, const std::vector<std::string>& row_key
   if (rc == SQLITE_OK) rc = sqlite3_exec(db, setup.c_str(), nullptr, nullptr, nullptr);
   if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, "INSERT INTO kv(k, v) VALUES(?1, ?2)", -1, &insert, nullptr);
   for (size_t i = 0; rc == SQLITE_OK && i < row_keys.size(); ++i) {
-    const std::string value = TenantValue(id, i, s.Spec<TenantsSpec>().value_bytes, 0);
+    const std::string value = TenantValue(id, i, tenants.value_bytes, 0);
     sqlite3_bind_text(insert, 1, row_keys[i].data(), static_cast<int>(row_keys[i].size()), SQLITE_STATIC);
     sqlite3_bind_text(insert, 2, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
     rc = sqlite3_step(insert) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;

@@ -41,20 +41,22 @@ StatusOr<TenantConn> OpenConn(const std::string& path, const SqliteSpec& sqlite,
 }  // namespace
 
 StatusOr<std::vector<TenantRequest>> MakeRequestStream(const Scenario& s) {
-  SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<KeyChooser> tenant, MakeKeyChooser(s.Spec<TenantsSpec>().distribution, s.shards.count));
+  const TenantsSpec& tenants = s.Spec<TenantsSpec>();
+  SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<KeyChooser> tenant, MakeKeyChooser(tenants.distribution, s.shards.count));
   SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<KeyChooser> row, MakeKeyChooser(s.distribution, s.keys.count));
   Rng rng(DeriveSeed(s.seed, "tenants/requests"));
-  std::vector<TenantRequest> stream(static_cast<size_t>(s.Spec<TenantsSpec>().requests));
+  std::vector<TenantRequest> stream(static_cast<size_t>(tenants.requests));
   for (TenantRequest& r : stream) {
     r.user = static_cast<uint32_t>(tenant->Next(rng));
     r.row = static_cast<uint32_t>(row->Next(rng));
-    r.put = rng.NextDouble() < s.Spec<TenantsSpec>().put_fraction;
+    r.put = rng.NextDouble() < tenants.put_fraction;
   }
   return stream;
 }
 
 StatusOr<Json> ReplayRequests(const Scenario& s, const KeySpace& keys, const Packing& packing,
                               const std::vector<TenantRequest>& stream) {
+  const TenantsSpec& tenants = s.Spec<TenantsSpec>();
   const std::vector<std::string> row_keys = TenantRowKeys(keys);
   const bool packed = packing.packed();
   auto open = [&](uint32_t file) { return OpenConn(packing.paths[file], s.sqlite, packed); };
@@ -64,14 +66,14 @@ StatusOr<Json> ReplayRequests(const Scenario& s, const KeySpace& keys, const Pac
   const uint64_t rss_before = ResidentBytes();
   const int64_t heap_before = sqlite3_memory_used();
   sqlite3_memory_highwater(/*resetFlag=*/1);
-  LruCache<TenantConn> cache(static_cast<size_t>(s.Spec<TenantsSpec>().cache_files));
+  LruCache<TenantConn> cache(static_cast<size_t>(tenants.cache_files));
   LatencyHistogram latency[2][2];  // [hit][put]
   Progress progress("requests " + packing.name, stream.size());
   const auto start = Clock::now();
   for (size_t i = 0; i < stream.size(); ++i) {
     const TenantRequest& r = stream[i];
     const uint32_t file = packed ? packing.file_of_user[r.user] : r.user;
-    const std::string value = r.put ? TenantValue(r.user, r.row, s.Spec<TenantsSpec>().value_bytes, i + 1) : std::string();
+    const std::string value = r.put ? TenantValue(r.user, r.row, tenants.value_bytes, i + 1) : std::string();
     const auto t0 = Clock::now();
     SHARDLAB_ASSIGN_OR_RETURN(auto lookup, cache.Get(file, open));
     TenantConn& c = *lookup.value;
@@ -117,7 +119,7 @@ StatusOr<Json> ReplayRequests(const Scenario& s, const KeySpace& keys, const Pac
   Json out = {{"files", packing.paths.size()},
               {"requests", stream.size()},
               {"requests_per_s", seconds > 0 ? std::round(n / seconds) : 0.0},
-              {"cache_files", s.Spec<TenantsSpec>().cache_files},
+              {"cache_files", tenants.cache_files},
               {"hit_ratio", n > 0 ? std::round(static_cast<double>(cache.hits()) / n * 1e4) / 1e4 : 0.0},
               {"opens", cache.opens()},
               {"closes", cache.closes()},
@@ -136,6 +138,7 @@ StatusOr<Json> ReplayRequests(const Scenario& s, const KeySpace& keys, const Pac
 }
 
 StatusOr<Json> WalkAllFiles(const Scenario& s, const Packing& packing, uint64_t row) {
+  const TenantsSpec& tenants = s.Spec<TenantsSpec>();
   const std::string pattern = "%:r" + std::to_string(row) + ":%";
   auto open = [&](uint32_t file) -> StatusOr<TenantConn> {
     TenantConn c;
@@ -143,7 +146,7 @@ StatusOr<Json> WalkAllFiles(const Scenario& s, const Packing& packing, uint64_t 
     SHARDLAB_ASSIGN_OR_RETURN(c.first, c.db.Prepare("SELECT count(*) FROM kv WHERE v LIKE ?1"));
     return c;
   };
-  LruCache<TenantConn> cache(static_cast<size_t>(s.Spec<TenantsSpec>().cache_files));
+  LruCache<TenantConn> cache(static_cast<size_t>(tenants.cache_files));
   Progress progress("walk " + packing.name, packing.paths.size());
   int64_t rows = 0;
   const auto start = Clock::now();

@@ -12,8 +12,7 @@ namespace {
 class TenantsKindImpl final : public Kind {
  public:
   const char* name() const override { return "tenants"; }
-  std::any Read(FieldReader& root, const Scenario& s) const override {
-    (void)s;
+  std::any Read(FieldReader& root, const Scenario& /*s*/) const override {
     return ReadTenantsSpec(root);
   }
   void Check(const Scenario& s, Problems& problems) const override { CheckTenantsSpec(s, problems); }

@@ -24,8 +24,9 @@ double Ratio(double a, double b) { return b > 0 ? std::round(a / b * 1000) / 100
 // Descriptors one cached connection may hold: the database, and in WAL mode -wal and
 // -shm; a rollback journal is open only while a write commits (one at a time here).
 uint64_t DescriptorsNeeded(const Scenario& s) {
+  const TenantsSpec& tenants = s.Spec<TenantsSpec>();
   const uint64_t per_connection = s.sqlite.journal_mode == "wal" ? 3 : 1;
-  return static_cast<uint64_t>(s.Spec<TenantsSpec>().cache_files) * per_connection + 64;
+  return static_cast<uint64_t>(tenants.cache_files) * per_connection + 64;
 }
 
 struct PeakTracker {

@@ -14,12 +14,13 @@ bool IsBusy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE
 }  // namespace
 
 std::vector<std::string> ShardStatements(const Scenario& s) {
+  const WorkloadSpec& workload = s.Spec<WorkloadSpec>();
   std::vector<std::string> sql(kStatementCount);
   sql[kGetStmt] = "SELECT v FROM kv WHERE k = ?1";
   // The blog's put: INSERT OR REPLACE.
   sql[kPutStmt] = "INSERT OR REPLACE INTO kv(k, v) VALUES(?1, ?2)";
   sql[kScanStmt] = "SELECT k, v FROM kv WHERE k >= ?1 ORDER BY k LIMIT ?2";
-  sql[kQueryStmt] = ShardQuerySql(s.Spec<WorkloadSpec>().query.where);
+  sql[kQueryStmt] = ShardQuerySql(workload.query.where);
   return sql;
 }
 

@@ -12,8 +12,7 @@ namespace {
 class WorkloadKindImpl final : public Kind {
  public:
   const char* name() const override { return "workload"; }
-  std::any Read(FieldReader& root, const Scenario& s) const override {
-    (void)s;
+  std::any Read(FieldReader& root, const Scenario& /*s*/) const override {
     return ReadWorkloadSpec(root);
   }
   void Check(const Scenario& s, Problems& problems) const override { CheckWorkloadSpec(s, problems); }

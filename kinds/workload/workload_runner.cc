@@ -85,11 +85,12 @@ Json OpStatsJson(const OpStats& st, bool per_shard) {
 
 // Inserts every key once, in batches of load_batch rows per shard transaction.
 Status LoadedWorkload::Load(Json& metrics) {
+  const WorkloadSpec& workload = s.Spec<WorkloadSpec>();
   LoadedWorkload& run = *this;
   ShardSession session(shards, ShardStatements(s));
   // Walks pick one resident key per shard, so they need to know which items live where.
-  const bool need_items = !s.Spec<WorkloadSpec>().walk.shards.empty() ||
-                          std::any_of(s.Spec<WorkloadSpec>().probes.begin(), s.Spec<WorkloadSpec>().probes.end(),
+  const bool need_items = !workload.walk.shards.empty() ||
+                          std::any_of(workload.probes.begin(), workload.probes.end(),
                                       [](const ProbeSpec& p) { return p.op == OpType::kWalk; });
   if (need_items) run.shard_items.assign(run.shards.count(), {});
   std::vector<int64_t> pending(run.shards.count(), 0);
@@ -98,7 +99,7 @@ Status LoadedWorkload::Load(Json& metrics) {
   int64_t single_pending = 0;
   if (!run.single_file.empty()) {
     SHARDLAB_ASSIGN_OR_RETURN(Db db, ShardSet::ConnectPath(run.single_file, s.sqlite));
-    SHARDLAB_RETURN_IF_ERROR(db.Exec(KvSchemaSql(s.keys.integer_keys, s.Spec<WorkloadSpec>().index_values)));
+    SHARDLAB_RETURN_IF_ERROR(db.Exec(KvSchemaSql(s.keys.integer_keys, workload.index_values)));
     SHARDLAB_ASSIGN_OR_RETURN(Stmt put, db.Prepare(ShardStatements(s)[kPutStmt]));
     single = std::move(db);
     single_put = std::move(put);
@@ -133,13 +134,13 @@ Status LoadedWorkload::Load(Json& metrics) {
       stmt->Reset();
     }
     if (need_items) run.shard_items[shard].push_back(static_cast<uint32_t>(i));
-    if (++pending[shard] == s.Spec<WorkloadSpec>().load_batch) {
+    if (++pending[shard] == workload.load_batch) {
       SHARDLAB_RETURN_IF_ERROR(commit(conn->db));
       pending[shard] = 0;
     }
     if (single) {
       if (single_pending == 0) SHARDLAB_RETURN_IF_ERROR(single->Exec("BEGIN"));
-      if (++single_pending == s.Spec<WorkloadSpec>().load_batch) {
+      if (++single_pending == workload.load_batch) {
         SHARDLAB_RETURN_IF_ERROR(commit(*single));
         single_pending = 0;
       }
@@ -426,17 +427,18 @@ Status RunWalkPhase(LoadedWorkload& run, const std::string& data_dir, Workspace&
 
 StatusOr<std::unique_ptr<LoadedWorkload>> LoadedWorkload::Create(const Scenario& s, const std::string& data_dir,
                                                                  Workspace& workspace, Json& metrics) {
+  const WorkloadSpec& workload = s.Spec<WorkloadSpec>();
   SHARDLAB_ASSIGN_OR_RETURN(KeySpace keys, KeySpace::Make(s.keys));
   SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<Router> router, MakeRouter(s.router, s.shards.count));
   SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<KeyChooser> chooser, MakeKeyChooser(s.distribution, s.keys.count));
-  SHARDLAB_ASSIGN_OR_RETURN(KeyTemplate value_format, KeyTemplate::Compile(s.Spec<WorkloadSpec>().value_format));
-  SHARDLAB_ASSIGN_OR_RETURN(KeyTemplate query_param, KeyTemplate::Compile(s.Spec<WorkloadSpec>().query.param));
-  const std::string schema = KvSchemaSql(s.keys.integer_keys, s.Spec<WorkloadSpec>().index_values);
+  SHARDLAB_ASSIGN_OR_RETURN(KeyTemplate value_format, KeyTemplate::Compile(workload.value_format));
+  SHARDLAB_ASSIGN_OR_RETURN(KeyTemplate query_param, KeyTemplate::Compile(workload.query.param));
+  const std::string schema = KvSchemaSql(s.keys.integer_keys, workload.index_values);
   SHARDLAB_ASSIGN_OR_RETURN(ShardSet shards, ShardSet::Create(s.shards, s.sqlite, data_dir, schema, workspace));
   std::unique_ptr<LoadedWorkload> run(new LoadedWorkload(s, std::move(keys), std::move(router), std::move(chooser),
                                                          std::move(value_format), std::move(query_param),
                                                          std::move(shards)));
-  if (s.Spec<WorkloadSpec>().walk.single_file) {
+  if (workload.walk.single_file) {
     run->single_file = data_dir + "/single.db";
     SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(run->single_file));
   }
@@ -446,9 +448,10 @@ StatusOr<std::unique_ptr<LoadedWorkload>> LoadedWorkload::Create(const Scenario&
 }
 
 WorkloadContext LoadedWorkload::Context() const {
+  const WorkloadSpec& workload = s.Spec<WorkloadSpec>();
   WorkloadContext c;
   c.scenario = &s;
-  c.workload = &s.Spec<WorkloadSpec>();
+  c.workload = &workload;
   c.keys = &keys;
   c.router = router.get();
   c.shards = &shards;
@@ -460,31 +463,32 @@ WorkloadContext LoadedWorkload::Context() const {
 }
 
 StatusOr<Json> RunWorkload(const Scenario& s, const std::string& data_dir, Workspace& workspace) {
+  const WorkloadSpec& workload = s.Spec<WorkloadSpec>();
   Json metrics;
   SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<LoadedWorkload> loaded, LoadedWorkload::Create(s, data_dir, workspace, metrics));
   LoadedWorkload& run = *loaded;
   const auto ctx = run.Context();
   std::vector<std::unique_ptr<OpExecutor>> executors;
-  for (int64_t t = 0; t < s.Spec<WorkloadSpec>().threads; ++t) {
-    executors.push_back(std::make_unique<OpExecutor>(ctx, static_cast<int>(s.Spec<WorkloadSpec>().fanout_threads)));
+  for (int64_t t = 0; t < workload.threads; ++t) {
+    executors.push_back(std::make_unique<OpExecutor>(ctx, static_cast<int>(workload.fanout_threads)));
   }
-  if (!s.Spec<WorkloadSpec>().probes.empty()) {
+  if (!workload.probes.empty()) {
     Json probes = Json::object();
-    for (const ProbeSpec& p : s.Spec<WorkloadSpec>().probes) {
+    for (const ProbeSpec& p : workload.probes) {
       SHARDLAB_ASSIGN_OR_RETURN(Json j, RunProbe(run, *executors[0], p));
       probes[p.name] = j;
     }
     metrics["probes"] = probes;
   }
   const bool uses_attach =
-      std::any_of(s.Spec<WorkloadSpec>().mix.begin(), s.Spec<WorkloadSpec>().mix.end(), [](const auto& m) { return m.first == OpType::kAttachUnion; }) ||
-      std::any_of(s.Spec<WorkloadSpec>().probes.begin(), s.Spec<WorkloadSpec>().probes.end(), [](const ProbeSpec& p) { return p.op == OpType::kAttachUnion; });
+      std::any_of(workload.mix.begin(), workload.mix.end(), [](const auto& m) { return m.first == OpType::kAttachUnion; }) ||
+      std::any_of(workload.probes.begin(), workload.probes.end(), [](const ProbeSpec& p) { return p.op == OpType::kAttachUnion; });
   if (uses_attach) {
     SHARDLAB_ASSIGN_OR_RETURN(Json facts, AttachFacts());
     metrics["attach"] = facts;
   }
-  if (s.Spec<WorkloadSpec>().ops > 0) SHARDLAB_RETURN_IF_ERROR(RunMixPhase(run, executors, metrics));
-  if (!s.Spec<WorkloadSpec>().walk.shards.empty() && s.Spec<WorkloadSpec>().walk.iterations > 0) {
+  if (workload.ops > 0) SHARDLAB_RETURN_IF_ERROR(RunMixPhase(run, executors, metrics));
+  if (!workload.walk.shards.empty() && workload.walk.iterations > 0) {
     SHARDLAB_RETURN_IF_ERROR(RunWalkPhase(run, data_dir, workspace, metrics));
   }
   return metrics;
