@@ -35,6 +35,10 @@ int ShimWrite(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   uint32_t index;
   if (int rc = s->shim->BeginEvent(IoOp::kWrite, s->role, s->path, &index); rc != SQLITE_OK) return rc;
   if (DiskModel* disk = s->shim->plan().disk) disk->BeforeWrite(s->path, off, n);
+  if (TraceOp* op = s->shim->recording()) {
+    op->offset = off;
+    op->data.assign(static_cast<const char*>(buf), static_cast<size_t>(n));
+  }
   const int rc = Real(f)->pMethods->xWrite(Real(f), buf, n, off);
   s->shim->EndEvent(index);
   return rc;
@@ -46,6 +50,7 @@ int ShimTruncate(sqlite3_file* f, sqlite3_int64 size) {
   uint32_t index;
   if (int rc = s->shim->BeginEvent(IoOp::kTruncate, s->role, s->path, &index); rc != SQLITE_OK) return rc;
   if (DiskModel* disk = s->shim->plan().disk) disk->BeforeTruncate(s->path, size);
+  if (TraceOp* op = s->shim->recording()) op->offset = size;
   const int rc = Real(f)->pMethods->xTruncate(Real(f), size);
   s->shim->EndEvent(index);
   return rc;
@@ -140,7 +145,9 @@ int CrashVfs::Open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, 
   uint32_t index = 0;
   if (counting) {
     if (int rc = shim->BeginEvent(IoOp::kOpen, s->role, name, &index); rc != SQLITE_OK) return rc;
-    if (DiskModel* disk = shim->plan().disk) disk->BeforeOpen(name, access(name, F_OK) != 0);
+    const bool creating = (flags & SQLITE_OPEN_CREATE) != 0 && access(name, F_OK) != 0;
+    if (DiskModel* disk = shim->plan().disk) disk->BeforeOpen(name, creating);
+    if (TraceOp* op = shim->recording()) op->creates = creating;
   }
   const int rc = shim->OpenReal(name, file, flags, out_flags, &kShimMethods);
   if (counting) shim->EndEvent(index);
@@ -205,7 +212,11 @@ void CrashVfs::Stop() {
 int CrashVfs::BeginEvent(IoOp op, FileRole role, const char* path, uint32_t* index) {
   *index = next_++;
   // Directory events name no file: the trial directory's name differs from run to run.
-  if (sink_) sink_(IoEvent{*index, op, role, role == FileRole::kDirectory ? "(directory)" : std::string(BaseName(path))});
+  if (sink_ || plan_.trace != nullptr) {
+    IoEvent e{*index, op, role, role == FileRole::kDirectory ? "(directory)" : std::string(BaseName(path))};
+    if (sink_) sink_(e);
+    if (plan_.trace != nullptr) plan_.trace->ops.push_back(TraceOp{std::move(e), 0, {}, false});
+  }
   if (plan_.crash_event == static_cast<int64_t>(*index) && !plan_.crash_after) CrashNow();
   if (plan_.vfs_fail_points) {
     const std::string name = std::string("vfs/") + IoOpName(op) + "/" + FileRoleName(role);

@@ -7,6 +7,7 @@
 //    opened with CREATE) and inside xDelete (syncDir) as events of their own;
 //  - kills the process with SIGKILL just before or just after event k;
 //  - keeps the power-loss model (DiskModel) up to date and applies it before dying;
+//  - records the whole trace with its payloads (IoTrace), for the replay engine;
 //  - hosts libfiu fail points vfs/<op>/<role> (see fail_points.h).
 // Outside Start()/Stop() it only passes calls through. All state lives in this one object
 // (SQLite's VFS registry is process-wide, so there is one per process).
@@ -20,6 +21,7 @@
 #include "faults/disk_model.h"
 #include "faults/forwarding_vfs.h"
 #include "faults/io_event.h"
+#include "faults/io_trace.h"
 
 namespace shardlab {
 
@@ -35,6 +37,7 @@ class CrashVfs final : public ForwardingVfs {
     bool crash_after = false;      // just after it (else just before)
     DiskModel* disk = nullptr;     // power loss: keep this model and apply it at the crash
     bool vfs_fail_points = false;  // evaluate libfiu's vfs/<op>/<role> points
+    IoTrace* trace = nullptr;      // record every event with its payload here
   };
   using EventSink = std::function<void(const IoEvent&)>;
 
@@ -52,6 +55,8 @@ class CrashVfs final : public ForwardingVfs {
   // Closes the event: crashes if planned after it.
   void EndEvent(uint32_t index);
   [[noreturn]] void CrashNow();
+  // The op just begun, when recording (for the wrapper to add its payload); else nullptr.
+  TraceOp* recording() { return plan_.trace != nullptr && !plan_.trace->ops.empty() ? &plan_.trace->ops.back() : nullptr; }
 
   // The one armed libfiu point (fiu_schedule.h keeps it here: libfiu's callbacks carry no
   // user pointer, and this object is the process's one home for such state).

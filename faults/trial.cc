@@ -15,12 +15,15 @@
 #include <cstring>
 #include <sstream>
 
+#include <sqlite3.h>
+
 #include "core/child_process.h"
 #include "core/json.h"
 #include "faults/crash_vfs.h"
 #include "faults/disk_model.h"
 #include "faults/fail_points.h"
 #include "faults/fiu_schedule.h"
+#include "faults/recovery.h"
 
 extern char** environ;
 
@@ -57,20 +60,6 @@ void RemoveTrialDir(const std::string& dir) {
   rmdir(dir.c_str());
 }
 
-void CountLeftovers(const std::string& dir, TrialResult& r) {
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) {
-      switch (RoleOfPath(e->d_name)) {
-        case FileRole::kJournal: ++r.leftover_journals; break;
-        case FileRole::kSuperJournal: ++r.orphan_super_journals; break;
-        case FileRole::kWal: ++r.leftover_wal; break;
-        default: break;
-      }
-    }
-    closedir(d);
-  }
-}
-
 // Parses the child's report lines: E (event), B (begin), A (answer), F (fail point), N
 // (events numbered), X (setup error).
 void ParseReport(const std::string& text, TrialResult& r) {
@@ -93,6 +82,10 @@ void ParseReport(const std::string& text, TrialResult& r) {
       if (tx < 1 || tx > static_cast<int64_t>(r.log.size())) continue;
       TransferRecord& rec = r.log[tx - 1];
       rec.begun = true;
+      if (tag == 'B') {
+        uint32_t at = 0;
+        if (l >> at) r.begun_at.push_back(at);
+      }
       if (tag == 'A') {
         rec.answered = true;
         l >> rec.rc;
@@ -109,34 +102,6 @@ void ParseReport(const std::string& text, TrialResult& r) {
   }
 }
 
-// What a restarted server finds: each shard opened alone, checked and read; for saga,
-// read again after the compensations ran. This runs in the worker, which is a "fresh
-// process" for these files in every way SQLite can tell: it never opened them, holds no
-// lock on them, and SQLite keeps no per-file state once a file's last connection closes.
-// (A fork per recovery would cost ~1 ms more per trial on a VM, for no difference.)
-struct Recovery {
-  std::vector<ShardReading> raw, after;
-  bool saga = false;
-  SagaRecovery saga_counts;
-  std::string saga_error;
-};
-Recovery Recover(const std::vector<std::string>& paths, bool saga) {
-  Recovery out;
-  out.after = ReadShards(paths);
-  out.saga = saga;
-  if (saga) {
-    out.raw = out.after;
-    auto recovered = RecoverSagas(paths);
-    if (recovered.ok()) {
-      out.saga_counts = *recovered;
-    } else {
-      out.saga_error = recovered.status().message();
-    }
-    out.after = ReadShards(paths);
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string TemplateKey(const std::string& journal_mode) { return journal_mode == "wal" ? "wal" : "rollback"; }
@@ -146,7 +111,8 @@ Json TrialSpecToJson(const TrialSpec& s) {
           {"fault", s.fault},               {"torn", s.torn},                 {"crash_event", s.crash_event},
           {"crash_after", s.crash_after},   {"fail_point", s.fail_point},     {"fail_k", s.fail_k},
           {"fail_errno", s.fail_errno},     {"transfers", s.transfers},       {"seed", s.seed},
-          {"record_events", s.record_events}, {"relocate", s.relocate},       {"timeout_s", s.timeout_s}};
+          {"record_events", s.record_events}, {"relocate", s.relocate},       {"timeout_s", s.timeout_s},
+          {"prng_seed", s.prng_seed}};
 }
 
 StatusOr<TrialSpec> TrialSpecFromJson(const Json& j) {
@@ -167,6 +133,7 @@ StatusOr<TrialSpec> TrialSpecFromJson(const Json& j) {
     s.record_events = j.at("record_events");
     s.relocate = j.at("relocate");
     s.timeout_s = j.at("timeout_s");
+    s.prng_seed = j.value("prng_seed", uint32_t{0});
     return s;
   } catch (const std::exception& e) {
     return Status::Invalid(std::string("trial spec: ") + e.what());
@@ -193,7 +160,8 @@ Json TrialResultToJson(const TrialResult& r) {
           {"leftover_journals", r.leftover_journals},
           {"orphan_super_journals", r.orphan_super_journals},
           {"leftover_wal", r.leftover_wal},
-          {"child_error", r.child_error}};
+          {"child_error", r.child_error},
+          {"begun_at", r.begun_at}};
 }
 
 TrialResult TrialResultFromJson(const Json& j) {
@@ -217,6 +185,7 @@ TrialResult TrialResultFromJson(const Json& j) {
   r.orphan_super_journals = j.at("orphan_super_journals");
   r.leftover_wal = j.at("leftover_wal");
   r.child_error = j.at("child_error");
+  r.begun_at = j.value("begun_at", std::vector<uint32_t>{});
   return r;
 }
 
@@ -251,11 +220,12 @@ void RunTrialChild(const Bank& bank, const TrialSpec& spec, const std::string& d
       Say(fd, "E " + std::to_string(e.index) + " " + IoOpName(e.op) + " " + FileRoleName(e.role) + " " + e.file);
     };
   }
+  SeedSqliteRandomness(spec.prng_seed);
   (*shim)->Start(plan, sink);
   const uint32_t n = std::min<uint32_t>(spec.transfers, static_cast<uint32_t>(bank.transfers().size()));
   for (uint32_t i = 0; i < n; ++i) {
     const Transfer& t = bank.transfers()[i];
-    Say(fd, "B " + std::to_string(t.id));
+    Say(fd, "B " + std::to_string(t.id) + " " + std::to_string((*shim)->events()));
     const int rc = (*runner)->Run(t);
     Say(fd, "A " + std::to_string(t.id) + " " + std::to_string(rc));
   }
@@ -270,21 +240,21 @@ void RunTrialChild(const Bank& bank, const TrialSpec& spec, const std::string& d
   _exit(0);
 }
 
-StatusOr<TrialResult> TrialRunner::Run(const TrialSpec& spec, const std::string& trial_dir, const KeepIf& keep) const {
-  auto tmpl = templates_.find(TemplateKey(spec.journal_mode));
-  if (tmpl == templates_.end()) return Status::Runtime("no template for journal mode " + spec.journal_mode);
-  if (mkdir(trial_dir.c_str(), 0755) != 0) {
-    return Status::Runtime("cannot create " + trial_dir + ": " + std::strerror(errno));
-  }
-  std::string dir = trial_dir;
-  auto cleanup = [&] { RemoveTrialDir(dir); };
+Status TrialRunner::WriteTemplates(const std::string& journal_mode, const std::string& dir) const {
+  auto tmpl = templates_.find(TemplateKey(journal_mode));
+  if (tmpl == templates_.end()) return Status::Runtime("no template for journal mode " + journal_mode);
   for (size_t s = 0; s < tmpl->second.size(); ++s) {
-    if (Status st = WriteFile(trial_dir + "/" + Bank::ShardFile(static_cast<uint32_t>(s)), tmpl->second[s]); !st.ok()) {
-      cleanup();
-      return st;
-    }
+    SHARDLAB_RETURN_IF_ERROR(WriteFile(dir + "/" + Bank::ShardFile(static_cast<uint32_t>(s)), tmpl->second[s]));
   }
+  return Status::Ok();
+}
 
+const std::vector<std::string>* TrialRunner::Templates(const std::string& journal_mode) const {
+  auto tmpl = templates_.find(TemplateKey(journal_mode));
+  return tmpl == templates_.end() ? nullptr : &tmpl->second;
+}
+
+StatusOr<TrialResult> TrialRunner::RunChildIn(const TrialSpec& spec, const std::string& trial_dir) const {
   bool libc_level = false;
   if (spec.fault == "io_error") {
     auto point = ParseFailPoint(spec.fail_point);
@@ -322,10 +292,7 @@ StatusOr<TrialResult> TrialRunner::Run(const TrialSpec& spec, const std::string&
     Say(fd, std::string("X cannot execute ") + argv[0] + ": " + std::strerror(errno));
     _exit(3);
   });
-  if (!child.ok()) {
-    cleanup();
-    return child.status();
-  }
+  if (!child.ok()) return child.status();
   const pid_t pid = child->pid;
   TrialResult r;
   r.log.resize(std::min<size_t>(spec.transfers, bank_->transfers().size()));
@@ -339,19 +306,32 @@ StatusOr<TrialResult> TrialRunner::Run(const TrialSpec& spec, const std::string&
   if (timed_out) {
     r.outcome = "hung";
     r.detail = "the trial child did not finish within " + std::to_string(spec.timeout_s) + " s";
-    cleanup();
     return r;
   }
-  if (!r.child_error.empty()) {
-    cleanup();
-    return Status::Runtime("trial child: " + r.child_error);
-  }
+  if (!r.child_error.empty()) return Status::Runtime("trial child: " + r.child_error);
   r.crashed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
   if (!r.crashed && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-    cleanup();
     return Status::Runtime("trial child ended with status " + std::to_string(status));
   }
+  return r;
+}
 
+StatusOr<TrialResult> TrialRunner::Run(const TrialSpec& spec, const std::string& trial_dir, const KeepIf& keep) const {
+  if (mkdir(trial_dir.c_str(), 0755) != 0) {
+    return Status::Runtime("cannot create " + trial_dir + ": " + std::strerror(errno));
+  }
+  std::string dir = trial_dir;
+  auto cleanup = [&] { RemoveTrialDir(dir); };
+  if (Status st = WriteTemplates(spec.journal_mode, trial_dir); !st.ok()) {
+    cleanup();
+    return st;
+  }
+  auto child = RunChildIn(spec, trial_dir);
+  if (!child.ok() || child->outcome == "hung") {
+    cleanup();
+    return child;
+  }
+  TrialResult r = std::move(*child);
   if (spec.relocate) {
     // As a restore or a move to another disk does: the files, at another path.
     const std::string moved = trial_dir + ".moved";
@@ -361,22 +341,25 @@ StatusOr<TrialResult> TrialRunner::Run(const TrialSpec& spec, const std::string&
     }
     dir = moved;
   }
-  std::vector<std::string> paths;
-  for (uint32_t s = 0; s < bank_->spec().shards; ++s) paths.push_back(dir + "/" + Bank::ShardFile(s));
-  const Recovery rec = Recover(paths, spec.strategy == "saga");
-  const Verdict v = CheckTrial(*bank_, r.log, rec.after);
-  r.outcome = v.outcome;
-  r.detail = v.detail;
-  r.after_failed_commit = v.after_failed_commit;
+  const Recovered rec = RecoverShards(*bank_, dir, spec.strategy == "saga");
+  const Judged judged = Judge(*bank_, rec, r.log);
+  r.outcome = judged.verdict.outcome;
+  r.detail = judged.verdict.detail;
+  r.after_failed_commit = judged.verdict.after_failed_commit;
   if (rec.saga) {
-    r.intermediate = CheckTrial(*bank_, r.log, rec.raw).outcome == "mixed";
+    r.intermediate = judged.intermediate;
     r.compensated = rec.saga_counts.compensated;
     r.rolled_forward = rec.saga_counts.rolled_forward;
-    if (!rec.saga_error.empty()) r.detail += "; saga recovery: " + rec.saga_error;
   }
-  CountLeftovers(dir, r);
+  r.leftover_journals = rec.leftover_journals;
+  r.orphan_super_journals = rec.orphan_super_journals;
+  r.leftover_wal = rec.leftover_wal;
   if (!keep || !keep(r)) cleanup();
   return r;
+}
+
+void SeedSqliteRandomness(uint32_t seed) {
+  if (seed != 0) sqlite3_test_control(SQLITE_TESTCTRL_PRNG_SEED, static_cast<int>(seed), static_cast<sqlite3*>(nullptr));
 }
 
 }  // namespace shardlab

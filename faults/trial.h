@@ -34,6 +34,7 @@ struct TrialSpec {
   bool record_events = false;   // report every event (the clean run of enumerate)
   bool relocate = false;        // move the trial directory before recovery
   double timeout_s = 10;
+  uint32_t prng_seed = 0;       // seeds SQLite's PRNG before the transfers (super-journal names); 0: not
 };
 Json TrialSpecToJson(const TrialSpec& spec);
 StatusOr<TrialSpec> TrialSpecFromJson(const Json& j);
@@ -52,6 +53,7 @@ struct TrialResult {
   int64_t compensated = 0, rolled_forward = 0;
   int leftover_journals = 0, orphan_super_journals = 0, leftover_wal = 0;
   std::string child_error;      // setup failure reported by the child
+  std::vector<uint32_t> begun_at;  // events issued when each transfer began
 };
 Json TrialResultToJson(const TrialResult& r);
 TrialResult TrialResultFromJson(const Json& j);
@@ -70,6 +72,13 @@ class TrialRunner {
   using KeepIf = std::function<bool(const TrialResult&)>;
   StatusOr<TrialResult> Run(const TrialSpec& spec, const std::string& trial_dir, const KeepIf& keep) const;
 
+  // The parts of Run: the template shard files written into `dir` (which exists), and the
+  // child run in `dir` with its report parsed (no recovery, the files left as they are).
+  Status WriteTemplates(const std::string& journal_mode, const std::string& dir) const;
+  StatusOr<TrialResult> RunChildIn(const TrialSpec& spec, const std::string& dir) const;
+  const std::vector<std::string>* Templates(const std::string& journal_mode) const;
+  const Bank& bank() const { return *bank_; }
+
  private:
   const Bank* bank_;
   std::map<std::string, std::vector<std::string>> templates_;
@@ -78,6 +87,9 @@ class TrialRunner {
 
 // The template key for a journal mode: WAL files differ (the mode is in the header).
 std::string TemplateKey(const std::string& journal_mode);
+
+// Makes SQLite's PRNG (super-journal names) deterministic from here on; 0 leaves it alone.
+void SeedSqliteRandomness(uint32_t seed);
 
 // The child's side: runs the transfers of `spec` on the shards in `dir`, reporting on `fd`,
 // and exits (or dies by SIGKILL at the planned event). Never returns.

@@ -137,6 +137,26 @@ TEST(ExpectationsTest, MissingMetricBelowAnUnavailableBlockTakesItsReason) {
   EXPECT_EQ(checks[2]["reason"], Json("the run produced no metric walk.shards_10.threads_2.rows_per_walk"));
 }
 
+// A metric that could not have moved in this run is unknown, whatever its value.
+TEST(ExpectationsTest, VacuousMetricIsUnknown) {
+  const Json metrics = Json::parse(R"json({
+    "matrix": {"attach": {"lost": 0, "mixed": 0, "commit_point": {"op": "delete"},
+                          "vacuous": {"lost": "nothing was acknowledged", "commit_point": "no clean flip"}}}
+  })json");
+  Json checks = EvaluateExpectations({Expect("matrix.attach.lost", "eq", 0), Expect("matrix.attach.mixed", "eq", 0),
+                                      Expect("matrix.attach.commit_point.op", "eq", "delete"),
+                                      Expect("matrix.attach.lost", "eq", 1)},
+                                     metrics);
+  ASSERT_EQ(checks.size(), 4u);
+  EXPECT_EQ(checks[0]["verdict"], Json("unknown"));
+  EXPECT_EQ(checks[0]["reason"], Json("this check could not have failed in this run: nothing was acknowledged"));
+  EXPECT_EQ(checks[0]["observed"], Json(0));
+  EXPECT_EQ(checks[1]["verdict"], Json("pass"));  // a sibling that is not listed is judged
+  EXPECT_EQ(checks[2]["verdict"], Json("unknown"));
+  EXPECT_EQ(checks[2]["reason"], Json("this check could not have failed in this run: no clean flip"));
+  EXPECT_EQ(checks[3]["verdict"], Json("unknown"));  // neither pass nor fail, whichever value is expected
+}
+
 TEST(ExpectationsTest, NonNumberObservedFailsNumericOps) {
   for (const char* op : {"lt", "le", "gt", "ge", "approx"}) {
     const Json checks = EvaluateExpectations({Expect("probes.v3.value", op, 1, 1)}, Metrics());

@@ -1,5 +1,7 @@
 #include "kinds/crash/crash_runner.h"
 
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -12,6 +14,9 @@
 #include "core/progress.h"
 #include "faults/bank.h"
 #include "faults/campaign.h"
+#include "faults/crash_state.h"
+#include "faults/recovery.h"
+#include "faults/replay.h"
 #include "faults/fail_points.h"
 #include "faults/trial.h"
 #include "kinds/crash/crash_kind.h"
@@ -67,6 +72,44 @@ StatusOr<std::map<std::string, std::vector<std::string>>> MakeTemplates(const Ba
   return templates;
 }
 
+// Where replay workers materialise states: tmpfs when /dev/shm is one (a state costs no
+// disk I/O there), else the data directory.
+struct StateRoot {
+  std::string path, where;
+};
+StatusOr<StateRoot> MakeStateRoot(const std::string& data_dir, Workspace& workspace) {
+  struct statfs fs;
+  if (statfs("/dev/shm", &fs) == 0 && fs.f_type == TMPFS_MAGIC && access("/dev/shm", W_OK) == 0) {
+    auto tree = workspace.MakeTempTree("/dev/shm/shardlab-states-XXXXXX");
+    if (tree.ok()) return StateRoot{*tree, "tmpfs"};
+  }
+  const std::string dir = data_dir + "/states";
+  SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
+  return StateRoot{dir, "the data directory"};
+}
+
+Json ModelDescriptions(bool replay, const std::string& state_fs) {
+  Json m = {
+      {"process_crash", replay ? "every event issued before the crash point persisted (the OS keeps what a killed "
+                                 "process wrote); replayed from the recorded trace"
+                               : "real: the child kills itself with SIGKILL at the crash point"},
+      {"power_loss", "simulated: only what a sync made durable survives — a file's writes before its last fdatasync, "
+                     "a create or delete before its directory's sync; everything else reverts"},
+      {"power_loss_torn", "simulated: the power_loss state, with each unsynced write's 512-byte sectors old, new or "
+                          "garbage from the seed (SQLite's test6.c)"},
+      {"io_error", "real: libfiu fail points (vfs/... inside the shim, posix/... through libfiu's POSIX preload)"}};
+  if (replay) {
+    m["power_loss_reorder"] = "simulated: the power_loss state plus subsets of the writes, creates and deletes not yet "
+                              "synced, in whole writes (every prefix, every single omission, then seeded random subsets "
+                              "up to max_states_per_point; all subsets when they fit)";
+    m["engine"] = "replay: each cell's I/O is recorded once through the crash shim; states are materialised on " +
+                  state_fs + ", recovered in the worker (each shard opened alone, integrity_check, read) and judged";
+  } else {
+    m["engine"] = "fork: a child process per trial, killed with SIGKILL at the crash point";
+  }
+  return m;
+}
+
 std::vector<CellSpec> CellsOf(const CrashSpec& c) {
   std::vector<CellSpec> cells;
   for (const std::string& strategy : c.strategies) {
@@ -113,6 +156,9 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
   CampaignSpec c;
   c.cells = CellsOf(crash);
   c.campaign = crash.campaign;
+  c.engine = crash.engine;
+  c.max_states_per_point = crash.max_states_per_point;
+  c.crosscheck = crash.crosscheck;
   c.transfers = static_cast<uint32_t>(crash.transfers);
   c.random_trials = crash.trials;
   c.fail_points = crash.fail_points;
@@ -125,13 +171,20 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
   c.trial_root = data_dir + "/trials";
   c.keep_failures = context.keep_failures;
   SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(c.trial_root));
+  std::string state_fs = "the data directory";
+  if (c.engine == "replay" && c.campaign != "errors") {
+    SHARDLAB_ASSIGN_OR_RETURN(StateRoot root, MakeStateRoot(data_dir, workspace));
+    c.state_root = root.path;
+    state_fs = root.where;
+  }
 
   std::unique_ptr<Progress> progress;
   const auto t0 = std::chrono::steady_clock::now();
+  const bool replay = c.engine == "replay" && c.campaign != "errors";
   SHARDLAB_ASSIGN_OR_RETURN(Json cells,
                             RunCampaign(runner, c, "shardlab repro " + context.result_path + " --trial",
                                         [&](uint64_t done, uint64_t total) {
-                                          if (!progress) progress = std::make_unique<Progress>("trials", total);
+                                          if (!progress) progress = std::make_unique<Progress>(replay ? "cells x workers" : "trials", total);
                                           progress->Add(1);
                                           (void)done;
                                         }));
@@ -139,37 +192,140 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
   const double seconds = SecondsSince(t0);
 
   Json metrics;
-  metrics["model"] = {
-      {"power_loss", "simulated: at the crash every file loses what was written since its last successful xSync, and "
-                     "files created or deleted since their directory's last sync revert (torn: unsynced sectors become "
-                     "old, new or garbage from the seed)"},
-      {"process_crash", "real: the child kills itself with SIGKILL just before or after the I/O event"},
-      {"io_error", "real: libfiu fail points (vfs/... inside the shim, posix/... through libfiu's POSIX preload)"}};
+  metrics["engine"] = replay ? "replay" : "fork";
+  metrics["model"] = ModelDescriptions(replay, state_fs);
   metrics["accounts"] = bank.accounts().size();
-  int64_t trials = 0;
+  int64_t trials = 0, distinct = 0;
   Json matrix = Json::object();
   for (const Json& cell : cells) {
     trials += cell["trials"].get<int64_t>();
+    distinct += cell.value("states_distinct", int64_t{0});
     Json summary;
     for (const char* k : {"trials", "old", "new", "mixed", "lost", "corrupt", "hung", "violations_total", "failed_commits",
-                          "durability_promised", "expected_unsafe"}) {
-      summary[k] = cell[k];
+                          "durability_promised", "expected_unsafe", "acknowledged", "engine", "intermediate",
+                          "states_possible", "states_explored", "states_distinct", "vacuous"}) {
+      if (cell.contains(k)) summary[k] = cell[k];
     }
-    if (cell.contains("intermediate")) summary["intermediate"] = cell["intermediate"];
     if (cell.contains("commit_point") && !cell["commit_point"].is_null() && !cell["commit_point"]["event"].is_null()) {
       const Json& ev = cell["commit_point"]["event"];
       summary["commit_point"] = {{"op", ev["op"]}, {"role", ev["role"]}, {"index", ev["index"]},
-                                 {"text", cell["commit_point"]["text"]}};
+                                 {"text", cell["commit_point"]["text"]}, {"clean", cell["commit_point"]["clean"]}};
     }
     matrix[cell["strategy"].get<std::string>()][cell["journal_mode"].get<std::string>()]
           [cell["synchronous"].get<std::string>()][cell["fault"].get<std::string>()] = summary;
   }
   metrics["trials"] = trials;
-  metrics["trials_per_s"] = seconds > 0 ? std::round(static_cast<double>(trials) / seconds * 10) / 10 : 0.0;
+  const auto per_s = [seconds](int64_t n) { return seconds > 0 ? std::round(static_cast<double>(n) / seconds * 10) / 10 : 0.0; };
+  if (replay) {
+    metrics["states_distinct"] = distinct;
+    metrics["states_per_s"] = per_s(distinct);
+  } else {
+    metrics["trials_per_s"] = per_s(trials);
+  }
   metrics["matrix"] = matrix;
   metrics["cells"] = cells;
   return metrics;
 }
+
+namespace {
+
+// Reruns a fork-engine violation: the same trial spec, a fresh child, the same recovery.
+int ReproForkTrial(const Scenario& s, const Json& recorded, uint64_t trial, const std::string& dir) {
+  auto spec = TrialSpecFromJson(recorded["spec"]);
+  if (!spec.ok()) {
+    std::cerr << "the recorded trial: " << spec.status().message() << "\n";
+    return 2;
+  }
+  Workspace workspace;  // kept: the point of a repro is the post-mortem
+  auto run = [&]() -> StatusOr<TrialResult> {
+    SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
+    SHARDLAB_ASSIGN_OR_RETURN(Bank bank, Bank::Make(BankSpecOf(s)));
+    SHARDLAB_ASSIGN_OR_RETURN(auto templates, MakeTemplates(bank, {spec->journal_mode}, dir, workspace));
+    const std::string scenario_copy = dir + "/scenario.json";
+    SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewFile(scenario_copy));
+    SHARDLAB_RETURN_IF_ERROR(WriteJsonFileAtomically(scenario_copy, s.resolved));
+    TrialRunner runner(bank, std::move(templates), {SelfExecutable(), "__trial-child", scenario_copy});
+    return runner.Run(*spec, dir + "/trial", [](const TrialResult&) { return true; });
+  };
+  auto out = run();
+  if (!out.ok()) {
+    std::cerr << out.status().message() << "\n";
+    return 3;
+  }
+  const std::string was = recorded["outcome"];
+  std::cout << "trial " << trial << " (fork engine: " << spec->strategy << ", " << spec->journal_mode << "/"
+            << spec->synchronous << ", " << spec->fault << (spec->torn ? " torn" : "");
+  if (spec->crash_event >= 0) std::cout << ", " << (spec->crash_after ? "after" : "before") << " event " << spec->crash_event;
+  if (!spec->fail_point.empty()) std::cout << ", " << spec->fail_point << " call " << spec->fail_k;
+  std::cout << "): " << out->outcome << " — " << out->detail << "\n"
+            << "recorded: " << was << (was == out->outcome ? " (reproduced)" : " (DIFFERENT)") << "\n"
+            << "trial directory kept: " << AbsolutePath(dir + "/trial") << "\n";
+  return was == out->outcome ? 0 : 1;
+}
+
+// Rematerialises a replayed violation: records the cell's trace again in the kept
+// directory (journals name their super-journal by absolute path, so the state must live
+// where its trace was recorded), writes the state, recovers and judges it, then writes the
+// state again so that the stock sqlite3 CLI finds the files as the crash left them.
+int ReproReplayState(const Scenario& s, const Json& cell_json, const Json& recorded, uint64_t trial,
+                     const std::string& dir) {
+  auto state = CrashStateFromJson(recorded["state"]);
+  if (!state.ok()) {
+    std::cerr << "the recorded state: " << state.status().message() << "\n";
+    return 2;
+  }
+  const CrashSpec& crash = s.Spec<CrashSpec>();
+  CellSpec cell{cell_json.value("strategy", ""), cell_json.value("journal_mode", ""), cell_json.value("synchronous", ""),
+                cell_json.value("fault", "")};
+  Workspace workspace;  // kept
+  const std::string trial_dir = dir + "/trial";
+  const std::string state_dir = crash.relocate ? trial_dir + ".moved" : trial_dir;
+  IoTrace trace;
+  Judged judged;
+  auto run = [&]() -> Status {
+    SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
+    SHARDLAB_ASSIGN_OR_RETURN(Bank bank, Bank::Make(BankSpecOf(s)));
+    SHARDLAB_ASSIGN_OR_RETURN(auto templates, MakeTemplates(bank, {cell.journal_mode}, dir, workspace));
+    TrialRunner runner(bank, std::move(templates), {});
+    SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(trial_dir));
+    SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(state_dir));
+    SHARDLAB_ASSIGN_OR_RETURN(trace, RecordTrace(runner, cell, static_cast<uint32_t>(crash.transfers), PrngSeedOf(s.seed),
+                                                 trial_dir));
+    if (state->point > trace.size()) {
+      return Status::Invalid("the recorded state's crash point " + std::to_string(state->point) + " is past the " +
+                             std::to_string(trace.size()) + " events recorded now");
+    }
+    const FileSet files = Materialize(trace, *state);
+    SHARDLAB_RETURN_IF_ERROR(WriteState(state_dir, files));
+    judged = Judge(bank, RecoverShards(bank, state_dir, cell.strategy == "saga"), LogAt(trace, state->point));
+    return WriteState(state_dir, files);
+  };
+  if (Status st = run(); !st.ok()) {
+    std::cerr << st.message() << "\n";
+    return st.kind() == ErrorKind::kInvalidInput ? 2 : 3;
+  }
+  const std::string was = recorded["outcome"];
+  const std::string now = judged.verdict.outcome;
+  std::cout << "trial " << trial << " (replay engine: " << CellName(cell) << ", crash after " << state->point
+            << " of " << trace.size() << " events): " << now << " — " << judged.verdict.detail << "\n";
+  const std::vector<uint32_t> durable_at = DurableAt(trace);
+  std::vector<std::string> persisted, dropped;
+  for (uint32_t i = 0; i < state->point; ++i) {
+    if (!trace.ops[i].Mutates() || durable_at[i] < state->point) continue;
+    const Persistence fate = state->FateOf(i);
+    (fate == Persistence::kDropped ? dropped : persisted)
+        .push_back(DescribeOp(trace.ops[i]) + (fate == Persistence::kTorn ? " (torn sectors)" : ""));
+  }
+  std::cout << "writes, creates and deletes not yet synced at the crash: " << persisted.size() + dropped.size() << " ("
+            << persisted.size() << " persisted, " << dropped.size() << " dropped)\n";
+  for (const std::string& line : persisted) std::cout << "  persisted  " << line << "\n";
+  for (const std::string& line : dropped) std::cout << "  dropped    " << line << "\n";
+  std::cout << "recorded: " << was << (was == now ? " (reproduced)" : " (DIFFERENT)") << "\n"
+            << "state kept as the crash left it (open it with sqlite3 to recover it): " << AbsolutePath(state_dir) << "\n";
+  return was == now ? 0 : 1;
+}
+
+}  // namespace
 
 int ReproTrial(const std::string& result_path, uint64_t trial, const std::string& data_root) {
   auto result = ReadJsonFile(result_path);
@@ -183,9 +339,13 @@ int ReproTrial(const std::string& result_path, uint64_t trial, const std::string
     return 2;
   }
   const Json* recorded = nullptr;
+  const Json* recorded_cell = nullptr;
   for (const Json& cell : r["metrics"]["cells"]) {
     for (const Json& v : cell["violations"]) {
-      if (v["trial"].get<uint64_t>() == trial) recorded = &v;
+      if (v.contains("trial") && v["trial"].is_number_unsigned() && v["trial"].get<uint64_t>() == trial) {
+        recorded = &v;
+        recorded_cell = &cell;
+      }
     }
   }
   if (recorded == nullptr) {
@@ -197,41 +357,15 @@ int ReproTrial(const std::string& result_path, uint64_t trial, const std::string
     std::cerr << s.status().message() << "\n";
     return 2;
   }
-  auto spec = TrialSpecFromJson((*recorded)["spec"]);
-  if (!spec.ok()) {
-    std::cerr << result_path << ": " << spec.status().message() << "\n";
-    return 2;
-  }
   const std::string dir = data_root + "/repro-" + s->name + "-trial" + std::to_string(trial);
   if (PathExists(dir)) {
     std::cerr << "data directory " << dir << " exists already; shardlab only uses directories it creates\n";
     return 2;
   }
-  Workspace workspace;  // kept: the point of a repro is the post-mortem
-  auto run = [&]() -> StatusOr<TrialResult> {
-    SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
-    SHARDLAB_ASSIGN_OR_RETURN(Bank bank, Bank::Make(BankSpecOf(*s)));
-    SHARDLAB_ASSIGN_OR_RETURN(auto templates, MakeTemplates(bank, {spec->journal_mode}, dir, workspace));
-    const std::string scenario_copy = dir + "/scenario.json";
-    SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewFile(scenario_copy));
-    SHARDLAB_RETURN_IF_ERROR(WriteJsonFileAtomically(scenario_copy, s->resolved));
-    TrialRunner runner(bank, std::move(templates), {SelfExecutable(), "__trial-child", scenario_copy});
-    return runner.Run(*spec, dir + "/trial", [](const TrialResult&) { return true; });
-  };
-  auto out = run();
-  if (!out.ok()) {
-    std::cerr << out.status().message() << "\n";
-    return 3;
-  }
-  const std::string was = (*recorded)["outcome"];
-  std::cout << "trial " << trial << " (" << spec->strategy << ", " << spec->journal_mode << "/" << spec->synchronous
-            << ", " << spec->fault << (spec->torn ? " torn" : "");
-  if (spec->crash_event >= 0) std::cout << ", " << (spec->crash_after ? "after" : "before") << " event " << spec->crash_event;
-  if (!spec->fail_point.empty()) std::cout << ", " << spec->fail_point << " call " << spec->fail_k;
-  std::cout << "): " << out->outcome << " — " << out->detail << "\n"
-            << "recorded: " << was << (was == out->outcome ? " (reproduced)" : " (DIFFERENT)") << "\n"
-            << "trial directory kept: " << AbsolutePath(dir + "/trial") << "\n";
-  return was == out->outcome ? 0 : 1;
+  if (recorded->contains("state")) return ReproReplayState(*s, *recorded_cell, *recorded, trial, dir);
+  if (recorded->contains("spec")) return ReproForkTrial(*s, *recorded, trial, dir);
+  std::cerr << result_path << ": trial " << trial << " names neither a replayed state nor a trial spec\n";
+  return 2;
 }
 
 int TrialChildMain(const std::string& scenario_file, const std::string& dir, int fd, const std::string& spec_json) {

@@ -36,9 +36,15 @@ CrashSpec ReadCrashSpec(FieldReader& root) {
   c.strategies = ChoiceList(r, "strategies", c.strategies, TransferStrategies());
   c.journal_modes = ChoiceList(r, "journal_modes", c.journal_modes, {"delete", "truncate", "persist", "wal", "memory", "off"});
   c.synchronous = ChoiceList(r, "synchronous", c.synchronous, {"off", "normal", "full", "extra"});
-  c.faults = ChoiceList(r, "faults", c.faults, {"process_crash", "power_loss", "power_loss_torn", "io_error"});
+  c.faults = ChoiceList(r, "faults", c.faults,
+                        {"process_crash", "power_loss", "power_loss_reorder", "power_loss_torn", "io_error"});
   c.campaign = r.Choice("campaign", "enumerate", {"enumerate", "random", "errors"});
-  c.transfers = r.Int("transfers", c.campaign == "random" ? 5 : 1, 1, 10'000);
+  c.engine = r.Choice("engine", c.campaign == "errors" ? "fork" : "replay", {"replay", "fork"});
+  c.max_states_per_point = r.Int("max_states_per_point", 64, 1, 1'000'000);
+  c.crosscheck = r.Int("crosscheck", 0, 0, 1'000'000);
+  // Two transfers by default, so that the first is acknowledged before the second's crash
+  // points and a lost acknowledged commit can be seen.
+  c.transfers = r.Int("transfers", c.campaign == "random" ? 5 : 2, 1, 10'000);
   c.initial_balance = r.Int("initial_balance", 1000, 0, 1'000'000'000);
   c.trials = r.Int("trials", 100, 1, 10'000'000);
   c.fail_points = r.StringList("fail_points", std::vector<std::string>{});
@@ -62,6 +68,18 @@ void CheckCrashSpec(const Scenario& s, Problems& problems) {
                                        "\" with faults as given; the errors campaign goes with faults [\"io_error\"] "
                                        "alone, and io_error only with the errors campaign");
   }
+  if (c.campaign == "errors" && c.engine != "fork") {
+    problems.Add("crash.engine", "found \"" + c.engine + "\"; the errors campaign needs the fork engine: SQLite's "
+                                 "reaction to an I/O error needs the live writer");
+  }
+  if (c.engine == "fork" && std::find(c.faults.begin(), c.faults.end(), "power_loss_reorder") != c.faults.end()) {
+    problems.Add("crash.faults", "found \"power_loss_reorder\" with engine \"fork\"; reordered writes are generated "
+                                 "from a recorded trace: use engine \"replay\"");
+  }
+  if (c.engine == "fork" && c.crosscheck > 0) {
+    problems.Add("crash.crosscheck", "found " + std::to_string(c.crosscheck) +
+                                         " with engine \"fork\"; crosscheck compares the replay engine with fork trials");
+  }
   if (c.campaign == "errors" && c.fail_points.empty()) {
     problems.Add("crash.fail_points", "missing; the errors campaign needs at least one fail point");
   }
@@ -82,7 +100,8 @@ void CheckCrashSpec(const Scenario& s, Problems& problems) {
 }
 
 const std::set<std::string>& CrashMetricRoots() {
-  static const std::set<std::string> kRoots = {"cells", "matrix", "trials", "trials_per_s", "model", "accounts"};
+  static const std::set<std::string> kRoots = {"cells", "matrix", "trials", "trials_per_s", "states_per_s", "states_distinct",
+                                               "model", "accounts", "engine"};
   return kRoots;
 }
 

@@ -17,9 +17,13 @@ struct CrashSpec {
   std::vector<std::string> strategies{"naive", "attach"};
   std::vector<std::string> journal_modes{"delete", "wal"};
   std::vector<std::string> synchronous{"full"};
-  std::vector<std::string> faults{"process_crash"};  // process_crash | power_loss | power_loss_torn | io_error
+  // process_crash | power_loss | power_loss_reorder | power_loss_torn | io_error
+  std::vector<std::string> faults{"process_crash"};
   std::string campaign = "enumerate";                // enumerate | random | errors
-  int64_t transfers = 1;                             // transfers per trial
+  std::string engine = "replay";                     // replay | fork (errors: fork)
+  int64_t max_states_per_point = 64;                 // power_loss_reorder: states per crash point, at most
+  int64_t crosscheck = 0;                            // replay: fork trials per cell compared with the replay
+  int64_t transfers = 2;                             // transfers per trial
   int64_t initial_balance = 1000;
   int64_t trials = 100;                              // random: trials per cell
   std::vector<std::string> fail_points;              // errors: vfs/... and posix/... points

@@ -53,7 +53,10 @@ TEST(CrashSpecTest, DefaultsAreFilledAndResolved) {
   EXPECT_EQ(c.synchronous, std::vector<std::string>{"full"});
   EXPECT_EQ(c.faults, std::vector<std::string>{"process_crash"});
   EXPECT_EQ(c.campaign, "enumerate");
-  EXPECT_EQ(c.transfers, 1);
+  EXPECT_EQ(c.engine, "replay");
+  EXPECT_EQ(c.max_states_per_point, 64);
+  EXPECT_EQ(c.crosscheck, 0);
+  EXPECT_EQ(c.transfers, 2);  // so that one transfer is acknowledged before the other's crash points
   EXPECT_EQ(c.initial_balance, 1000);
   EXPECT_EQ(c.trials, 100);
   EXPECT_TRUE(c.fail_points.empty());
@@ -64,7 +67,8 @@ TEST(CrashSpecTest, DefaultsAreFilledAndResolved) {
   EXPECT_EQ(c.workers, 0);
   EXPECT_EQ(s->resolved["crash"], Json::parse(R"({
     "strategies": ["naive", "attach"], "journal_modes": ["delete", "wal"], "synchronous": ["full"],
-    "faults": ["process_crash"], "campaign": "enumerate", "transfers": 1, "initial_balance": 1000, "trials": 100,
+    "faults": ["process_crash"], "campaign": "enumerate", "engine": "replay", "max_states_per_point": 64,
+    "crosscheck": 0, "transfers": 2, "initial_balance": 1000, "trials": 100,
     "fail_points": [], "error": "EIO", "max_k": 1000, "relocate": false, "timeout_s": 10.0, "workers": 0})"));
   // Without `keys`, a crash scenario has 64 accounts.
   EXPECT_EQ(s->keys.count, 64u);
@@ -113,6 +117,24 @@ TEST(CrashSpecTest, BadValuesNameTheFileAndPath) {
   EXPECT_EQ(ProblemLines(j), Lines({"crash.relocate: found \"yes\" (a string); expected true or false"}));
 }
 
+TEST(CrashSpecTest, EngineGoesWithWhatItCanRun) {
+  Json j = Base();
+  j["crash"] = {{"engine", "fork"}, {"faults", {"power_loss_reorder"}}};
+  EXPECT_EQ(ProblemLines(j), Lines({"crash.faults: found \"power_loss_reorder\" with engine \"fork\"; reordered writes "
+                                    "are generated from a recorded trace: use engine \"replay\""}));
+  j["crash"] = {{"engine", "fork"}, {"crosscheck", 5}};
+  EXPECT_EQ(ProblemLines(j), Lines({"crash.crosscheck: found 5 with engine \"fork\"; crosscheck compares the replay "
+                                    "engine with fork trials"}));
+  j["crash"] = {{"engine", "replay"}, {"campaign", "errors"}, {"faults", {"io_error"}}, {"fail_points", {"vfs/sync/db"}}};
+  EXPECT_EQ(ProblemLines(j), Lines({"crash.engine: found \"replay\"; the errors campaign needs the fork engine: "
+                                    "SQLite's reaction to an I/O error needs the live writer"}));
+  // The errors campaign defaults to the fork engine, the others to replay.
+  j["crash"] = {{"campaign", "errors"}, {"faults", {"io_error"}}, {"fail_points", {"vfs/sync/db"}}};
+  auto s = Load(j);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->Spec<CrashSpec>().engine, "fork");
+}
+
 TEST(CrashSpecTest, ListsTakeKnownValuesOnceEach) {
   Json j = Base();
   j["crash"] = {{"strategies", {"naive", "bogus", "naive"}}};
@@ -127,7 +149,7 @@ TEST(CrashSpecTest, ListsTakeKnownValuesOnceEach) {
   EXPECT_EQ(ProblemLines(j), Lines({"crash.synchronous: found \"fast\"; expected values from off, normal, full, extra"}));
   j["crash"] = {{"faults", {"meteor"}}};
   EXPECT_EQ(ProblemLines(j), Lines({"crash.faults: found \"meteor\"; expected values from process_crash, power_loss, "
-                                    "power_loss_torn, io_error"}));
+                                    "power_loss_reorder, power_loss_torn, io_error"}));
   j["crash"] = {{"faults", "power_loss"}};
   EXPECT_EQ(ProblemLines(j), Lines({"crash.faults: found \"power_loss\" (a string); expected an array of strings"}));
 
@@ -141,7 +163,8 @@ TEST(CrashSpecTest, UnknownKeyInTheBlockIsRefused) {
   Json j = Base();
   j["crash"] = {{"trails", 5}};
   EXPECT_EQ(ProblemLines(j), Lines({"crash.trails: unknown key; allowed keys here: strategies, journal_modes, "
-                                    "synchronous, faults, campaign, transfers, initial_balance, trials, fail_points, "
+                                    "synchronous, faults, campaign, engine, max_states_per_point, crosscheck, transfers, "
+                                    "initial_balance, trials, fail_points, "
                                     "error, max_k, relocate, timeout_s, workers"}));
 }
 
@@ -206,7 +229,7 @@ TEST(CrashSpecTest, MetricRoots) {
   }
   j["expect"] = ExpectOn("load.rows");
   EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"load.rows\"; a crash result has no metric \"load\" "
-                                    "(metrics: accounts, cells, matrix, model, trials, trials_per_s)"}));
+                                    "(metrics: accounts, cells, engine, matrix, model, states_distinct, states_per_s, trials, trials_per_s)"}));
 }
 
 TEST(CrashSpecTest, QuickModeCapsTrialsPerCell) {
