@@ -226,10 +226,10 @@ StatusOr<std::unique_ptr<TransferRunner>> TransferRunner::Open(const std::string
   return Status::Invalid("unknown strategy " + strategy);
 }
 
-StatusOr<SagaRecovery> RecoverSagas(const std::vector<std::string>& shard_paths) {
+StatusOr<SagaRecovery> RecoverSagas(const std::vector<std::string>& shard_paths, const char* vfs) {
   SagaRecovery out;
   for (size_t s = 0; s < shard_paths.size(); ++s) {
-    SHARDLAB_ASSIGN_OR_RETURN(Db source, Db::Open(shard_paths[s], SQLITE_OPEN_READWRITE));
+    SHARDLAB_ASSIGN_OR_RETURN(Db source, Db::Open(shard_paths[s], SQLITE_OPEN_READWRITE, vfs));
     SHARDLAB_ASSIGN_OR_RETURN(Stmt pending,
                               source.Prepare("SELECT tx, from_account, to_shard, to_account, amount FROM saga "
                                              "WHERE state = 'pending' ORDER BY tx"));
@@ -249,7 +249,7 @@ StatusOr<SagaRecovery> RecoverSagas(const std::vector<std::string>& shard_paths)
       }
       bool credited = false;
       {
-        SHARDLAB_ASSIGN_OR_RETURN(Db dest, Db::Open(shard_paths[in.to_shard], SQLITE_OPEN_READWRITE));
+        SHARDLAB_ASSIGN_OR_RETURN(Db dest, Db::Open(shard_paths[in.to_shard], SQLITE_OPEN_READWRITE, vfs));
         SHARDLAB_ASSIGN_OR_RETURN(Stmt q, dest.Prepare("SELECT 1 FROM txlog WHERE tx = ?1 AND account = ?2 AND kind = 'apply'"));
         q.BindInt(1, in.tx);
         q.BindText(2, in.to);

@@ -81,6 +81,6 @@ struct SagaRecovery {
   int64_t rolled_forward = 0;
   int64_t compensated = 0;
 };
-StatusOr<SagaRecovery> RecoverSagas(const std::vector<std::string>& shard_paths);
+StatusOr<SagaRecovery> RecoverSagas(const std::vector<std::string>& shard_paths, const char* vfs = nullptr);
 
 }  // namespace shardlab

@@ -51,6 +51,8 @@ struct CellRun {
   int64_t cc_trials = 0, cc_identical = 0;
   Json cc_differing = Json::array();
   std::set<int64_t> worker_explored, worker_distinct;  // replay: every worker must agree
+  int64_t rc_states = 0, rc_differing = 0;  // replay: crashes during recovery
+  Json rc_differences = Json::array();
 };
 
 Json EventJson(const Json& events, int64_t index) {
@@ -185,7 +187,7 @@ Status RunFork(const TrialRunner& runner, const CampaignSpec& c, std::vector<Cel
   uint64_t done = 0;
   const size_t workers = std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(c.workers), plan.size()));
   SHARDLAB_RETURN_IF_ERROR(RunWorkers(
-      workers,
+      workers, /*forks_per_unit=*/true,
       [&](size_t w, const EmitLine& emit) {
         for (size_t i = w; i < plan.size(); i += workers) {
           const CellSpec& cell = c.cells[plan[i].cell];
@@ -241,6 +243,7 @@ Status RunReplay(const TrialRunner& runner, const CampaignSpec& c, std::vector<C
   plan.random_states = c.random_trials;
   plan.max_states_per_point = c.max_states_per_point;
   plan.crosscheck = c.crosscheck;
+  plan.recovery_crashes = c.recovery_crashes;
   plan.relocate = c.relocate;
   plan.timeout_s = c.timeout_s;
   plan.seed = c.seed;
@@ -250,7 +253,7 @@ Status RunReplay(const TrialRunner& runner, const CampaignSpec& c, std::vector<C
   std::vector<double> slowest(c.cells.size(), 0);
   uint64_t done = 0;
   SHARDLAB_RETURN_IF_ERROR(RunWorkers(
-      workers,
+      workers, /*forks_per_unit=*/false,
       [&](size_t w, const EmitLine& emit) {
         const std::string dir = c.state_root + "/w" + std::to_string(w);
         if (mkdir(dir.c_str(), 0755) != 0) {
@@ -294,24 +297,32 @@ Status RunReplay(const TrialRunner& runner, const CampaignSpec& c, std::vector<C
           run.worker_explored.insert(run.explored);
           run.worker_distinct.insert(run.distinct);
           slowest[ci] = std::max(slowest[ci], st["seconds"].get<double>());
+          if (st.contains("recovery_crashes")) {
+            const Json& rc = st["recovery_crashes"];
+            run.rc_states += rc["states"].get<int64_t>();
+            run.rc_differing += rc["differing"].get<int64_t>();
+            for (const Json& d : rc["differences"]) {
+              if (run.rc_differences.size() < kMaxViolationsListed) run.rc_differences.push_back(d);
+            }
+          }
           if (progress) progress(++done, c.cells.size() * workers);
         } else {
-          const Json& r = line["r"];
+          const StateLine r = StateLineFromJson(line);
           StateOutcome o;
-          o.point = line["p"].get<int64_t>();
-          o.outcome = r["outcome"].get<std::string>();
-          o.detail = r["detail"].get<std::string>();
-          o.after_failed_commit = r["after_failed_commit"].get<bool>();
-          o.intermediate = r["intermediate"].get<bool>();
-          o.compensated = r["compensated"].get<int64_t>();
-          o.journals = r["leftover"][0].get<int>();
-          o.supers = r["leftover"][1].get<int>();
-          o.wals = r["leftover"][2].get<int>();
-          o.acked = r["acked"].get<int64_t>();
-          o.rcs = r["rcs"].get<std::vector<int>>();
+          o.point = r.point;
+          o.outcome = r.outcome;
+          o.detail = r.detail;
+          o.after_failed_commit = r.after_failed_commit;
+          o.intermediate = r.intermediate;
+          o.compensated = r.compensated;
+          o.journals = r.journals;
+          o.supers = r.supers;
+          o.wals = r.wals;
+          o.acked = r.acked;
+          o.rcs = r.rcs;
           o.crashed = true;
           if (line.contains("state")) o.where = {{"state", line["state"]}};
-          by_index[ci][line["i"].get<size_t>()] = std::move(o);
+          by_index[ci][r.index] = std::move(o);
         }
         return Status::Ok();
       }));
@@ -453,6 +464,8 @@ Json CellJson(const CellSpec& cell, const CampaignSpec& c, const CellRun& run, s
     out["intermediate"] = intermediate;
     out["compensated"] = compensated;
   }
+  // Checks that could not have failed in this cell say so (expectations on them are unknown).
+  Json vacuous = Json::object();
   const double rate = run.seconds > 0 ? std::round((run.engine == "replay" ? run.distinct : trials) / run.seconds * 10) / 10 : 0.0;
   if (run.engine == "replay") {
     out["states_possible"] = run.possible;
@@ -460,6 +473,13 @@ Json CellJson(const CellSpec& cell, const CampaignSpec& c, const CellRun& run, s
     out["states_distinct"] = run.distinct;
     out["states_per_s"] = rate;
     out["trace"] = run.trace;
+    if (c.recovery_crashes) {
+      out["recovery_crashes"] = {{"states", run.rc_states}, {"differing", run.rc_differing},
+                                 {"differences", run.rc_differences}};
+      if (run.rc_states == 0) {
+        vacuous["recovery_crashes"] = "no recovery in this cell did any I/O, so none could be crashed";
+      }
+    }
     if (c.crosscheck > 0) {
       out["crosscheck"] = {{"trials", run.cc_trials}, {"identical", run.cc_identical},
                            {"differing", run.cc_trials - run.cc_identical}, {"differences", run.cc_differing}};
@@ -467,8 +487,6 @@ Json CellJson(const CellSpec& cell, const CampaignSpec& c, const CellRun& run, s
   } else {
     out["trials_per_s"] = rate;
   }
-  // Checks that could not have failed in this cell say so (expectations on them are unknown).
-  Json vacuous = Json::object();
   if (acknowledged == 0 && c.campaign != "errors") {
     vacuous["lost"] = "no transfer was acknowledged at any crash point of this cell, so none could be lost "
                       "(run 2 or more transfers)";

@@ -29,6 +29,7 @@ struct CampaignSpec {
   int64_t random_trials = 100;         // random: trials (states) per cell
   int64_t max_states_per_point = 64;   // replay, power_loss_reorder: the bound per crash point
   int64_t crosscheck = 0;              // replay: fork trials per cell compared with the replayed prefix
+  bool recovery_crashes = false;       // replay: crash recovery itself at each of its I/O events
   std::vector<std::string> fail_points;  // errors
   int fail_errno = 5;
   int64_t max_k = 1000;                // errors: at most this many calls per point

@@ -1,16 +1,18 @@
 #include "faults/checker.h"
 
+#include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "core/json.h"
 
 namespace shardlab {
 
-std::vector<ShardReading> ReadShards(const std::vector<std::string>& paths) {
+std::vector<ShardReading> ReadShards(const std::vector<std::string>& paths, const char* vfs) {
   std::vector<ShardReading> out(paths.size());
   for (size_t s = 0; s < paths.size(); ++s) {
     ShardReading& r = out[s];
-    auto db = Db::Open(paths[s], SQLITE_OPEN_READWRITE);
+    auto db = Db::Open(paths[s], SQLITE_OPEN_READWRITE, vfs);
     if (!db.ok()) {
       r.integrity = db.status().message();
       continue;
@@ -43,6 +45,23 @@ std::vector<ShardReading> ReadShards(const std::vector<std::string>& paths) {
     r.opened = true;
   }
   return out;
+}
+
+bool SameReadings(const std::vector<ShardReading>& a, const std::vector<ShardReading>& b) {
+  if (a.size() != b.size()) return false;
+  auto sorted_log = [](const ShardReading& r) {
+    std::vector<std::tuple<int64_t, std::string, int64_t, std::string>> rows;
+    for (const auto& row : r.txlog) rows.emplace_back(row.tx, row.account, row.delta, row.kind);
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  };
+  for (size_t s = 0; s < a.size(); ++s) {
+    if (a[s].opened != b[s].opened || a[s].integrity != b[s].integrity || a[s].balances != b[s].balances ||
+        sorted_log(a[s]) != sorted_log(b[s])) {
+      return false;
+    }
+  }
+  return true;
 }
 
 Json ReadingsToJson(const std::vector<ShardReading>& readings) {

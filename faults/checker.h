@@ -26,7 +26,11 @@ struct ShardReading {
   std::vector<LogRow> txlog;
 };
 
-std::vector<ShardReading> ReadShards(const std::vector<std::string>& paths);
+// `vfs`: the SQLite VFS to open them through (nullptr: the default), so that the I/O of
+// recovery itself can be recorded.
+std::vector<ShardReading> ReadShards(const std::vector<std::string>& paths, const char* vfs = nullptr);
+// Same balances, logs and integrity (the log in any order).
+bool SameReadings(const std::vector<ShardReading>& a, const std::vector<ShardReading>& b);
 Json ReadingsToJson(const std::vector<ShardReading>& readings);
 std::vector<ShardReading> ReadingsFromJson(const Json& j);
 

@@ -6,6 +6,15 @@
 //    pipe, the checker), killed mid-transaction. Compare it with the bare trial as a ratio.
 //  - BM_ShimOverhead: gets and puts through the shim (no fault armed) vs plain "unix", in
 //    alternating batches on two copies of one file; counter shim_over_unix_throughput.
+//  - BM_ReplayState/<model>: the replay engine's cost per distinct crash state of a recorded
+//    2-shard ATTACH/DELETE/FULL trace (2 transfers): write the state's files into the
+//    recording's directory, recover, judge. The states are generated, materialised and
+//    deduplicated once, in setup (counter prep_us_per_state: that setup, recording
+//    included, per distinct state). One worker.
+//  - BM_ReplayVsFork: the paired comparison: alternating batches of replayed process_crash
+//    states and fork trials (TrialRunner::Run killed at an event of the same cell, round
+//    robin); counters replay_states_per_s, fork_trials_per_s and replay_over_fork (fork
+//    time per trial / replay time per state).
 // Trials run in /dev/shm (tmpfs), as the target is stated there.
 #include <benchmark/benchmark.h>
 #include <dirent.h>
@@ -14,14 +23,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "faults/bank.h"
+#include "faults/campaign.h"
+#include "faults/cell.h"
+#include "faults/crash_state.h"
 #include "faults/crash_vfs.h"
+#include "faults/io_trace.h"
+#include "faults/recovery.h"
+#include "faults/replay.h"
 #include "faults/trial.h"
 
 namespace shardlab {
@@ -196,10 +213,192 @@ void BM_ShimOverhead(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 2 * kBatch);
 }
 
+// ---- the replay engine ----
+
+// The cell of the target: a 2-shard ATTACH transfer, DELETE journal, synchronous
+// FULL, 2 transfers; its trace recorded once, in `dir`, where every state is written back
+// (journals name their super-journal by absolute path).
+struct ReplayFixture {
+  struct DistinctState {
+    FileSet files;
+    uint32_t point = 0;  // the first state with these files: the log it is judged against
+  };
+  std::string root, dir;
+  std::unique_ptr<Bank> bank;
+  std::unique_ptr<TrialRunner> runner;
+  CellSpec cell{"attach", "delete", "full", "process_crash"};
+  uint32_t prng_seed = PrngSeedOf(1);
+  IoTrace trace;
+  double record_seconds = 0;
+  std::map<std::string, std::vector<DistinctState>> states;  // model -> distinct states
+  std::map<std::string, double> prep_seconds;                // model -> record + generate + materialise + dedupe
+  std::map<std::string, size_t> explored;                    // model -> states before deduplication
+  std::map<std::string, size_t> distinct;                    // model -> distinct states (a sample kept)
+
+  ReplayFixture() {
+    char tmpl[] = "/dev/shm/shardlab-bench-replay-XXXXXX";
+    root = mkdtemp(tmpl);
+    BankSpec spec;
+    spec.shards = 2;
+    spec.accounts = 64;
+    spec.keys.format = "acct:{i}";
+    spec.transfers = 2;
+    bank = std::make_unique<Bank>(*Bank::Make(spec));
+    mkdir((root + "/template").c_str(), 0755);
+    if (!bank->CreateShards(root + "/template", "delete").ok()) std::abort();
+    std::vector<std::string> files;
+    for (uint32_t s = 0; s < 2; ++s) files.push_back(ReadFile(root + "/template/" + Bank::ShardFile(s)));
+    runner = std::make_unique<TrialRunner>(*bank, std::map<std::string, std::vector<std::string>>{{"rollback", files}},
+                                           std::vector<std::string>{});
+    dir = root + "/replay";
+    mkdir(dir.c_str(), 0755);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto t = RecordTrace(*runner, cell, 2, prng_seed, dir);
+    if (!t.ok()) std::abort();
+    trace = std::move(*t);
+    record_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  ~ReplayFixture() { RemoveDir(root); }
+
+  // At most this many distinct states are kept in memory, evenly spread over the cell's:
+  // power_loss_reorder has thousands, and holding all their files (hundreds of MB) would
+  // make every fork of this process (BM_ReplayVsFork's trials) copy their page tables.
+  static constexpr size_t kMaxKept = 256;
+
+  // Distinct states of `model` (generated on first use): every state is generated,
+  // materialised and deduplicated by content key, as the engine does; then the kept ones
+  // are materialised again.
+  const std::vector<DistinctState>& States(const std::string& model) {
+    auto it = states.find(model);
+    if (it != states.end()) return it->second;
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    ReplayPlan plan;
+    const CellStates all = GenerateStates(trace, model, plan, 1);
+    std::set<ContentKey> seen;
+    std::vector<size_t> first_of_each;  // index in all.states of each distinct state's first
+    for (size_t i = 0; i < all.states.size(); ++i) {
+      if (seen.insert(KeyOf(Materialize(trace, all.states[i]))).second) first_of_each.push_back(i);
+    }
+    prep_seconds[model] = record_seconds + std::chrono::duration<double>(Clock::now() - t0).count();
+    explored[model] = all.states.size();
+    distinct[model] = first_of_each.size();
+    std::vector<DistinctState>& out = states[model];
+    const size_t kept = std::min(kMaxKept, first_of_each.size());
+    for (size_t k = 0; k < kept; ++k) {
+      const CrashState& st = all.states[first_of_each[k * first_of_each.size() / kept]];
+      out.push_back({Materialize(trace, st), st.point});
+    }
+    return out;
+  }
+
+  // Writes, recovers and judges one state; false when the verdict is a violation.
+  bool Check(const DistinctState& st, std::string* outcome) const {
+    if (!WriteState(dir, st.files).ok()) return false;
+    const Recovered rec = RecoverShards(*bank, dir, /*saga=*/false);
+    const Judged judged = Judge(*bank, rec, LogAt(trace, st.point));
+    *outcome = judged.verdict.outcome;
+    return !IsViolation(cell, judged.verdict.outcome);
+  }
+
+  TrialSpec ForkSpec(uint32_t event) const {
+    TrialSpec spec;
+    spec.strategy = cell.strategy;
+    spec.journal_mode = cell.journal_mode;
+    spec.synchronous = cell.synchronous;
+    spec.fault = "process_crash";
+    spec.crash_event = event;
+    spec.transfers = 2;
+    spec.prng_seed = prng_seed;
+    return spec;
+  }
+};
+
+ReplayFixture& GetReplayFixture() {
+  static ReplayFixture* f = new ReplayFixture();  // removed at exit by the atexit below
+  static const bool registered = [] {
+    std::atexit([] { delete f; });
+    return true;
+  }();
+  (void)registered;
+  return *f;
+}
+
+void BM_ReplayState(benchmark::State& state, const std::string& model) {
+  ReplayFixture& f = GetReplayFixture();
+  const auto& states = f.States(model);
+  if (states.empty()) state.SkipWithError("no states");
+  size_t next = 0;
+  std::string outcome;
+  std::map<std::string, int64_t> outcomes;
+  for (auto _ : state) {
+    if (!f.Check(states[next++ % states.size()], &outcome)) {
+      state.SkipWithError(("replay: a violation (" + outcome + ")").c_str());
+      break;
+    }
+    ++outcomes[outcome];
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["distinct_states"] = static_cast<double>(f.distinct.at(model));
+  state.counters["kept_states"] = static_cast<double>(states.size());
+  state.counters["explored_states"] = static_cast<double>(f.explored.at(model));
+  state.counters["prep_us_per_state"] = 1e6 * f.prep_seconds.at(model) / static_cast<double>(states.size());
+  state.SetLabel("trace " + std::to_string(f.trace.size()) + " events; " + std::to_string(outcomes["old"]) + " old, " +
+                 std::to_string(outcomes["new"]) + " new");
+}
+
+// Alternating batches: kReplayBatch replayed process_crash states, kForkBatch fork trials
+// (crash events round robin over the trace's), the order swapped every iteration.
+void BM_ReplayVsFork(benchmark::State& state) {
+  constexpr int kReplayBatch = 8, kForkBatch = 2;
+  ReplayFixture& f = GetReplayFixture();
+  const auto& states = f.States("process_crash");
+  if (states.empty() || f.trace.size() == 0) state.SkipWithError("no states");
+  size_t next_state = 0;
+  uint32_t next_event = 0;
+  int n = 0;
+  int64_t replay_ns = 0, fork_ns = 0, replayed = 0, forked = 0;
+  bool replay_first = true;
+  std::string outcome;
+  using Clock = std::chrono::steady_clock;
+  for (auto _ : state) {
+    for (int pass = 0; pass < 2; ++pass) {
+      const auto t0 = Clock::now();
+      if (replay_first == (pass == 0)) {
+        for (int i = 0; i < kReplayBatch; ++i) {
+          if (!f.Check(states[next_state++ % states.size()], &outcome)) state.SkipWithError("replay: a violation");
+        }
+        replay_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
+        replayed += kReplayBatch;
+      } else {
+        for (int i = 0; i < kForkBatch; ++i) {
+          const uint32_t e = next_event++ % f.trace.size();
+          auto r = f.runner->Run(f.ForkSpec(e), f.root + "/f" + std::to_string(n++), nullptr);
+          if (!r.ok() || !r->crashed || IsViolation(f.cell, r->outcome)) state.SkipWithError("fork: unexpected trial");
+        }
+        fork_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
+        forked += kForkBatch;
+      }
+    }
+    replay_first = !replay_first;
+  }
+  // Rates from the totals, set once: reported as given (no counter flags).
+  const double replay_s = static_cast<double>(replay_ns) * 1e-9, fork_s = static_cast<double>(fork_ns) * 1e-9;
+  state.counters["replay_states_per_s"] = static_cast<double>(replayed) / replay_s;
+  state.counters["fork_trials_per_s"] = static_cast<double>(forked) / fork_s;
+  state.counters["replay_over_fork"] =
+      (fork_s / static_cast<double>(forked)) / (replay_s / static_cast<double>(replayed));
+}
+
 BENCHMARK(BM_ForkExit)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_BareCrashTrial)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CrashTrial)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ShimOverhead)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ReplayState, process_crash, std::string("process_crash"))->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_ReplayState, power_loss_reorder, std::string("power_loss_reorder"))
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+BENCHMARK(BM_ReplayVsFork)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace shardlab

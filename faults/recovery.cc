@@ -6,21 +6,21 @@
 
 namespace shardlab {
 
-Recovered RecoverShards(const Bank& bank, const std::string& dir, bool saga) {
+Recovered RecoverShards(const Bank& bank, const std::string& dir, bool saga, const char* vfs) {
   std::vector<std::string> paths;
   for (uint32_t s = 0; s < bank.spec().shards; ++s) paths.push_back(dir + "/" + Bank::ShardFile(s));
   Recovered out;
-  out.after = ReadShards(paths);
+  out.after = ReadShards(paths, vfs);
   out.saga = saga;
   if (saga) {
     out.raw = out.after;
-    auto recovered = RecoverSagas(paths);
+    auto recovered = RecoverSagas(paths, vfs);
     if (recovered.ok()) {
       out.saga_counts = *recovered;
     } else {
       out.saga_error = recovered.status().message();
     }
-    out.after = ReadShards(paths);
+    out.after = ReadShards(paths, vfs);
   }
   if (DIR* d = opendir(dir.c_str())) {
     while (dirent* e = readdir(d)) {

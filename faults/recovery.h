@@ -22,7 +22,8 @@ struct Recovered {
 // Recovers the shards of `bank` in `dir`. This may run in any process that does not hold
 // the files open: SQLite keeps no per-file state once a file's last connection closes, so
 // for these files it is a fresh process in every way SQLite can tell.
-Recovered RecoverShards(const Bank& bank, const std::string& dir, bool saga);
+// `vfs`: open the shards through it (nullptr: the default VFS).
+Recovered RecoverShards(const Bank& bank, const std::string& dir, bool saga, const char* vfs = nullptr);
 
 // The checker's verdict on a recovered state, given what the transfers' clients were told.
 struct Judged {

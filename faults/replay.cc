@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <set>
 
 #include "core/elapsed.h"
 #include "core/json.h"
@@ -197,6 +198,62 @@ CellStates GenerateStates(const IoTrace& trace, const std::string& model, const 
   return out;
 }
 
+StatusOr<Recovered> RecoverWithCrashes(const Bank& bank, bool saga, const std::string& dir, const FileSet& files,
+                                       RecoveryCrashTally& tally) {
+  SHARDLAB_ASSIGN_OR_RETURN(CrashVfs * shim, CrashVfs::Get());
+  IoTrace trace;
+  trace.initial = files;
+  CrashVfs::Plan plan;
+  plan.trace = &trace;
+  shim->Start(plan, nullptr);
+  Recovered clean = RecoverShards(bank, dir, saga, CrashVfs::kName);
+  shim->Stop();
+  bool does_io = false;
+  for (const TraceOp& op : trace.ops) does_io = does_io || op.Mutates();
+  if (!does_io) return clean;
+  const std::vector<uint32_t> durable_at = DurableAt(trace);
+  std::set<ContentKey> seen;
+  for (uint32_t q = 0; q < trace.size(); ++q) {
+    for (const char* model : {"process_crash", "power_loss"}) {
+      const FileSet interrupted = Materialize(trace, StatesAt(trace, durable_at, model, q, 1, 0).states.at(0));
+      if (!seen.insert(KeyOf(interrupted)).second) continue;
+      ++tally.states;
+      SHARDLAB_RETURN_IF_ERROR(WriteState(dir, interrupted));
+      const Recovered again = RecoverShards(bank, dir, saga);
+      if (SameReadings(again.after, clean.after)) continue;
+      ++tally.differing;
+      if (tally.differences.size() < 10) {
+        std::string what;
+        for (size_t s = 0; s < again.after.size(); ++s) {
+          if (again.after[s].integrity != "ok") what = Bank::ShardFile(static_cast<uint32_t>(s)) + ": " + again.after[s].integrity;
+        }
+        tally.differences.push_back(std::string(model) + " during recovery, before its event " + std::to_string(q) + " (" +
+                                    DescribeOp(trace.ops[q]) + "): recovering again ends differently" +
+                                    (what.empty() ? "" : " (" + what + ")"));
+      }
+    }
+  }
+  return clean;
+}
+
+StateLine StateLineFromJson(const Json& line) {
+  const Json& s = line.at("s");
+  StateLine r;
+  r.index = s.at(0).get<size_t>();
+  r.point = s.at(1).get<uint32_t>();
+  r.outcome = s.at(2).get<std::string>();
+  r.detail = s.at(3).get<std::string>();
+  r.after_failed_commit = s.at(4).get<bool>();
+  r.intermediate = s.at(5).get<bool>();
+  r.compensated = s.at(6).get<int64_t>();
+  r.journals = s.at(7).get<int>();
+  r.supers = s.at(8).get<int>();
+  r.wals = s.at(9).get<int>();
+  r.acked = s.at(10).get<int64_t>();
+  r.rcs = s.at(11).get<std::vector<int>>();
+  return r;
+}
+
 Status ReplayCellShare(const TrialRunner& runner, const CellSpec& cell, const ReplayPlan& plan, size_t cell_index,
                        size_t worker, size_t workers, const std::string& dir, const EmitLine& emit) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -249,6 +306,7 @@ Status ReplayCellShare(const TrialRunner& runner, const CellSpec& cell, const Re
   }
   std::map<ContentKey, size_t> distinct_of;
   std::map<size_t, Recovered> recovered;  // this worker's distinct states
+  RecoveryCrashTally recovery_tally;
   const bool saga = cell.strategy == "saga";
   for (size_t i = 0; i < states.states.size(); ++i) {
     const CrashState& state = states.states[i];
@@ -257,7 +315,12 @@ Status ReplayCellShare(const TrialRunner& runner, const CellSpec& cell, const Re
     if (it->second % workers != worker) continue;
     if (fresh) {
       SHARDLAB_RETURN_IF_ERROR(WriteState(state_dir, files));
-      recovered.emplace(it->second, RecoverShards(bank, state_dir, saga));
+      if (plan.recovery_crashes) {
+        SHARDLAB_ASSIGN_OR_RETURN(Recovered rec, RecoverWithCrashes(bank, saga, state_dir, files, recovery_tally));
+        recovered.emplace(it->second, std::move(rec));
+      } else {
+        recovered.emplace(it->second, RecoverShards(bank, state_dir, saga));
+      }
     }
     const Recovered& rec = recovered.at(it->second);
     const std::vector<TransferRecord> log = LogAt(trace, state.point);
@@ -268,26 +331,26 @@ Status ReplayCellShare(const TrialRunner& runner, const CellSpec& cell, const Re
       acked += t.acked();
       if (t.answered) rcs.push_back(t.rc);
     }
-    Json r = {{"outcome", judged.verdict.outcome},
-              {"detail", judged.verdict.detail},
-              {"after_failed_commit", judged.verdict.after_failed_commit},
-              {"intermediate", judged.intermediate},
-              {"compensated", rec.saga_counts.compensated},
-              {"leftover", {rec.leftover_journals, rec.orphan_super_journals, rec.leftover_wal}},
-              {"acked", acked},
-              {"rcs", rcs},
-              {"distinct", it->second}};
-    Json line = {{"cell", cell_index}, {"i", i}, {"p", state.point}, {"r", std::move(r)}};
-    if (IsViolation(cell, judged.verdict.outcome)) line["state"] = CrashStateToJson(state);
+    const bool violation = IsViolation(cell, judged.verdict.outcome);
+    Json line = {{"cell", cell_index},
+                 {"s",
+                  {i, state.point, judged.verdict.outcome, violation ? judged.verdict.detail : "",
+                   judged.verdict.after_failed_commit, judged.intermediate, rec.saga_counts.compensated,
+                   rec.leftover_journals, rec.orphan_super_journals, rec.leftover_wal, acked, rcs}}};
+    if (violation) line["state"] = CrashStateToJson(state);
     if (!emit(line)) return Status::Runtime("the campaign's parent is gone");
   }
-  emit({{"cell", cell_index},
-        {"stats",
-         {{"explored", states.states.size()},
-          {"distinct", distinct_of.size()},
-          {"possible", states.possible},
-          {"recovered", recovered.size()},
-          {"seconds", SecondsSince(t0)}}}});
+  Json stats = {{"explored", states.states.size()},
+                {"distinct", distinct_of.size()},
+                {"possible", states.possible},
+                {"recovered", recovered.size()},
+                {"seconds", SecondsSince(t0)}};
+  if (plan.recovery_crashes) {
+    stats["recovery_crashes"] = {{"states", recovery_tally.states},
+                                 {"differing", recovery_tally.differing},
+                                 {"differences", recovery_tally.differences}};
+  }
+  emit({{"cell", cell_index}, {"stats", std::move(stats)}});
   return Status::Ok();
 }
 

@@ -17,6 +17,7 @@
 #include "faults/checker.h"
 #include "faults/crash_state.h"
 #include "faults/io_trace.h"
+#include "faults/recovery.h"
 #include "faults/trial.h"
 #include "faults/worker_pool.h"
 
@@ -29,6 +30,7 @@ struct ReplayPlan {
   int64_t max_states_per_point = 64;   // power_loss_reorder's bound
   int64_t crosscheck = 0;              // fork trials per cell compared with the replayed prefix
   bool relocate = false;               // materialise states in another directory than the recording's
+  bool recovery_crashes = false;       // also crash each recovery that does I/O, at each of its events
   double timeout_s = 10;
   uint64_t seed = 1;
   uint32_t prng_seed = 1;
@@ -56,13 +58,39 @@ struct CellStates {
 // Every state of `model` at every crash point 0..N (enumerate), or random ones.
 CellStates GenerateStates(const IoTrace& trace, const std::string& model, const ReplayPlan& plan, uint64_t cell_seed);
 
+// Crashes during recovery: the recovery of `files` (in `dir`) is recorded through the crash
+// shim; when it does I/O (a hot journal rolled back, a saga compensated), recovery is
+// crashed at each of its events (a process crash, and a power loss that drops what it had
+// not synced), then run again from there. Every such run must end with the balances and
+// logs of the uninterrupted recovery, which is returned.
+struct RecoveryCrashTally {
+  int64_t states = 0;     // distinct interrupted-recovery states recovered again
+  int64_t differing = 0;  // of them, ending other than the uninterrupted recovery
+  std::vector<std::string> differences;  // the first few, one line each
+};
+StatusOr<Recovered> RecoverWithCrashes(const Bank& bank, bool saga, const std::string& dir, const FileSet& files,
+                                       RecoveryCrashTally& tally);
+
+// One judged state as a worker reports it (a compact line: there is one per state).
+struct StateLine {
+  size_t index = 0;
+  uint32_t point = 0;
+  std::string outcome, detail;  // detail only for violations
+  bool after_failed_commit = false, intermediate = false;
+  int64_t compensated = 0, acked = 0;
+  int journals = 0, supers = 0, wals = 0;
+  std::vector<int> rcs;
+};
+StateLine StateLineFromJson(const Json& line);
+
 // One worker's share of a cell (the distinct states d with d % workers == worker, and the
 // crosscheck trials c with c % workers == worker), in `dir` (exists; this worker's own).
 // Emits, each with "cell": cell_index:
 //   {"events": [...], "begun_at": [...]}                     (worker 0 only)
-//   {"i": state, "p": point, "r": {...}, "state": {...}}     one per state judged
+//   {"s": [...], "state": {...}}                              one per state judged (StateLine;
+//                                                             the state when it is a violation)
 //   {"crosscheck": c, "event": e, "identical": b, "detail": "..."}
-//   {"stats": {"explored", "distinct", "possible", "seconds", "recovered"}}
+//   {"stats": {"explored", "distinct", "possible", "seconds", "recovered"[, "recovery_crashes"]}}
 Status ReplayCellShare(const TrialRunner& runner, const CellSpec& cell, const ReplayPlan& plan, size_t cell_index,
                        size_t worker, size_t workers, const std::string& dir, const EmitLine& emit);
 

@@ -16,7 +16,7 @@
 
 namespace shardlab {
 
-Status RunWorkers(size_t workers, const std::function<void(size_t w, const EmitLine& emit)>& work,
+Status RunWorkers(size_t workers, bool forks_per_unit, const std::function<void(size_t w, const EmitLine& emit)>& work,
                   const std::function<Status(const Json& line)>& on_line) {
   struct Worker {
     pid_t pid;
@@ -28,11 +28,19 @@ Status RunWorkers(size_t workers, const std::function<void(size_t w, const EmitL
   for (size_t w = 0; w < workers; ++w) {
     auto child = ForkWithPipe([&](int fd) {
       for (const Worker& other : ws) close(other.fd);
-      // Workers may fork per unit of work, and a child's first malloc that consolidates
-      // fastbins writes all over the inherited heap (a copy-on-write fault per page, ~15 us
-      // each on a VM). Without fastbins and with a trimmed heap, children touch far less.
-      mallopt(M_MXFAST, 0);
-      malloc_trim(0);
+      if (forks_per_unit) {
+        // A child's first malloc that consolidates fastbins writes all over the inherited
+        // heap (a copy-on-write fault per page, ~15 us each on a VM). Without fastbins and
+        // with a trimmed heap, children touch far less.
+        mallopt(M_MXFAST, 0);
+        malloc_trim(0);
+      } else {
+        // Each unit allocates and frees file images of tens of KB: without this glibc gives
+        // the heap top back with brk() after each and faults it in again (a TLB flush on a
+        // VM each time), which cost more than the work itself.
+        mallopt(M_TRIM_THRESHOLD, 512 << 20);
+        mallopt(M_MMAP_THRESHOLD, 64 << 20);
+      }
       const EmitLine emit = [fd](const Json& line) {
         return WriteAll(fd, line.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
       };

@@ -230,6 +230,7 @@ def test_keep_failures_keeps_violating_fork_trials(run, write_scenario, tmp_path
     ({"engine": "fork", "faults": ["power_loss_reorder"]}, "crash.faults", "replay"),
     ({"engine": "fork", "crosscheck": 3}, "crash.crosscheck", "replay engine"),
     ({"engine": "simulated"}, "crash.engine", "replay, fork"),
+    ({"engine": "fork", "recovery_crashes": True}, "crash.recovery_crashes", "replay"),
     ({"max_states_per_point": 0}, "crash.max_states_per_point", ""),
 ])
 def test_bad_crash_block_exits_2_naming_the_field(run, write_scenario, tmp_path, crash, field, words):
@@ -292,3 +293,43 @@ def test_replay_and_fork_agree_on_every_verdict(run, write_scenario, tmp_path):
         # The last point: the replay counts the last COMMIT as answered, the fork child dies
         # just before answering, so a missing last transfer is `lost` in one, `old` in the other.
         assert pa[:-1] == pb[:-1], (a["strategy"], a["journal_mode"], a["fault"])
+
+
+def test_unsafe_settings_show_their_violations(run, tmp_path):
+    # synchronous=off, WAL + NORMAL, journal memory/off: a disk that persists any subset of
+    # the unsynced writes leaves mixed or corrupt states; the drop-unsynced model sees none
+    # at synchronous=off.
+    path = SCENARIOS / "crash" / "unsafe-settings.json"
+    proc = run(["run", path, "--out", tmp_path / "out"])
+    assert proc.returncode == 0, describe(proc)
+    r = load_result(tmp_path / "out", "crash-unsafe-settings")
+    assert [c for c in r["checks"] if c["verdict"] != "pass"] == []
+    assert cell(r, "attach", "delete", "power_loss_reorder", sync="off")["mixed"] > 0
+    assert cell(r, "attach", "delete", "power_loss", sync="off")["violations_total"] == 0
+    assert cell(r, "attach", "wal", "power_loss_reorder", sync="normal")["mixed"] > 0
+    for journal in ("memory", "off"):
+        c = cell(r, "attach", journal, "power_loss_reorder", sync="off")
+        assert c["expected_unsafe"] is True and c["mixed"] + c["corrupt"] > 0
+
+
+def test_a_replayed_corrupt_state_reproduces(run, tmp_path):
+    out = tmp_path / "out"
+    run(["run", SCENARIOS / "crash" / "unsafe-settings.json", "--out", out, "--set", 'crash.journal_modes=["memory"]',
+         "--set", 'crash.synchronous=["off"]', "--set", 'crash.faults=["power_loss_reorder"]'])
+    r = load_result(out, "crash-unsafe-settings")
+    v = next(v for v in r["metrics"]["cells"][0]["violations"] if v["outcome"] == "corrupt")
+    data = tmp_path / "data"
+    data.mkdir()
+    proc = run(["repro", out / "crash-unsafe-settings.json", "--trial", v["trial"], "--data", data])
+    assert proc.returncode == 0, describe(proc)
+    assert "corrupt" in proc.stdout and "(reproduced)" in proc.stdout
+
+
+def test_crashes_during_recovery_end_as_an_uninterrupted_recovery(run, write_scenario, tmp_path):
+    s = small_crash(faults=["power_loss"], recovery_crashes=True, strategies=["attach", "saga"])
+    proc = run(["run", write_scenario(s), "--out", tmp_path / "out"])
+    assert proc.returncode == 0, describe(proc)
+    for c in load_result(tmp_path / "out", "small-crash")["metrics"]["cells"]:
+        rc = c["recovery_crashes"]
+        assert rc["states"] > 0 and rc["differing"] == 0, (c["strategy"], rc)
+        assert "recovery_crashes" not in c.get("vacuous", {})

@@ -159,6 +159,7 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
   c.engine = crash.engine;
   c.max_states_per_point = crash.max_states_per_point;
   c.crosscheck = crash.crosscheck;
+  c.recovery_crashes = crash.recovery_crashes;
   c.transfers = static_cast<uint32_t>(crash.transfers);
   c.random_trials = crash.trials;
   c.fail_points = crash.fail_points;
@@ -203,7 +204,7 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
     Json summary;
     for (const char* k : {"trials", "old", "new", "mixed", "lost", "corrupt", "hung", "violations_total", "failed_commits",
                           "durability_promised", "expected_unsafe", "acknowledged", "engine", "intermediate",
-                          "states_possible", "states_explored", "states_distinct", "vacuous"}) {
+                          "states_possible", "states_explored", "states_distinct", "vacuous", "recovery_crashes"}) {
       if (cell.contains(k)) summary[k] = cell[k];
     }
     if (cell.contains("commit_point") && !cell["commit_point"].is_null() && !cell["commit_point"]["event"].is_null()) {

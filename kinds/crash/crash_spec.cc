@@ -42,6 +42,7 @@ CrashSpec ReadCrashSpec(FieldReader& root) {
   c.engine = r.Choice("engine", c.campaign == "errors" ? "fork" : "replay", {"replay", "fork"});
   c.max_states_per_point = r.Int("max_states_per_point", 64, 1, 1'000'000);
   c.crosscheck = r.Int("crosscheck", 0, 0, 1'000'000);
+  c.recovery_crashes = r.Bool("recovery_crashes", false);
   // Two transfers by default, so that the first is acknowledged before the second's crash
   // points and a lost acknowledged commit can be seen.
   c.transfers = r.Int("transfers", c.campaign == "random" ? 5 : 2, 1, 10'000);
@@ -75,6 +76,10 @@ void CheckCrashSpec(const Scenario& s, Problems& problems) {
   if (c.engine == "fork" && std::find(c.faults.begin(), c.faults.end(), "power_loss_reorder") != c.faults.end()) {
     problems.Add("crash.faults", "found \"power_loss_reorder\" with engine \"fork\"; reordered writes are generated "
                                  "from a recorded trace: use engine \"replay\"");
+  }
+  if (c.engine == "fork" && c.recovery_crashes) {
+    problems.Add("crash.recovery_crashes", "found true with engine \"fork\"; crashes during recovery are generated "
+                                           "from recovery's recorded I/O: use engine \"replay\"");
   }
   if (c.engine == "fork" && c.crosscheck > 0) {
     problems.Add("crash.crosscheck", "found " + std::to_string(c.crosscheck) +

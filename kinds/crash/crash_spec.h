@@ -23,6 +23,7 @@ struct CrashSpec {
   std::string engine = "replay";                     // replay | fork (errors: fork)
   int64_t max_states_per_point = 64;                 // power_loss_reorder: states per crash point, at most
   int64_t crosscheck = 0;                            // replay: fork trials per cell compared with the replay
+  bool recovery_crashes = false;                     // replay: also crash each recovery that does I/O
   int64_t transfers = 2;                             // transfers per trial
   int64_t initial_balance = 1000;
   int64_t trials = 100;                              // random: trials per cell

@@ -68,7 +68,7 @@ TEST(CrashSpecTest, DefaultsAreFilledAndResolved) {
   EXPECT_EQ(s->resolved["crash"], Json::parse(R"({
     "strategies": ["naive", "attach"], "journal_modes": ["delete", "wal"], "synchronous": ["full"],
     "faults": ["process_crash"], "campaign": "enumerate", "engine": "replay", "max_states_per_point": 64,
-    "crosscheck": 0, "transfers": 2, "initial_balance": 1000, "trials": 100,
+    "crosscheck": 0, "recovery_crashes": false, "transfers": 2, "initial_balance": 1000, "trials": 100,
     "fail_points": [], "error": "EIO", "max_k": 1000, "relocate": false, "timeout_s": 10.0, "workers": 0})"));
   // Without `keys`, a crash scenario has 64 accounts.
   EXPECT_EQ(s->keys.count, 64u);
@@ -163,7 +163,7 @@ TEST(CrashSpecTest, UnknownKeyInTheBlockIsRefused) {
   Json j = Base();
   j["crash"] = {{"trails", 5}};
   EXPECT_EQ(ProblemLines(j), Lines({"crash.trails: unknown key; allowed keys here: strategies, journal_modes, "
-                                    "synchronous, faults, campaign, engine, max_states_per_point, crosscheck, transfers, "
+                                    "synchronous, faults, campaign, engine, max_states_per_point, crosscheck, recovery_crashes, transfers, "
                                     "initial_balance, trials, fail_points, "
                                     "error, max_k, relocate, timeout_s, workers"}));
 }

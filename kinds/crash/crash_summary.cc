@@ -29,6 +29,10 @@ std::string SummarizeCrash(const Json& r) {
     if (c["hung"].get<int64_t>() > 0) out << " hung " << c["hung"];
     if (c.contains("states_distinct")) out << " (" << c["states_distinct"] << " distinct)";
     if (c.contains("intermediate")) out << " intermediate " << c["intermediate"];
+    if (c.contains("recovery_crashes")) {
+      out << "; recovery crashed " << c["recovery_crashes"]["states"] << "x, " << c["recovery_crashes"]["differing"]
+          << " ended differently";
+    }
     if (c.contains("crosscheck")) {
       out << "; crosscheck " << c["crosscheck"]["identical"] << "/" << c["crosscheck"]["trials"] << " identical";
     }
