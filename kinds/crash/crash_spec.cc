@@ -114,6 +114,10 @@ void ApplyCrashQuickMode(Scenario& s) {
   CrashSpec& c = s.MutableSpec<CrashSpec>();
   c.trials = std::min<int64_t>(c.trials, 20);
   s.resolved["crash"]["trials"] = c.trials;
+  c.max_states_per_point = std::min<int64_t>(c.max_states_per_point, 8);
+  s.resolved["crash"]["max_states_per_point"] = c.max_states_per_point;
+  c.crosscheck = std::min<int64_t>(c.crosscheck, 2);
+  s.resolved["crash"]["crosscheck"] = c.crosscheck;
 }
 
 }  // namespace shardlab

@@ -39,7 +39,8 @@ CrashSpec ReadCrashSpec(FieldReader& root);
 void CheckCrashSpec(const Scenario& s, Problems& problems);
 // Metric roots of a crash result.
 const std::set<std::string>& CrashMetricRoots();
-// --quick: random campaigns run at most 20 trials per cell.
+// --quick: random campaigns run at most 20 trials per cell; power_loss_reorder explores at
+// most 8 states per crash point; at most 2 crosscheck trials per cell.
 void ApplyCrashQuickMode(Scenario& s);
 
 }  // namespace shardlab

@@ -257,6 +257,23 @@ TEST(CrashSpecTest, QuickModeCapsTrialsPerCell) {
   EXPECT_EQ(s->resolved["crash"]["trials"], Json(500));
 }
 
+TEST(CrashSpecTest, QuickModeBoundsReplayedStatesAndCrosschecks) {
+  LoadOptions quick;
+  quick.quick = true;
+  Json j = Base();
+  j["crash"] = {{"faults", {"power_loss_reorder"}}, {"max_states_per_point", 100}, {"crosscheck", 10}};
+  auto s = Load(j, quick);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->Spec<CrashSpec>().max_states_per_point, 8);
+  EXPECT_EQ(s->Spec<CrashSpec>().crosscheck, 2);
+  EXPECT_EQ(s->resolved["crash"]["max_states_per_point"], Json(8));
+  EXPECT_EQ(s->resolved["crash"]["crosscheck"], Json(2));
+  s = Load(j);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->Spec<CrashSpec>().max_states_per_point, 100);
+  EXPECT_EQ(s->Spec<CrashSpec>().crosscheck, 10);
+}
+
 }  // namespace
 }  // namespace crash_spec_test
 }  // namespace shardlab
