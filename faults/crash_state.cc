@@ -174,6 +174,22 @@ ContentKey KeyOf(const FileSet& files) {
   return {h.high64, h.low64};
 }
 
+ContentKey SignatureOf(const IoTrace& trace, const CrashState& state) {
+  std::vector<uint32_t> words;
+  const uint32_t end = std::min(state.point, trace.size());
+  for (uint32_t i = 0; i < end; ++i) {
+    if (trace.ops[i].Mutates() && state.FateOf(i) != Persistence::kDropped) words.push_back(i);
+  }
+  words.push_back(UINT32_MAX);  // separates the torn ops
+  for (uint32_t i : state.torn) words.push_back(i);
+  if (!state.torn.empty()) {
+    words.push_back(static_cast<uint32_t>(state.tear_seed));
+    words.push_back(static_cast<uint32_t>(state.tear_seed >> 32));
+  }
+  const XXH128_hash_t h = XXH3_128bits(words.data(), words.size() * sizeof(uint32_t));
+  return {h.high64, h.low64};
+}
+
 std::vector<uint32_t> DurableAt(const IoTrace& trace) {
   std::vector<uint32_t> durable_at(trace.size(), trace.size());
   std::map<std::string, size_t> seen;

@@ -51,6 +51,11 @@ struct ContentKey {
 };
 ContentKey KeyOf(const FileSet& files);
 
+// A key of what the state persisted (the mutating ops before its point that persisted, and
+// the torn ones with their seed): states with equal signatures have equal files, so a
+// signature seen before spares materialising the state again.
+ContentKey SignatureOf(const IoTrace& trace, const CrashState& state);
+
 // When each op became durable: the index of the sync that covered it (a file sync of the
 // same file for data, a directory sync for entries), or trace size when none did.
 std::vector<uint32_t> DurableAt(const IoTrace& trace);

@@ -122,6 +122,15 @@ TEST(CrashStateTest, TornSectorsFollowTheSeed) {
   EXPECT_EQ(seen, (std::set<char>{'A', 'B', '?'}));
 }
 
+TEST(CrashStateTest, SignaturesNameWhatPersisted) {
+  const IoTrace t = SmallTrace();
+  // Points 2 and 3 differ by a sync only: a process crash there leaves the same files.
+  EXPECT_TRUE(SignatureOf(t, {2, {}, {}, 0}) == SignatureOf(t, {3, {}, {}, 0}));
+  EXPECT_FALSE(SignatureOf(t, {1, {}, {}, 0}) == SignatureOf(t, {2, {}, {}, 0}));
+  EXPECT_FALSE(SignatureOf(t, {8, {}, {}, 0}) == SignatureOf(t, {8, {7}, {}, 0}));
+  EXPECT_FALSE(SignatureOf(t, {8, {}, {7}, 1}) == SignatureOf(t, {8, {}, {7}, 2}));  // the seed tears
+}
+
 TEST(CrashStateTest, ContentKeysDifferWhenFilesDo) {
   EXPECT_EQ(KeyOf({{"a", "x"}}), KeyOf({{"a", "x"}}));
   EXPECT_FALSE(KeyOf({{"a", "x"}}) == KeyOf({{"a", "y"}}));

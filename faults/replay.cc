@@ -305,13 +305,20 @@ Status ReplayCellShare(const TrialRunner& runner, const CellSpec& cell, const Re
     if (access(state_dir.c_str(), F_OK) != 0 && mkdir(state_dir.c_str(), 0755) != 0) return Errno("cannot create", state_dir);
   }
   std::map<ContentKey, size_t> distinct_of;
+  std::map<ContentKey, ContentKey> content_of_signature;  // spares materialising a state twice
   std::map<size_t, Recovered> recovered;  // this worker's distinct states
   RecoveryCrashTally recovery_tally;
   const bool saga = cell.strategy == "saga";
   for (size_t i = 0; i < states.states.size(); ++i) {
     const CrashState& state = states.states[i];
-    FileSet files = Materialize(trace, state);
-    const auto [it, fresh] = distinct_of.emplace(KeyOf(files), distinct_of.size());
+    FileSet files;
+    const ContentKey signature = SignatureOf(trace, state);
+    auto known = content_of_signature.find(signature);
+    if (known == content_of_signature.end()) {
+      files = Materialize(trace, state);
+      known = content_of_signature.emplace(signature, KeyOf(files)).first;
+    }
+    const auto [it, fresh] = distinct_of.emplace(known->second, distinct_of.size());
     if (it->second % workers != worker) continue;
     if (fresh) {
       SHARDLAB_RETURN_IF_ERROR(WriteState(state_dir, files));
