@@ -1,15 +1,22 @@
 """The report's section for kind crash: the verdict matrix, timelines and I/O error campaigns.
 
 The matrix colours each strategy / journal mode (/ synchronous) by fault cell by its share
-of violations; a table gives every cell's outcome counts and commit point; a timeline per
-cell (attach cells first, at most MAX_TIMELINES) shows the outcome of a crash before and
-after each I/O event; the errors campaign gets a table per cell of its injected failures.
+of violations among what the cell judged: the states explored (engine replay, each crash
+state judged once) or the trials (engine fork). A table gives every cell's engine, states
+or trials, outcome counts, acknowledged transfers, crosscheck and clean commit point. A
+timeline per enumerate cell (attach cells first, at most MAX_TIMELINES) shows the outcome
+at each crash point, the start (before any event) and then just after each I/O event, with
+the counts per outcome where a point has several states (power_loss_reorder); the errors
+campaign gets a table per cell of its injected failures. Results written before the replay
+engine (no engine, timeline entries with before/after outcomes) are drawn from what they have.
 Loaded by plot/kind_sections.py, which puts plot/ on sys.path for the shared helpers.
 """
 
+import math
+
 import numpy as np
 
-from figures import Missing, new_figure, plt, render_figure, save
+from figures import DPI, Missing, new_figure, plt, render_figure, save
 from html_parts import esc, note, outcome_cell, table
 from values import dig, fmt, num, slug
 
@@ -18,14 +25,16 @@ ORDER = 1  # this kind's sections come after those of lower ORDER
 OUTCOME_COLOURS = {
     "old": "#4c72b0",
     "new": "#55a868",
+    "old+new": "#64b5cd",
     "mixed": "#c44e52",
     "lost": "#dd8452",
     "corrupt": "#8172b3",
     "hung": "#222222",
 }
-
+OUTCOME_ORDER = list(OUTCOME_COLOURS)
 
 MAX_TIMELINES = 8
+MAX_LABELLED_POINTS = 90  # beyond this many crash points a timeline's ticks are plain indexes
 
 
 def cells_of(metrics):
@@ -46,6 +55,81 @@ def cell_label(cell):
     return " / ".join(str(cell.get(k)) for k in ("strategy", "journal_mode", "synchronous", "fault"))
 
 
+def compact(value):
+    """A count that can be huge (states_possible is a float): '97', '229 525', '1.5e9'."""
+    n = num(value)
+    if n is None:
+        return fmt(value)
+    if abs(n) < 1e6:
+        return fmt(int(n)) if n.is_integer() else fmt(n)
+    mantissa, exponent = f"{n:.2g}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def is_replay(cell):
+    return cell.get("engine") == "replay"
+
+
+def judged(cell):
+    """What a cell's count is: (the count, 'states' or 'trials')."""
+    if is_replay(cell):
+        return cell.get("states_explored", cell.get("trials")), "states"
+    return cell.get("trials"), "trials"
+
+
+def states_text(cell):
+    """'2901 explored / 1113 distinct / 229 525 possible' (replay) or '97 trials' (fork, older results)."""
+    if not is_replay(cell):
+        return f"{fmt(cell.get('trials'))} trials"
+    parts = [f"{fmt(judged(cell)[0])} explored"]
+    if "states_distinct" in cell:
+        parts.append(f"{fmt(cell.get('states_distinct'))} distinct")
+    if "states_possible" in cell:
+        parts.append(f"{compact(cell.get('states_possible'))} possible")
+    return " / ".join(parts)
+
+
+def crosscheck_of(cell):
+    """('8/8 identical', all identical) or None when the cell was not crosschecked."""
+    cc = cell.get("crosscheck")
+    trials, identical = num(dig(cc, "trials")), num(dig(cc, "identical"))
+    if trials is None or identical is None:
+        return None
+    return f"{fmt(cc['identical'])}/{fmt(cc['trials'])} identical", identical == trials
+
+
+def clean_commit_point(cell):
+    """The commit point's text when it is clean, else None."""
+    cp = cell.get("commit_point")
+    if isinstance(cp, dict) and cp.get("clean") is True and cp.get("text"):
+        return str(cp["text"])
+    return None
+
+
+def engines_of(metrics, cells):
+    engines = list(dict.fromkeys(str(c["engine"]) for c in cells if isinstance(c.get("engine"), str)))
+    if not engines and isinstance(dig(metrics, "engine"), str):
+        engines = [metrics["engine"]]
+    return engines
+
+
+ENGINE_CAPTIONS = {
+    "replay": "Engine replay: each cell's I/O was recorded once, then every crash state its fault model allows at "
+              "each crash point (power_loss_reorder: up to max_states_per_point of them) was rebuilt, recovered "
+              "and judged once (each cell: violations / states explored, the mixed and lost counts, then the "
+              "distinct states and the states the model allows).",
+    "fork": "Engine fork: one child process per trial, killed (or failed) at its crash point (each cell: "
+            "violations / trials, then the mixed and lost counts).",
+}
+
+
+SIMULATED_MODELS = {
+    "power_loss": "power_loss: only what a sync made durable survives",
+    "power_loss_reorder": "power_loss_reorder: that plus subsets of the writes not yet synced",
+    "power_loss_torn": "power_loss_torn: that with the unsynced sectors old, new or garbage",
+}
+
+
 def fig_crash_matrix(metrics, path, name):
     cells = cells_of(metrics)
     with_sync = len({c.get("synchronous") for c in cells}) > 1
@@ -56,80 +140,162 @@ def fig_crash_matrix(metrics, path, name):
     simulated = set()
     for c in cells:
         r, k = rows.index(cell_row_label(c, with_sync)), cols.index(str(c.get("fault")))
-        trials, viol = num(c.get("trials")), num(c.get("violations_total"))
+        count, unit = judged(c)
+        trials, viol = num(count), num(c.get("violations_total"))
         if trials and viol is not None:
             grid[r, k] = viol / trials
-        text = f"{fmt(c.get('violations_total'))}/{fmt(c.get('trials'))}\nmixed {fmt(c.get('mixed'))} · lost {fmt(c.get('lost'))}"
-        extra = [f"{k2} {c[k2]}" for k2 in ("corrupt", "hung") if num(c.get(k2))]
+        lines = [f"{fmt(c.get('violations_total'))} / {fmt(count)} {unit}",
+                 f"mixed {fmt(c.get('mixed'))} · lost {fmt(c.get('lost'))}"]
+        extra = [f"{k2} {fmt(c[k2])}" for k2 in ("corrupt", "hung") if num(c.get(k2))]
         if extra:
-            text += "\n" + " · ".join(extra)
+            lines.append(" · ".join(extra))
+        if is_replay(c):
+            lines.append(f"{fmt(c.get('states_distinct'))} distinct · {compact(c.get('states_possible'))} possible")
         if c.get("durability_promised") is False:
-            text += "\n(no durability promise)"
+            lines.append("(no durability promise)")
         if c.get("expected_unsafe"):
-            text += "\n(unsafe by config)"
-        notes[(r, k)] = text
+            lines.append("(unsafe by config)")
+        notes[(r, k)] = lines
         if c.get("simulated"):
             simulated.add(str(c.get("fault")))
-    fig, ax = new_figure(2.3 * len(cols) + 3.2, 0.85 * len(rows) + 1.6)
+    lines_per_cell = max(len(v) for v in notes.values())
+    fig, ax = new_figure(2.4 * len(cols) + 3.2, max(0.85, 0.17 * lines_per_cell + 0.1) * len(rows) + 1.6)
     cmap = plt.get_cmap("Reds").copy()
     cmap.set_bad("#dddddd")
     im = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto")
-    for (r, k), text in notes.items():
+    for (r, k), lines in notes.items():
         dark = not np.isnan(grid[r, k]) and grid[r, k] > 0.55
-        ax.text(k, r, text, ha="center", va="center", fontsize=8, color="white" if dark else "black")
+        ax.text(k, r, "\n".join(lines), ha="center", va="center", fontsize=8, color="white" if dark else "black")
     ax.set_xticks(range(len(cols)))
     ax.set_xticklabels([c + ("\n(simulated)" if c in simulated else "") for c in cols])
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels(rows)
     ax.set_xlabel("fault")
     ax.set_ylabel("strategy / journal mode" + (" / synchronous" if with_sync else ""))
-    ax.set_title(f"{name}: violations per trial")
-    fig.colorbar(im, ax=ax, label="violations / trials", fraction=0.046, pad=0.04)
+    engines = engines_of(metrics, cells)
+    # Results from before the replay engine record no engine: their counts are fork trials.
+    per, per_plural = (("state explored", "states") if engines == ["replay"] else
+                       ("trial", "trials") if len(engines) <= 1 else ("state or trial", "states or trials"))
+    ax.set_title(f"{name}: violations per {per}" + (f" (engine {', '.join(engines)})" if engines else ""))
+    fig.colorbar(im, ax=ax, label=f"violations / {per_plural}", fraction=0.046, pad=0.04)
     save(fig, path)
-    return (f"{name}: crash verdict matrix",
-            "White cells never violated atomicity or durability; the redder a cell, the larger the share "
-            "of crash points that left a mixed, lost or corrupt state (each cell: violations/trials, "
-            "then the mixed and lost counts).")
+    caption = ["White cells never violated atomicity or durability; the redder a cell, the larger the share "
+               "of its crash states that were mixed, lost or corrupt."]
+    caption += [ENGINE_CAPTIONS.get(e, f"Engine {e}.") for e in engines]
+    if not engines:
+        caption.append("Engine not recorded (a result from before the replay engine: each count is fork trials, "
+                       "a crash before and one after each event).")
+    if simulated:
+        kept = [SIMULATED_MODELS[f] for f in sorted(simulated) if f in SIMULATED_MODELS]
+        caption.append(f"Simulated: {', '.join(sorted(simulated))} — persistence models of what a power cut keeps "
+                       f"({'; '.join(kept)}), not real power cuts.")
+    return f"{name}: crash verdict matrix", " ".join(caption)
 
 
-def fig_crash_timeline(cell, path, name):
+def outcome_counts(entry, outcome):
+    """{outcome: states} at one crash point; one state of `outcome` when the result has no counts."""
+    counts = entry.get("outcomes")
+    if isinstance(counts, dict):
+        counts = {str(k): num(v) for k, v in counts.items() if num(v)}
+        if counts:
+            return counts
+    return {str(outcome): 1.0}
+
+
+def crash_points(cell):
+    """[(x, tick label, outcome, {outcome: states})]: the start at x = first event - 1, then the
+    crash point just after each event at x = its index. Older results (before/after per event)
+    give their crash-after outcomes, and the crash before the first event as the start."""
     events = [e for e in (cell.get("timeline") or []) if isinstance(e, dict) and num(e.get("index")) is not None]
     if not events:
         raise Missing("no timeline")
-    n = len(events)
-    fig, ax = new_figure(min(18.0, max(7.0, 0.17 * n + 2.5)), 3.2)
-    seen = set()
-    for row, when in enumerate(("before", "after")):
-        for outcome in dict.fromkeys(str(e.get(when)) for e in events):
-            xs = [e["index"] for e in events if str(e.get(when)) == outcome]
-            label = outcome if outcome not in seen else None
-            seen.add(outcome)
-            ax.scatter(xs, [row] * len(xs), s=42, marker="s", label=label, zorder=3,
-                       color=OUTCOME_COLOURS.get(outcome, "#bbbbbb"), edgecolors="none")
+    events.sort(key=lambda e: num(e["index"]))
+    start_x = num(events[0]["index"]) - 1
+    points = []
+    start = cell.get("start")
+    if isinstance(start, dict) and start.get("outcome") is not None:
+        points.append((start_x, "start", str(start["outcome"]), outcome_counts(start, start["outcome"])))
+    elif events[0].get("before") is not None:
+        points.append((start_x, "start", str(events[0]["before"]), {str(events[0]["before"]): 1.0}))
+    for e in events:
+        outcome = str(e.get("outcome", e.get("after")))
+        label = f"{fmt(e['index'])} {e.get('op', '')} {e.get('role', '')}"
+        points.append((num(e["index"]), label, outcome, outcome_counts(e, outcome)))
+    return points
+
+
+def ordered_outcomes(outcomes):
+    outcomes = list(dict.fromkeys(outcomes))
+    return [o for o in OUTCOME_ORDER if o in outcomes] + sorted(o for o in outcomes if o not in OUTCOME_ORDER)
+
+
+def fig_crash_timeline(cell, path, name):
+    points = crash_points(cell)
+    xs = [p[0] for p in points]
+    several = any(sum(p[3].values()) > 1 for p in points)
+    width = min(18.0, max(7.0, 0.17 * len(points) + 2.5))
+    if several:
+        fig, (top, ax) = plt.subplots(2, 1, sharex=True, figsize=(width, 5.0), dpi=DPI,
+                                      gridspec_kw={"height_ratios": [3, 1]})
+        bottom = np.zeros(len(points))
+        for outcome in ordered_outcomes(o for p in points for o in p[3]):
+            ys = np.array([p[3].get(outcome, 0.0) for p in points])
+            top.bar(xs, ys, 0.8, bottom=bottom, label=outcome, color=OUTCOME_COLOURS.get(outcome, "#bbbbbb"))
+            bottom += ys
+        top.set_ylabel("crash states at this point")
+        top.legend(title="states", fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        title_ax = top
+    else:
+        fig, ax = new_figure(width, 2.6)
+        title_ax = ax
+    for outcome in ordered_outcomes(p[2] for p in points):
+        px = [p[0] for p in points if p[2] == outcome]
+        ax.scatter(px, [0] * len(px), s=42, marker="s", label=outcome, zorder=3,
+                   color=OUTCOME_COLOURS.get(outcome, "#bbbbbb"), edgecolors="none")
+    cp_text = clean_commit_point(cell)
     cp = num(dig(cell, "commit_point", "event", "index"))
-    if cp is not None:
-        ax.axvline(cp, color="black", linestyle="--", linewidth=1, zorder=1)
-        ax.annotate(f"commit point (event {cp:g})", (cp, 1.45), ha="right", va="center", fontsize=8,
-                    xytext=(-4, 0), textcoords="offset points")
-    ax.set_yticks([0, 1])
-    ax.set_yticklabels(["crash before event", "crash after event"])
-    ax.set_ylim(-0.7, 1.7)
-    ax.set_xlim(min(e["index"] for e in events) - 1, max(e["index"] for e in events) + 1)
-    if n <= 90:
-        ax.set_xticks([e["index"] for e in events])
-        ax.set_xticklabels([f"{e['index']} {e.get('op', '')} {e.get('role', '')}" for e in events],
-                           rotation=90, fontsize=6)
-    ax.set_xlabel("I/O event (index, operation, file role)")
-    ax.set_title(f"{name}: {cell_label(cell)} — outcome of a crash at each I/O event")
+    if cp_text and cp is not None:
+        for a in ((top, ax) if several else (ax,)):
+            a.axvline(cp - 0.5, color="black", linestyle="--", linewidth=1, zorder=1)
+        what = " ".join(str(dig(cell, "commit_point", "event", k) or "") for k in ("op", "role")).strip()
+        ax.annotate(f"commit point: after event {fmt(cp)} {what}".strip(), (cp - 0.5, 0.45), ha="right", va="center",
+                    fontsize=8, xytext=(-4, 0), textcoords="offset points")
+    ax.set_yticks([0])
+    ax.set_yticklabels(["crash after event"])
+    ax.set_ylim(-0.7, 0.8)
+    ax.set_xlim(min(xs) - 1, max(xs) + 1)
+    if len(points) <= MAX_LABELLED_POINTS:
+        ax.set_xticks(xs)
+        ax.set_xticklabels([p[1] for p in points], rotation=90, fontsize=6)
+        ax.set_xlabel("crash point: just after I/O event (index, operation, file role)")
+    else:
+        step = next(s for s in (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10**4, 10**5, 10**6, math.inf)
+                    if len(points) / s <= 40)
+        chosen = [p for p in points[1:] if p[0] % step == 0 and p[0] > xs[0] + step / 2] if step < math.inf else []
+        ax.set_xticks([xs[0]] + [p[0] for p in chosen])
+        ax.set_xticklabels(["start"] + [fmt(p[0]) for p in chosen], rotation=90, fontsize=7)
+        ax.set_xlabel("crash point: just after I/O event (index)")
+    title_ax.set_title(f"{name}: {cell_label(cell)} — outcome of a crash at each crash point")
     ax.legend(title="outcome", fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
     save(fig, path)
-    cp_text = dig(cell, "commit_point", "text")
-    clean = dig(cell, "commit_point", "clean")
-    return (f"{name}: {cell_label(cell)} timeline",
-            "Each square is one trial; find where the colour turns from old (blue) to new (green) — "
-            "red (mixed) or orange (lost) squares are violations. "
-            + (f"Commit point: {cp_text}" + (" (clean: old before, new after)." if clean else ".")
-               if cp_text else "No single commit point: no event after which every crash gives new."))
+    caption = ("Each square is one crash point: the start (before any I/O event), then just after each event; "
+               "find where the colour turns from old (blue) to new (green) — red (mixed) or orange (lost) "
+               "squares are violations.")
+    if several:
+        caption += (" Several crash states per point (the subsets of the unsynced writes a power loss may keep): "
+                    "the bars count them by outcome, the square shows the most telling one "
+                    "(corrupt, then mixed, lost, hung; old+new when both).")
+    if "start" not in cell and any("after" in e for e in (cell.get("timeline") or []) if isinstance(e, dict)):
+        caption += " An older result: the crash after each event is shown, the start is the crash before the first."
+    if cp_text:
+        caption += (f" Commit point of the last transfer: {cp_text} (clean: since that transfer began, every "
+                    "crash before it gave old and every crash after it new).")
+    else:
+        reason = dig(cell, "vacuous", "commit_point")
+        text = dig(cell, "commit_point", "text")
+        caption += (" No clean commit point" + (f": {reason}" if isinstance(reason, str) else "")
+                    + (f" (from the crash point {text} on, every crash gives new)" if text else "") + ".")
+    return f"{name}: {cell_label(cell)} timeline", caption
 
 
 def timeline_cells(cells):
@@ -143,15 +309,20 @@ def crash_cells_table(cells):
     rows = []
     for c in cells:
         counts = [(esc(fmt(c.get(k))), 'class="num"') for k in
-                  ("trials", "old", "new", "mixed", "lost", "corrupt", "hung", "violations_total", "failed_commits")]
-        viol = num(c.get("violations_total"))
-        if viol:
-            counts[7] = (counts[7][0], 'class="num v-fail"')
-        cp = dig(c, "commit_point", "text")
-        rows.append([cell_label(c), c.get("campaign")] + counts +
-                    ["yes" if c.get("durability_promised") else "no", cp or "—"])
-    return table(["strategy / journal / synchronous / fault", "campaign", "trials", "old", "new", "mixed", "lost",
-                  "corrupt", "hung", "violations", "failed commits", "durability promised", "commit point"], rows)
+                  ("old", "new", "mixed", "lost", "corrupt", "hung", "violations_total", "failed_commits",
+                   "acknowledged")]
+        if num(c.get("violations_total")):
+            counts[6] = (counts[6][0], 'class="num v-fail"')
+        cc = crosscheck_of(c)
+        crosscheck = "—" if cc is None else (esc(cc[0]), "" if cc[1] else 'class="v-fail"')
+        cp = clean_commit_point(c)
+        if cp is None:
+            cp = "—, not clean" if isinstance(c.get("commit_point"), dict) else "—"
+        rows.append([cell_label(c), c.get("campaign"), c.get("engine") or "—", (esc(states_text(c)), 'class="num"')]
+                    + counts + [crosscheck, "yes" if c.get("durability_promised") else "no", cp])
+    return table(["strategy / journal / synchronous / fault", "campaign", "engine", "states or trials", "old", "new",
+                  "mixed", "lost", "corrupt", "hung", "violations", "failed commits", "acknowledged", "crosscheck",
+                  "durability promised", "commit point"], rows)
 
 
 def errors_tables(cells):
@@ -172,11 +343,18 @@ def errors_tables(cells):
     return "\n".join(parts)
 
 
+def facts_line(m):
+    replay = m.get("engine") == "replay"
+    facts = [("engine", "engine"), ("states judged" if replay else "trials", "trials"),
+             ("distinct states", "states_distinct"), ("distinct states/s", "states_per_s"), ("trials/s", "trials_per_s"),
+             ("accounts", "accounts")]
+    return [f"{label} {fmt(m[k])}" for label, k in facts if k in m]
+
+
 def section_html(r, out_dir, prefix, timelines=True):
     m, name, key = r.get("metrics") or {}, r.get("name", r["_key"]), r["_key"]
     parts = []
-    facts = [f"{label} {fmt(m[k])}" for label, k in (("trials", "trials"), ("trials/s", "trials_per_s"),
-                                                     ("accounts", "accounts")) if k in m]
+    facts = facts_line(m) if isinstance(m, dict) else []
     if facts:
         parts.append(f"<p>{esc(' · '.join(facts))}</p>")
     parts.append(render_figure(fig_crash_matrix, m, out_dir, f"{prefix}{key}-matrix.png", name, "Verdict matrix"))

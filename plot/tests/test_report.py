@@ -249,7 +249,7 @@ def test_every_figure_has_caption(built, compared):
 def test_header_fingerprint_and_seeds(built):
     _, text, page = built
     for fact in ("3.40.1", "ext4", "tmpfs", "AMD EPYC", "g++ 12.2.0", "Release", "Linux 6.18.44",
-                 "133fd4dab7cea2873c0e0bd4e3ad114672eba38b", "2026-11-23T11:13:38Z"):
+                 "133fd4dab7cea2873c0e0bd4e3ad114672eba38b", "2026-11-28T09:16:53Z"):
         assert fact in text, fact
     index = table_with_header(page, "scenario", "seed")
     seeds = {row[0]: row[3] for row in index[1:]}
@@ -271,6 +271,110 @@ def test_crash_sections(built):
     assert "I/O error campaigns" in text
     assert "vfs/sync/journal" in text
     assert "after delete super_journal" in text  # commit point of attach/delete
+    assert html.escape("engine replay · states judged 10 884 · distinct states 5629 · distinct states/s 1 385") in text
+    assert html.escape("engine fork · trials 118 · trials/s") in text  # the errors campaign
+
+
+def crash_section():
+    return kind_sections.module("crash")
+
+
+def crash_fixture(path=os.path.join(RUN_A, "ci-crash-matrix.json")):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def crash_rows(page, nth=0):
+    """{cell label: {header: cell text}} of the nth crash cells table on the page."""
+    tables = [t for t in page.tables if t and {"states or trials", "crosscheck", "commit point"} <= set(t[0])]
+    header, body = tables[nth][0], tables[nth][1:]
+    return {row[0]: dict(zip(header, row)) for row in body}
+
+
+def test_compact_counts():
+    compact = crash_section().compact
+    assert compact(1450250321.0) == "1.5e9"
+    assert compact(229525.0) == "229 525"
+    assert compact(97.0) == compact(97) == "97"
+    assert compact(None) == fmt(None)
+
+
+def test_replay_table_shows_states_explored_and_crosscheck(built):
+    _, _, page = built
+    cells = crash_fixture()["metrics"]["cells"]
+    rows = crash_rows(page)
+    assert len(rows) == len(cells)
+    compact = crash_section().compact
+    for c in cells:
+        row = rows[crash_section().cell_label(c)]
+        assert row["engine"] == "replay"
+        assert row["states or trials"] == (f"{fmt(c['states_explored'])} explored / {fmt(c['states_distinct'])} "
+                                           f"distinct / {compact(c['states_possible'])} possible")
+        cc = c["crosscheck"]
+        assert row["crosscheck"] == f"{cc['identical']}/{cc['trials']} identical" == "8/8 identical"
+        assert row["acknowledged"] == fmt(c["acknowledged"])
+        cp = c["commit_point"]
+        assert row["commit point"] == (cp["text"] if cp and cp["clean"] else "—, not clean" if cp else "—")
+    reorder = rows["attach / delete / full / power_loss_reorder"]
+    assert reorder["states or trials"] == "6353 explored / 3718 distinct / 1.5e9 possible"
+    assert rows["attach / delete / full / process_crash"]["commit point"].startswith("after delete super_journal")
+    assert rows["attach / delete / full / power_loss_reorder"]["commit point"] == "—, not clean"
+
+
+def test_replay_timelines_show_states_per_point_and_clean_commit_points(built):
+    out, _, page = built
+    captions = {img: caption for img, (_, caption) in zip(page.imgs, page.figures)}
+    reorder = "ci-crash-matrix-timeline-attach-delete-full-power_loss_reorder.png"
+    assert (out / reorder).is_file()
+    assert "the bars count them by outcome" in captions[reorder]
+    assert "No clean commit point" in captions[reorder]
+    clean = captions["ci-crash-matrix-timeline-attach-delete-full-process_crash.png"]
+    assert "Commit point of the last transfer: after delete super_journal" in clean
+    assert "bars" not in clean  # one state per crash point
+    matrix = captions["ci-crash-matrix-matrix.png"]
+    assert "Engine replay" in matrix and "Simulated: power_loss, power_loss_reorder" in matrix
+
+
+def crash_report(tmp_path, result):
+    """Build a report of one crash result; return (out dir, page text, Page)."""
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / f"{result['name']}.json").write_text(json.dumps(result))
+    out = tmp_path / "out"
+    assert report.main([str(run), "--out", str(out)]) == 0
+    text = (out / "index.html").read_text(encoding="utf-8")
+    return out, text, Page(text)
+
+
+def test_fork_result_shows_trials(tmp_path):
+    r = crash_fixture(os.path.join(FIXTURES, "crash", "fork-ci-crash-matrix.json"))
+    out, text, page = crash_report(tmp_path, r)
+    assert_images_valid(out, page)
+    assert "could not be drawn" not in text and "not shown" not in text
+    assert html.escape("engine fork · trials 596 · trials/s 81.1 · accounts 32") in text
+    rows = crash_rows(page)
+    for c in r["metrics"]["cells"]:
+        row = rows[crash_section().cell_label(c)]
+        assert row["engine"] == "fork" and row["states or trials"] == f"{fmt(c['trials'])} trials"
+        assert row["crosscheck"] == "—" and row["acknowledged"] == fmt(c["acknowledged"])
+    assert "Engine fork" in page.figures[0][1]
+
+
+def test_old_crash_result_still_renders(tmp_path):
+    # A result from before the replay engine: no engine, timeline entries with before/after.
+    r = crash_fixture(os.path.join(FIXTURES, "crash", "old-ci-crash-matrix.json"))
+    out, text, page = crash_report(tmp_path, r)
+    assert_images_valid(out, page)
+    assert "could not be drawn" not in text and "not shown" not in text
+    assert (out / "ci-crash-matrix-timeline-attach-delete-full-process_crash.png").is_file()
+    assert html.escape("trials 612 · trials/s 79.9 · accounts 32") in text
+    rows = crash_rows(page)
+    row = rows["attach / delete / full / process_crash"]
+    assert row["engine"] == "—" and row["states or trials"] == "130 trials" and row["acknowledged"] == "—"
+    assert row["commit point"].startswith("after delete super_journal")
+    assert rows["naive / delete / full / process_crash"]["commit point"] == "—, not clean"
+    assert any("Engine not recorded" in caption for _, caption in page.figures)
+    assert any("An older result" in caption for _, caption in page.figures)
 
 
 def test_micro_table_lists_every_benchmark(built):
