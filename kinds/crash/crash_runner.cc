@@ -85,7 +85,7 @@ StatusOr<StateRoot> MakeStateRoot(const std::string& data_dir, Workspace& worksp
   }
   const std::string dir = data_dir + "/states";
   SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
-  return StateRoot{dir, "the data directory"};
+  return StateRoot{dir, "data directory"};
 }
 
 Json ModelDescriptions(bool replay, const std::string& state_fs) {
@@ -103,7 +103,7 @@ Json ModelDescriptions(bool replay, const std::string& state_fs) {
                               "synced, in whole writes (every prefix, every single omission, then seeded random subsets "
                               "up to max_states_per_point; all subsets when they fit)";
     m["engine"] = "replay: each cell's I/O is recorded once through the crash shim; states are materialised on " +
-                  state_fs + ", recovered in the worker (each shard opened alone, integrity_check, read) and judged";
+                  (state_fs == "tmpfs" ? std::string("tmpfs") : "the " + state_fs) + ", recovered in the worker (each shard opened alone, integrity_check, read) and judged";
   } else {
     m["engine"] = "fork: a child process per trial, killed with SIGKILL at the crash point";
   }
@@ -172,7 +172,7 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
   c.trial_root = data_dir + "/trials";
   c.keep_failures = context.keep_failures;
   SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(c.trial_root));
-  std::string state_fs = "the data directory";
+  std::string state_fs = "data directory";
   if (c.engine == "replay" && c.campaign != "errors") {
     SHARDLAB_ASSIGN_OR_RETURN(StateRoot root, MakeStateRoot(data_dir, workspace));
     c.state_root = root.path;
@@ -194,6 +194,7 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
 
   Json metrics;
   metrics["engine"] = replay ? "replay" : "fork";
+  if (replay) metrics["states_on"] = state_fs;  // where states were materialised: tmpfs or the data directory
   metrics["model"] = ModelDescriptions(replay, state_fs);
   metrics["accounts"] = bank.accounts().size();
   int64_t trials = 0, distinct = 0;

@@ -106,7 +106,7 @@ void CheckCrashSpec(const Scenario& s, Problems& problems) {
 
 const std::set<std::string>& CrashMetricRoots() {
   static const std::set<std::string> kRoots = {"cells", "matrix", "trials", "trials_per_s", "states_per_s", "states_distinct",
-                                               "model", "accounts", "engine"};
+                                               "model", "accounts", "engine", "states_on"};
   return kRoots;
 }
 

@@ -229,7 +229,7 @@ TEST(CrashSpecTest, MetricRoots) {
   }
   j["expect"] = ExpectOn("load.rows");
   EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"load.rows\"; a crash result has no metric \"load\" "
-                                    "(metrics: accounts, cells, engine, matrix, model, states_distinct, states_per_s, trials, trials_per_s)"}));
+                                    "(metrics: accounts, cells, engine, matrix, model, states_distinct, states_on, states_per_s, trials, trials_per_s)"}));
 }
 
 TEST(CrashSpecTest, QuickModeCapsTrialsPerCell) {
