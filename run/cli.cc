@@ -38,7 +38,7 @@ commands:
                        e.g. --set router.vnodes=64 --set sqlite.journal_mode=wal
       --data DIR       put shard files under DIR/<scenario>/ (default <out>/data/)
       --keep           keep the shard files after a successful run
-      --keep-failures  crash scenarios: keep each violating trial's directory
+      --keep-failures  crash scenarios, fork engine: keep each violating trial's directory
   repro RESULT.json --trial N [--data DIR]
       Rerun trial N of a crash result (one of its recorded violations) in a fresh
       directory under DIR (default: beside the result), keep it, and print the
