@@ -3,7 +3,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build test test-asan bench bench-baseline report clean
+.PHONY: all deps build test test-asan bench bench-quick bench-baseline report clean
 
 all: build
 
@@ -25,11 +25,17 @@ test-asan: deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target shardlab_tests shardlab
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The regression gate: micro-benchmarks (9 repetitions, random interleaving) and
-# scenarios/ci (5 repetitions) -> results/<run>/, the report, then the comparison with
-# results/baseline/. Exit 0 no regression, 1 regression or verdict change, 2 no baseline.
+# The regression gate, A/B: this checkout against BASE (default HEAD~1, built once in a
+# worktree under .bench/), micro-benchmarks (9 rounds) and scenarios/ci (5) interleaved in
+# one run -> results/<run>/ with gate.md, gate.json and the report. BASE=baseline compares
+# with results/baseline/ instead (meaningful only on the machine that recorded it).
+# Exit 0 no regression, 1 regression or verdict change, 2 usage error.
 bench: build
-	@ci/bench
+	@BASE="$(BASE)" ci/bench
+
+# The same comparison with fewer repetitions, for pull requests.
+bench-quick: build
+	@SHARDLAB_BENCH_QUICK=1 BASE="$(BASE)" ci/bench
 
 # Record the newest run (or RUN=results/<run>) as results/baseline/.
 bench-baseline:

@@ -1,7 +1,12 @@
 #!/usr/bin/python3
 """The regression gate of `make bench`: compares a run directory with a baseline.
 
-usage: ci/gate.py RUN_DIR [--baseline DIR] [--threshold 0.10] [--alpha 0.05]
+usage: ci/gate.py RUN_DIR [--baseline DIR] [--threshold 0.10] [--alpha 0.05] [--out DIR] [--title TEXT]
+
+Two uses: A/B (`make bench BASE=<ref>`: RUN_DIR is the change's side and --baseline the
+base's, both measured interleaved in one run, which is the comparison that means something
+on a shared machine), and the stored baseline (results/baseline/, meaningful only on the
+machine that recorded it).
 
 - Micro-benchmarks (micro.json, Google Benchmark JSON with every repetition): Debian's
   /usr/share/benchmark/compare.py does the comparison (its Mann-Whitney U test needs
@@ -19,12 +24,19 @@ usage: ci/gate.py RUN_DIR [--baseline DIR] [--threshold 0.10] [--alpha 0.05]
   otherwise it is reported as `noisy` and does not fail. Benchmarks that measure the
   machine rather than shardlab (ci/metrics.py REFERENCE_BENCHMARKS) are never gated.
 
+Output: the console table; gate.json (every row) and gate.md (the rows a reviewer needs,
+ready to paste into a pull request) in --out (default RUN_DIR). Each timed row carries
+the ratio change/base of the medians and its 95 % bootstrap interval.
+
 Exit codes: 0 no regression; 1 a regression, a changed exact count or a verdict change
-(the table says which, and RUN_DIR/gate.json holds it); 2 usage error or no baseline.
+(the table says which); 2 usage error, no baseline, or a number that is not finite (NaN,
+inf) where a measurement should be: never passed as a measurement.
 """
 import argparse
 import json
+import math
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -53,6 +65,36 @@ def load_run(run_dir):
             scenarios.setdefault(result["name"], []).append(result)
     micro = run_dir / "micro.json"
     return scenarios, (micro if micro.is_file() else None)
+
+
+class NotFinite(ValueError):
+    """A measurement that is NaN or infinite: a usage error, never a pass."""
+
+
+def finite(values, where):
+    for v in values:
+        if isinstance(v, float) and not math.isfinite(v):
+            raise NotFinite(f"{where} is {v}, not a finite number")
+    return values
+
+
+def ratio_interval(base, cur, rounds=2000, seed=1):
+    """The ratio of medians change/base and its 95 % percentile-bootstrap interval."""
+    mb = statistics.median(base)
+    if not mb:
+        return None, None
+    ratio = statistics.median(cur) / mb
+    if len(base) < 2 or len(cur) < 2:
+        return ratio, None
+    rng = random.Random(seed)
+    ratios = []
+    for _ in range(rounds):
+        b = statistics.median(rng.choices(base, k=len(base)))
+        c = statistics.median(rng.choices(cur, k=len(cur)))
+        if b:
+            ratios.append(c / b)
+    ratios.sort()
+    return ratio, [ratios[int(0.025 * len(ratios))], ratios[int(0.975 * len(ratios)) - 1]]
 
 
 def cv(values):
@@ -84,6 +126,8 @@ def decide(worse, p, cv_base, cv_cur, threshold, alpha):
 
 def judge_timed(name, base, cur, direction, threshold, alpha, source):
     """One row for a timed metric: medians, relative change (+ = worse), p, status."""
+    finite(base, f"{source}: {name} (base)")
+    finite(cur, f"{source}: {name} (change)")
     mb, mc = statistics.median(base), statistics.median(cur)
     worse = ((mc - mb) / mb if direction == "lower" else (mb - mc) / mb) if mb else 0.0
     p = utest(base, cur)
@@ -91,13 +135,28 @@ def judge_timed(name, base, cur, direction, threshold, alpha, source):
     row = {"source": source, "name": name, "kind": "timed", "baseline": mb, "current": mc,
            "worse_by": round(worse, 4), "p": p, "cv": noise, "n": [len(base), len(cur)],
            "status": decide(worse, p, cv(base), noise, threshold, alpha)}
+    row["ratio"], row["interval"] = ratio_interval(base, cur)
     if max(c for c in (cv(base), noise, 0.0) if c is not None) > threshold:
         row["noisy"] = True
     return row
 
 
+def micro_repetitions(path):
+    """{benchmark: [real time of each repetition]}; a non-finite time is a usage error."""
+    with open(path) as f:
+        data = json.load(f)
+    reps = {}
+    for b in data.get("benchmarks", []):
+        if b.get("run_type", "iteration") == "iteration" and "real_time" in b:
+            reps.setdefault(b.get("run_name", b["name"]), []).append(b["real_time"])
+    for name, values in reps.items():
+        finite(values, f"{path}: {name}")
+    return reps
+
+
 def compare_micro(base_path, cur_path, threshold, alpha):
     rows = []
+    reps, base_reps = micro_repetitions(cur_path), micro_repetitions(base_path)
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "compare.json"
         proc = subprocess.run([sys.executable, COMPARE_PY, "-a", "--no-color", "--alpha", str(alpha), "-d", str(dump),
@@ -134,6 +193,8 @@ def compare_micro(base_path, cur_path, threshold, alpha):
                "current": m["real_time_other"], "worse_by": round(worse, 4), "p": p, "cv": noise,
                "n": [entry["utest"].get("nr_of_repetitions"), entry["utest"].get("nr_of_repetitions_other")],
                "status": status}
+        if name in reps and name in base_reps:
+            row["ratio"], row["interval"] = ratio_interval(base_reps[name], reps[name])
         if max(c for c in (base_cvs.get(name), noise, 0.0) if c is not None) > threshold:
             row["noisy"] = True
         rows.append(row)
@@ -174,14 +235,19 @@ def compare_scenarios(base, cur, threshold, alpha):
                 continue
             if kind == "exact":
                 c_value = samples[path][0]
+                finite([c_value, b_value], f"{name}: {path}")
                 row = {"source": name, "name": path, "kind": "exact", "baseline": b_value, "current": c_value,
                        "status": "ok" if c_value == b_value else "changed"}
                 if any(v != c_value for v in samples[path][1:]):
                     row["unstable"] = True  # repetitions of one commit disagree: not deterministic
                 rows.append(row)
             else:
-                values = [float(v) for v in samples[path] if isinstance(v, (int, float))]
-                bvals = [float(v) for v in base_samples.get(path, []) if isinstance(v, (int, float))]
+                for side, vals in (("change", samples[path]), ("base", base_samples.get(path, []))):
+                    for v in vals:
+                        if isinstance(v, bool) or not isinstance(v, (int, float)):
+                            raise NotFinite(f"{name}: {path} ({side}) is {json.dumps(v)}, not a number")
+                values = [float(v) for v in samples[path]]
+                bvals = [float(v) for v in base_samples.get(path, [])]
                 if values and bvals:
                     rows.append(judge_timed(path, bvals, values, direction, threshold, alpha, name))
     return rows
@@ -216,12 +282,55 @@ def print_table(rows, threshold):
               "SHARDLAB_GATE_THRESHOLD); a slowdown among them fails only beyond 3x their cv")
 
 
+MD_STATUS = {"regression": "**regression**", "changed": "**changed**", "verdict": "**verdict changed**",
+             "missing": "**missing**", "improved": "improved", "noisy": "noisy", "ok": "ok", "not-gated": "not gated",
+             "reference": "machine reference"}
+
+
+def markdown(rows, title, threshold, alpha, largest=10):
+    """gate.md: the verdict, the failing rows, then the timed rows that moved most."""
+    failing = [r for r in rows if r["status"] in FAILING or r.get("unstable")]
+    timed = [r for r in rows if r not in failing and r.get("ratio") is not None and r["status"] != "reference"]
+    timed.sort(key=lambda r: -abs(math.log(r["ratio"])) if r["ratio"] > 0 else 0)
+    exact = [r for r in rows if r["kind"] == "exact"]
+    lines = [f"### {title}", "",
+             (f"**{len(failing)} failing** of {len(rows)} comparisons." if failing else
+              f"**No regression** in {len(rows)} comparisons."),
+             f"A timed metric fails when its U test gives p < {alpha} and its median is more than "
+             f"{threshold:.0%} worse; {sum(r['status'] == 'ok' for r in exact)} of {len(exact)} exact counts "
+             "are equal (they must all be).", ""]
+    shown = failing + timed[:largest]
+    if not shown:
+        return "\n".join(lines) + "\n"
+    if timed:
+        lines.append(f"Failing rows first, then the {min(largest, len(timed))} timed metrics that moved most "
+                     "(ratio = change / base of the medians).")
+        lines.append("")
+    lines += ["| metric | kind | base | change | ratio | 95 % interval · p | verdict |",
+              "| --- | --- | ---: | ---: | ---: | --- | --- |"]
+    for r in shown:
+        where = r["name"] if r["source"] == "micro" else f"{r['source']}: {r['name']}"
+        ratio = f"{r['ratio']:.3f}" if r.get("ratio") is not None else ""
+        stats = []
+        if r.get("interval"):
+            stats.append(f"[{r['interval'][0]:.3f}, {r['interval'][1]:.3f}]")
+        if r.get("p") is not None:
+            stats.append(f"p {r['p']:.3f}")
+        flags = " (noisy)" if r.get("noisy") and r["status"] != "noisy" else ""
+        flags += " (unstable)" if r.get("unstable") else ""
+        lines.append(f"| `{where}` | {r['kind']} | {fmt(r.get('baseline'))} | {fmt(r.get('current'))} | {ratio} | "
+                     f"{' · '.join(stats)} | {MD_STATUS.get(r['status'], r['status'])}{flags} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("run_dir")
     parser.add_argument("--baseline", default="results/baseline")
     parser.add_argument("--threshold", type=float, default=0.10, help="relative slowdown that counts (default 0.10)")
     parser.add_argument("--alpha", type=float, default=0.05, help="U test significance (default 0.05)")
+    parser.add_argument("--out", help="where gate.json and gate.md go (default RUN_DIR)")
+    parser.add_argument("--title", default="shardlab regression gate", help="gate.md's heading")
     try:
         args = parser.parse_args(argv)
     except SystemExit:
@@ -240,21 +349,24 @@ def main(argv=None):
         print(f"gate: {run_dir} holds no results", file=sys.stderr)
         return EXIT_USAGE
     rows = []
-    if base_micro is not None and cur_micro is not None:
-        try:
+    try:
+        if base_micro is not None and cur_micro is not None:
             rows += compare_micro(base_micro, cur_micro, args.threshold, args.alpha)
-        except RuntimeError as e:
-            print(f"gate: {e}", file=sys.stderr)
-            return EXIT_USAGE
-    elif base_micro is not None:
-        rows.append({"source": "micro", "name": "micro.json", "kind": "micro", "status": "missing"})
-    rows += compare_scenarios(base, cur, args.threshold, args.alpha)
+        elif base_micro is not None:
+            rows.append({"source": "micro", "name": "micro.json", "kind": "micro", "status": "missing"})
+        rows += compare_scenarios(base, cur, args.threshold, args.alpha)
+    except (RuntimeError, NotFinite) as e:
+        print(f"gate: {e}", file=sys.stderr)
+        return EXIT_USAGE
     print_table(rows, args.threshold)
     failing = [r for r in rows if r["status"] in FAILING]
     summary = {"baseline": str(base_dir), "threshold": args.threshold, "alpha": args.alpha,
                "failing": len(failing), "rows": rows}
-    with open(run_dir / "gate.json", "w") as f:
+    out_dir = Path(args.out) if args.out else run_dir
+    with open(out_dir / "gate.json", "w") as f:
         json.dump(summary, f, indent=1)
+    with open(out_dir / "gate.md", "w") as f:
+        f.write(markdown(rows, args.title, args.threshold, args.alpha))
     return EXIT_FAIL if failing else EXIT_OK
 
 

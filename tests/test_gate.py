@@ -167,3 +167,64 @@ def test_rules_apply_to_their_own_kind_only():
     assert metric_rules.compared_metrics("migrate", metrics) == []
     for kind in ("no-such-kind", "../ci", None, 3):  # no gate.py: nothing is compared
         assert metric_rules.compared_metrics(kind, metrics) == []
+
+
+def test_gate_md_names_the_failing_metric_with_its_ratio_and_interval(tmp_path, baseline):
+    proc = gate(make_run(tmp_path / "run", ops=700.0, seed=3), baseline)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    md = (tmp_path / "run" / "gate.md").read_text()
+    assert "**1 failing**" in md
+    row = next(line for line in md.splitlines() if "throughput.ops_per_s" in line)
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == "timed" and cells[-1] == "**regression**"
+    assert 0.65 < float(cells[4]) < 0.75  # the ratio change / base
+    low, high = (float(x) for x in re.search(r"\[([\d.]+), ([\d.]+)\]", cells[5]).groups())
+    assert low <= float(cells[4]) <= high < 1.0  # the whole interval is below 1
+
+
+def test_gate_md_of_an_unchanged_pair_says_no_regression(tmp_path, baseline):
+    proc = gate(make_run(tmp_path / "run", seed=2), baseline)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    md = (tmp_path / "run" / "gate.md").read_text()
+    assert "**No regression**" in md and "**regression**" not in md
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), None, "fast"])
+def test_a_measurement_that_is_not_a_finite_number_is_a_usage_error(tmp_path, baseline, bad):
+    run = make_run(tmp_path / "run", seed=2)
+    r = json.loads((run / "repeats" / "3" / "demo.json").read_text())
+    r["metrics"]["throughput"]["ops_per_s"] = bad
+    (run / "repeats" / "3" / "demo.json").write_text(json.dumps(r))  # NaN and Infinity as Python writes them
+    proc = gate(run, baseline)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "throughput.ops_per_s" in proc.stderr and "not" in proc.stderr
+
+
+def test_a_non_finite_micro_benchmark_time_is_a_usage_error(tmp_path, baseline):
+    run = make_run(tmp_path / "run", seed=2)
+    data = json.loads((run / "micro.json").read_text())
+    data["benchmarks"][0]["real_time"] = float("nan")
+    (run / "micro.json").write_text(json.dumps(data))
+    proc = gate(run, baseline)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "BM_Route/jump/1024" in proc.stderr and "nan" in proc.stderr
+
+
+def test_ab_merges_interleaved_rounds_into_one_benchmark_json(tmp_path):
+    # ci/ab.py's merge: single-repetition runs become one file with every repetition and
+    # the aggregates compare.py and the gate read.
+    sys.path.insert(0, str(REPO / "ci"))
+    import ab
+    runs = []
+    for i, t in enumerate((10.0, 12.0, 11.0)):
+        runs.append({"context": {"date": "d", "num_cpus": 2}, "benchmarks": [
+            {"name": "BM_X", "run_name": "BM_X", "run_type": "iteration", "repetitions": 1, "repetition_index": 0,
+             "threads": 1, "iterations": 100, "real_time": t, "cpu_time": t, "time_unit": "ns"}]})
+    merged = ab.merge_micro(runs)
+    reps = [b for b in merged["benchmarks"] if b["run_type"] == "iteration"]
+    assert [b["real_time"] for b in reps] == [10.0, 12.0, 11.0]
+    assert [b["repetition_index"] for b in reps] == [0, 1, 2] and all(b["repetitions"] == 3 for b in reps)
+    aggs = {b["aggregate_name"]: b for b in merged["benchmarks"] if b["run_type"] == "aggregate"}
+    assert aggs["median"]["real_time"] == 11.0 and aggs["mean"]["real_time"] == 11.0
+    assert abs(aggs["cv"]["real_time"] - 1.0 / 11.0) < 1e-12
+    assert merged["context"]["interleaved_runs"] == 3
