@@ -233,11 +233,13 @@ def compare_scenarios(base, cur, threshold, alpha):
                 rows.append({"source": name, "name": path, "kind": kind, "baseline": b_value, "current": None,
                              "status": "missing"})
                 continue
-            if kind == "exact":
+            if kind in ("exact", "io"):
                 c_value = samples[path][0]
                 finite([c_value, b_value], f"{name}: {path}")
-                row = {"source": name, "name": path, "kind": "exact", "baseline": b_value, "current": c_value,
+                row = {"source": name, "name": path, "kind": kind, "baseline": b_value, "current": c_value,
                        "status": "ok" if c_value == b_value else "changed"}
+                if kind == "io" and isinstance(c_value, (int, float)) and isinstance(b_value, (int, float)):
+                    row["delta"] = c_value - b_value
                 if any(v != c_value for v in samples[path][1:]):
                     row["unstable"] = True  # repetitions of one commit disagree: not deterministic
                 rows.append(row)
@@ -292,7 +294,7 @@ def markdown(rows, title, threshold, alpha, largest=10):
     failing = [r for r in rows if r["status"] in FAILING or r.get("unstable")]
     timed = [r for r in rows if r not in failing and r.get("ratio") is not None and r["status"] != "reference"]
     timed.sort(key=lambda r: -abs(math.log(r["ratio"])) if r["ratio"] > 0 else 0)
-    exact = [r for r in rows if r["kind"] == "exact"]
+    exact = [r for r in rows if r["kind"] in ("exact", "io")]
     lines = [f"### {title}", "",
              (f"**{len(failing)} failing** of {len(rows)} comparisons." if failing else
               f"**No regression** in {len(rows)} comparisons."),
@@ -306,11 +308,13 @@ def markdown(rows, title, threshold, alpha, largest=10):
         lines.append(f"Failing rows first, then the {min(largest, len(timed))} timed metrics that moved most "
                      "(ratio = change / base of the medians).")
         lines.append("")
-    lines += ["| metric | kind | base | change | ratio | 95 % interval · p | verdict |",
+    lines += ["| metric | kind | base | change | ratio (io: difference) | 95 % interval · p | verdict |",
               "| --- | --- | ---: | ---: | ---: | --- | --- |"]
     for r in shown:
         where = r["name"] if r["source"] == "micro" else f"{r['source']}: {r['name']}"
         ratio = f"{r['ratio']:.3f}" if r.get("ratio") is not None else ""
+        if r.get("delta") is not None:
+            ratio = f"{r['delta']:+g}"
         stats = []
         if r.get("interval"):
             stats.append(f"[{r['interval'][0]:.3f}, {r['interval'][1]:.3f}]")

@@ -155,7 +155,7 @@ def test_every_kind_gate_loads_and_its_patterns_are_well_formed(path):
         pattern, kind, direction = rule
         assert isinstance(pattern, str) and all(re.fullmatch(r"\*|[A-Za-z0-9_]+", part)
                                                 for part in pattern.split(".")), rule
-        assert (kind, direction) in {("exact", None), ("timed", "higher"), ("timed", "lower")}, rule
+        assert (kind, direction) in {("exact", None), ("io", None), ("timed", "higher"), ("timed", "lower")}, rule
     assert metric_rules.rules_for(path.parent.name) == rules
 
 
@@ -228,3 +228,23 @@ def test_ab_merges_interleaved_rounds_into_one_benchmark_json(tmp_path):
     assert aggs["median"]["real_time"] == 11.0 and aggs["mean"]["real_time"] == 11.0
     assert abs(aggs["cv"]["real_time"] - 1.0 / 11.0) < 1e-12
     assert merged["context"]["interleaved_runs"] == 3
+
+
+def crash_result(fdatasync):
+    return {"schema_version": 1, "name": "crash-demo", "kind": "crash", "seed": 1, "status": "ok", "checks": [],
+            "metrics": {"matrix": {"attach": {"delete": {"full": {"process_crash": {
+                "mixed": 0, "io_per_transfer": {"fdatasync": fdatasync, "bytes_written": 61000.0}}}}}}}}
+
+
+def test_one_more_fdatasync_per_transfer_is_flagged_exactly(tmp_path):
+    for name, syncs in (("base", 11.0), ("change", 12.0)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "crash-demo.json").write_text(json.dumps(crash_result(syncs)))
+    proc = gate(tmp_path / "change", tmp_path / "base")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    rows = json.loads((tmp_path / "change" / "gate.json").read_text())["rows"]
+    row = next(r for r in rows if r["name"].endswith("io_per_transfer.fdatasync"))
+    assert (row["kind"], row["status"], row["delta"]) == ("io", "changed", 1.0)
+    assert next(r for r in rows if r["name"].endswith("bytes_written"))["status"] == "ok"
+    md = (tmp_path / "change" / "gate.md").read_text()
+    assert "| io | 11 | 12 | +1 |" in md

@@ -208,6 +208,18 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
                           "states_possible", "states_explored", "states_distinct", "vacuous", "recovery_crashes"}) {
       if (cell.contains(k)) summary[k] = cell[k];
     }
+    if (cell.contains("trace") && cell["trace"].is_object() && crash.transfers > 0) {
+      // The I/O of one transfer as SQLite issued it (the recorded trace over the transfers):
+      // counts that do not drift with the machine, so the gate compares them exactly.
+      const Json& t = cell["trace"];
+      const double n = static_cast<double>(crash.transfers);
+      summary["io_per_transfer"] = {{"fdatasync", (t["syncs"].get<double>() + t["dir_syncs"].get<double>()) / n},
+                                    {"directory_syncs", t["dir_syncs"].get<double>() / n},
+                                    {"writes", t["writes"].get<double>() / n},
+                                    {"bytes_written", t["bytes_written"].get<double>() / n},
+                                    {"files_created", t["creates"].get<double>() / n},
+                                    {"files_deleted", t["deletes"].get<double>() / n}};
+    }
     if (cell.contains("commit_point") && !cell["commit_point"].is_null() && !cell["commit_point"]["event"].is_null()) {
       const Json& ev = cell["commit_point"]["event"];
       summary["commit_point"] = {{"op", ev["op"]}, {"role", ev["role"]}, {"index", ev["index"]},
