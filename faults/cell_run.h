@@ -10,20 +10,17 @@
 
 #include "core/json.h"
 #include "faults/campaign.h"
+#include "faults/replay.h"
 
 namespace shardlab {
 
 constexpr size_t kMaxViolationsListed = 50;
 
-// One judged crash state (replay) or trial (fork), as the cell's tallies need it.
-struct StateOutcome {
-  int64_t point = -1;  // crash point (enumerate, random); -1 for errors trials
-  std::string outcome, detail;
-  bool after_failed_commit = false, intermediate = false, crashed = false;
-  int64_t compensated = 0, acked = 0;
-  int journals = 0, supers = 0, wals = 0;
-  std::vector<int> rcs;  // result codes of the answered transfers
-  Json where;            // how to name it in a violation (spec, state, event, fail point)
+// One judged crash state (replay) or trial (fork), as the cell's tallies need it: the
+// verdict and counts (StateLine), and how a violation names it.
+struct StateOutcome : StateLine {
+  bool crashed = false;
+  Json where;  // spec, state, event, fail point
   std::string fail_point;
   int64_t k = 0;
   bool fired = false;

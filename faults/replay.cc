@@ -240,7 +240,7 @@ StateLine StateLineFromJson(const Json& line) {
   const Json& s = line.at("s");
   StateLine r;
   r.index = s.at(0).get<size_t>();
-  r.point = s.at(1).get<uint32_t>();
+  r.point = s.at(1).get<int64_t>();
   r.outcome = s.at(2).get<std::string>();
   r.detail = s.at(3).get<std::string>();
   r.after_failed_commit = s.at(4).get<bool>();

@@ -71,10 +71,11 @@ struct RecoveryCrashTally {
 StatusOr<Recovered> RecoverWithCrashes(const Bank& bank, bool saga, const std::string& dir, const FileSet& files,
                                        RecoveryCrashTally& tally);
 
-// One judged state as a worker reports it (a compact line: there is one per state).
+// One judged state (a compact line from a replay worker: there is one per state; the fork
+// engine fills the same fields from its trials).
 struct StateLine {
   size_t index = 0;
-  uint32_t point = 0;
+  int64_t point = -1;           // crash point; -1 for a trial without one (errors campaign)
   std::string outcome, detail;  // detail only for violations
   bool after_failed_commit = false, intermediate = false;
   int64_t compensated = 0, acked = 0;

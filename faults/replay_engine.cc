@@ -87,22 +87,12 @@ Status RunReplayEngine(const TrialRunner& runner, const CampaignSpec& c, std::ve
           }
           if (progress) progress(++done, c.cells.size() * workers);
         } else {
-          const StateLine r = StateLineFromJson(line);
           StateOutcome o;
-          o.point = r.point;
-          o.outcome = r.outcome;
-          o.detail = r.detail;
-          o.after_failed_commit = r.after_failed_commit;
-          o.intermediate = r.intermediate;
-          o.compensated = r.compensated;
-          o.journals = r.journals;
-          o.supers = r.supers;
-          o.wals = r.wals;
-          o.acked = r.acked;
-          o.rcs = r.rcs;
+          static_cast<StateLine&>(o) = StateLineFromJson(line);
           o.crashed = true;
           if (line.contains("state")) o.where = {{"state", line["state"]}};
-          by_index[ci][r.index] = std::move(o);
+          const size_t index = o.index;
+          by_index[ci][index] = std::move(o);
         }
         return Status::Ok();
       }));
