@@ -6,6 +6,16 @@ std::string CellName(const CellSpec& c) { return c.strategy + "/" + c.journal_mo
 
 bool IsPowerLoss(const std::string& fault) { return fault.rfind("power_loss", 0) == 0; }
 
+TrialSpec TrialSpecOf(const CellSpec& cell) {
+  TrialSpec s;
+  s.strategy = cell.strategy;
+  s.journal_mode = cell.journal_mode;
+  s.synchronous = cell.synchronous;
+  s.fault = cell.fault == "power_loss_torn" ? "power_loss" : cell.fault;
+  s.torn = cell.fault == "power_loss_torn";
+  return s;
+}
+
 bool DurabilityPromised(const CellSpec& cell) {
   if (cell.journal_mode == "memory" || cell.journal_mode == "off") return false;
   if (!IsPowerLoss(cell.fault)) return true;

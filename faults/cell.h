@@ -27,6 +27,10 @@ bool IsPowerLoss(const std::string& fault);
 //    writes one (vdbeaux.c: sqlite3OsDelete(pVfs, zSuper, 1); none at synchronous=off), so
 //    it is durable in every rollback mode at NORMAL and FULL.
 bool DurabilityPromised(const CellSpec& cell);
+// A fork trial of this cell: strategy, journal mode, synchronous level and fault (with
+// power_loss_torn as power_loss with torn sectors); the caller sets the crash point.
+TrialSpec TrialSpecOf(const CellSpec& cell);
+
 // journal_mode memory/off or synchronous=off: accepted, and expected to be unsafe.
 bool ExpectedUnsafe(const CellSpec& cell);
 // mixed or corrupt always; lost where durability is promised.

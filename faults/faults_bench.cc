@@ -275,8 +275,7 @@ struct ReplayFixture {
   void Prepare(const std::string& model) {
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
-    ReplayPlan plan;
-    const CellStates all = GenerateStates(trace, model, plan, 1);
+    const CellStates all = GenerateStates(trace, model, CampaignSpec{}, 1);
     std::set<ContentKey> seen;
     std::vector<size_t> first_of_each;  // index in all.states of each distinct state's first
     for (size_t i = 0; i < all.states.size(); ++i) {
@@ -304,10 +303,7 @@ struct ReplayFixture {
   }
 
   TrialSpec ForkSpec(uint32_t event) const {
-    TrialSpec spec;
-    spec.strategy = cell.strategy;
-    spec.journal_mode = cell.journal_mode;
-    spec.synchronous = cell.synchronous;
+    TrialSpec spec = TrialSpecOf(cell);
     spec.fault = "process_crash";
     spec.crash_event = event;
     spec.transfers = 2;

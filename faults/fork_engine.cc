@@ -14,12 +14,7 @@ namespace shardlab {
 namespace {
 
 TrialSpec BaseSpec(const CellSpec& cell, const CampaignSpec& c) {
-  TrialSpec s;
-  s.strategy = cell.strategy;
-  s.journal_mode = cell.journal_mode;
-  s.synchronous = cell.synchronous;
-  s.fault = cell.fault == "power_loss_torn" ? "power_loss" : cell.fault;
-  s.torn = cell.fault == "power_loss_torn";
+  TrialSpec s = TrialSpecOf(cell);
   s.transfers = c.transfers;
   s.relocate = c.relocate;
   s.timeout_s = c.timeout_s;

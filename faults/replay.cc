@@ -45,10 +45,10 @@ Json EventsJson(const IoTrace& trace) {
 
 StatusOr<IoTrace> RecordTrace(const TrialRunner& runner, const CellSpec& cell, uint32_t transfers, uint32_t prng_seed,
                               const std::string& dir) {
+  const FileSet templates = TemplateFiles(runner, cell.journal_mode);
+  if (templates.empty()) return Status::Runtime("no template for journal mode " + cell.journal_mode);
+  SHARDLAB_RETURN_IF_ERROR(WriteState(dir, templates));
   IoTrace trace;
-  trace.initial = TemplateFiles(runner, cell.journal_mode);
-  if (trace.initial.empty()) return Status::Runtime("no template for journal mode " + cell.journal_mode);
-  SHARDLAB_RETURN_IF_ERROR(WriteState(dir, trace.initial));
   SHARDLAB_ASSIGN_OR_RETURN(CrashVfs * shim, CrashVfs::Get());
   const Bank& bank = runner.bank();
   SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<TransferRunner> transfers_runner,
@@ -175,13 +175,13 @@ std::string FirstDifference(const FileSet& replayed, const FileSet& real) {
   return "";
 }
 
-CellStates GenerateStates(const IoTrace& trace, const std::string& model, const ReplayPlan& plan, uint64_t cell_seed) {
+CellStates GenerateStates(const IoTrace& trace, const std::string& model, const CampaignSpec& c, uint64_t cell_seed) {
   CellStates out;
   const std::vector<uint32_t> durable_at = DurableAt(trace);
   const uint32_t n = trace.size();
-  const bool enumerate = plan.campaign == "enumerate";
+  const bool enumerate = c.campaign == "enumerate";
   for (uint32_t p = 0; p <= n; ++p) {
-    PointStates ps = StatesAt(trace, durable_at, model, p, enumerate ? plan.max_states_per_point : 0,
+    PointStates ps = StatesAt(trace, durable_at, model, p, enumerate ? c.max_states_per_point : 0,
                               DeriveSeed(cell_seed, "point", p));
     out.possible += ps.possible;
     if (enumerate) {
@@ -189,7 +189,7 @@ CellStates GenerateStates(const IoTrace& trace, const std::string& model, const 
     }
   }
   if (!enumerate) {
-    for (int64_t k = 0; k < plan.random_states; ++k) {
+    for (int64_t k = 0; k < c.random_trials; ++k) {
       Rng rng(DeriveSeed(cell_seed, "random-state", static_cast<uint64_t>(k)));
       const uint32_t p = static_cast<uint32_t>(rng.Below(uint64_t{n} + 1));
       out.states.push_back(RandomStateAt(trace, durable_at, model, p, rng.Next()));
@@ -254,12 +254,12 @@ StateLine StateLineFromJson(const Json& line) {
   return r;
 }
 
-Status ReplayCellShare(const TrialRunner& runner, const CellSpec& cell, const ReplayPlan& plan, size_t cell_index,
+Status ReplayCellShare(const TrialRunner& runner, const CellSpec& cell, const CampaignSpec& c, size_t cell_index,
                        size_t worker, size_t workers, const std::string& dir, const EmitLine& emit) {
   const auto t0 = std::chrono::steady_clock::now();
   const Bank& bank = runner.bank();
-  const uint64_t cell_seed = DeriveSeed(plan.seed, "replay-cell", cell_index);
-  SHARDLAB_ASSIGN_OR_RETURN(IoTrace trace, RecordTrace(runner, cell, plan.transfers, plan.prng_seed, dir));
+  const uint64_t cell_seed = DeriveSeed(c.seed, "replay-cell", cell_index);
+  SHARDLAB_ASSIGN_OR_RETURN(IoTrace trace, RecordTrace(runner, cell, c.transfers, PrngSeedOf(c.seed), dir));
   if (worker == 0) {
     Json begun = Json::array();
     for (const TransferMark& m : trace.transfers) begun.push_back(m.begun_at);
@@ -273,19 +273,17 @@ Status ReplayCellShare(const TrialRunner& runner, const CellSpec& cell, const Re
   }
 
   // Crosscheck first: it needs the recording's directory with the templates in it.
-  for (int64_t c = static_cast<int64_t>(worker); c < plan.crosscheck && trace.size() > 0; c += static_cast<int64_t>(workers)) {
-    Rng rng(DeriveSeed(plan.seed, "crosscheck", cell_index, static_cast<uint64_t>(c)));
+  for (int64_t k = static_cast<int64_t>(worker); k < c.crosscheck && trace.size() > 0; k += static_cast<int64_t>(workers)) {
+    Rng rng(DeriveSeed(c.seed, "crosscheck", cell_index, static_cast<uint64_t>(k)));
     const uint32_t e = static_cast<uint32_t>(rng.Below(trace.size()));
     SHARDLAB_RETURN_IF_ERROR(WriteState(dir, trace.initial));
-    TrialSpec spec;
-    spec.strategy = cell.strategy;
-    spec.journal_mode = cell.journal_mode;
-    spec.synchronous = cell.synchronous;
+    TrialSpec spec = TrialSpecOf(cell);
     spec.fault = "process_crash";
+    spec.torn = false;
     spec.crash_event = e;
-    spec.transfers = plan.transfers;
-    spec.timeout_s = plan.timeout_s;
-    spec.prng_seed = plan.prng_seed;
+    spec.transfers = c.transfers;
+    spec.timeout_s = c.timeout_s;
+    spec.prng_seed = PrngSeedOf(c.seed);
     SHARDLAB_ASSIGN_OR_RETURN(TrialResult killed, runner.RunChildIn(spec, dir));
     std::string detail;
     if (!killed.crashed) {
@@ -294,12 +292,12 @@ Status ReplayCellShare(const TrialRunner& runner, const CellSpec& cell, const Re
       SHARDLAB_ASSIGN_OR_RETURN(FileSet real, ReadState(dir));
       detail = FirstDifference(Materialize(trace, CrashState{e, {}, {}, 0}), real);
     }
-    emit({{"cell", cell_index}, {"crosscheck", c}, {"event", e}, {"identical", detail.empty()}, {"detail", detail}});
+    emit({{"cell", cell_index}, {"crosscheck", k}, {"event", e}, {"identical", detail.empty()}, {"detail", detail}});
   }
 
-  const CellStates states = GenerateStates(trace, cell.fault, plan, cell_seed);
+  const CellStates states = GenerateStates(trace, cell.fault, c, cell_seed);
   std::string state_dir = dir;
-  if (plan.relocate) {
+  if (c.relocate) {
     // As a restore or a move to another disk does: the files, at another path.
     state_dir = dir + ".moved";
     if (access(state_dir.c_str(), F_OK) != 0 && mkdir(state_dir.c_str(), 0755) != 0) return Errno("cannot create", state_dir);
@@ -322,7 +320,7 @@ Status ReplayCellShare(const TrialRunner& runner, const CellSpec& cell, const Re
     if (it->second % workers != worker) continue;
     if (fresh) {
       SHARDLAB_RETURN_IF_ERROR(WriteState(state_dir, files));
-      if (plan.recovery_crashes) {
+      if (c.recovery_crashes) {
         SHARDLAB_ASSIGN_OR_RETURN(Recovered rec, RecoverWithCrashes(bank, saga, state_dir, files, recovery_tally));
         recovered.emplace(it->second, std::move(rec));
       } else {
@@ -352,7 +350,7 @@ Status ReplayCellShare(const TrialRunner& runner, const CellSpec& cell, const Re
                 {"possible", states.possible},
                 {"recovered", recovered.size()},
                 {"seconds", SecondsSince(t0)}};
-  if (plan.recovery_crashes) {
+  if (c.recovery_crashes) {
     stats["recovery_crashes"] = {{"states", recovery_tally.states},
                                  {"differing", recovery_tally.differing},
                                  {"differences", recovery_tally.differences}};

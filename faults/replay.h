@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "faults/campaign.h"
 #include "faults/cell.h"
 #include "faults/checker.h"
 #include "faults/crash_state.h"
@@ -22,19 +23,6 @@
 #include "faults/worker_pool.h"
 
 namespace shardlab {
-
-struct ReplayPlan {
-  std::string campaign = "enumerate";  // enumerate: every state; random: `random_states` of them
-  uint32_t transfers = 2;
-  int64_t random_states = 100;
-  int64_t max_states_per_point = 64;   // power_loss_reorder's bound
-  int64_t crosscheck = 0;              // fork trials per cell compared with the replayed prefix
-  bool relocate = false;               // materialise states in another directory than the recording's
-  bool recovery_crashes = false;       // also crash each recovery that does I/O, at each of its events
-  double timeout_s = 10;
-  uint64_t seed = 1;
-  uint32_t prng_seed = 1;
-};
 
 // Runs `cell`'s transfers through the crash shim in this process, in `dir` (emptied and
 // filled with the templates first), and returns the trace.
@@ -55,8 +43,9 @@ struct CellStates {
   std::vector<CrashState> states;
   double possible = 0;  // states the model allows, summed over the crash points
 };
-// Every state of `model` at every crash point 0..N (enumerate), or random ones.
-CellStates GenerateStates(const IoTrace& trace, const std::string& model, const ReplayPlan& plan, uint64_t cell_seed);
+// Every state of `model` at every crash point 0..N (enumerate: power_loss_reorder at most
+// c.max_states_per_point per point), or c.random_trials random ones (random).
+CellStates GenerateStates(const IoTrace& trace, const std::string& model, const CampaignSpec& c, uint64_t cell_seed);
 
 // Crashes during recovery: the recovery of `files` (in `dir`) is recorded through the crash
 // shim; when it does I/O (a hot journal rolled back, a saga compensated), recovery is
@@ -92,7 +81,7 @@ StateLine StateLineFromJson(const Json& line);
 //                                                             the state when it is a violation)
 //   {"crosscheck": c, "event": e, "identical": b, "detail": "..."}
 //   {"stats": {"explored", "distinct", "possible", "seconds", "recovered"[, "recovery_crashes"]}}
-Status ReplayCellShare(const TrialRunner& runner, const CellSpec& cell, const ReplayPlan& plan, size_t cell_index,
+Status ReplayCellShare(const TrialRunner& runner, const CellSpec& cell, const CampaignSpec& c, size_t cell_index,
                        size_t worker, size_t workers, const std::string& dir, const EmitLine& emit);
 
 }  // namespace shardlab

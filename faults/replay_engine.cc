@@ -17,17 +17,6 @@ namespace shardlab {
 
 Status RunReplayEngine(const TrialRunner& runner, const CampaignSpec& c, std::vector<CellRun>& runs,
                        const CampaignProgress& progress) {
-  ReplayPlan plan;
-  plan.campaign = c.campaign;
-  plan.transfers = c.transfers;
-  plan.random_states = c.random_trials;
-  plan.max_states_per_point = c.max_states_per_point;
-  plan.crosscheck = c.crosscheck;
-  plan.recovery_crashes = c.recovery_crashes;
-  plan.relocate = c.relocate;
-  plan.timeout_s = c.timeout_s;
-  plan.seed = c.seed;
-  plan.prng_seed = PrngSeedOf(c.seed);
   const size_t workers = std::max<size_t>(1, static_cast<size_t>(c.workers));
   std::vector<std::map<size_t, StateOutcome>> by_index(c.cells.size());
   std::vector<double> slowest(c.cells.size(), 0);
@@ -41,7 +30,7 @@ Status RunReplayEngine(const TrialRunner& runner, const CampaignSpec& c, std::ve
           return;
         }
         for (size_t ci = 0; ci < c.cells.size(); ++ci) {
-          if (Status st = ReplayCellShare(runner, c.cells[ci], plan, ci, w, workers, dir, emit); !st.ok()) {
+          if (Status st = ReplayCellShare(runner, c.cells[ci], c, ci, w, workers, dir, emit); !st.ok()) {
             emit({{"error", CellName(c.cells[ci]) + ": " + st.message()}});
             break;
           }

@@ -124,7 +124,7 @@ TEST_F(ReplayTest, ReplayedPrefixEqualsWhatAKilledChildLeaves) {
 TEST_F(ReplayTest, ReorderFindsTheMixedStateOfSynchronousOff) {
   const CellSpec cell{"attach", "delete", "off", "power_loss_reorder"};
   const IoTrace trace = Record(cell, 1);
-  ReplayPlan plan;
+  CampaignSpec plan;
   plan.transfers = 1;
   std::map<std::string, int> power_loss, reorder;
   for (const CrashState& s : GenerateStates(trace, "power_loss", plan, 1).states) ++power_loss[Judged(cell, trace, s)];
@@ -150,7 +150,7 @@ TEST_F(ReplayTest, ReorderFindsTheMixedStateOfSynchronousOff) {
 TEST_F(ReplayTest, DeduplicationNeverMergesDifferentStates) {
   const CellSpec cell{"attach", "delete", "full", "power_loss_reorder"};
   const IoTrace trace = Record(cell, 1);
-  ReplayPlan plan;
+  CampaignSpec plan;
   plan.transfers = 1;
   // The first state seen with each key; a later state with that key must have its files.
   std::map<ContentKey, CrashState> by_key, by_signature;

@@ -98,7 +98,10 @@ Status RunWorkers(size_t workers, bool forks_per_unit, const std::function<void(
     }
   }
   for (Worker& w : ws) {
-    if (w.fd >= 0) close(w.fd);
+    if (w.fd >= 0) {
+      kill(w.pid, SIGKILL);  // left early (poll failed): a worker must not block on a pipe no one reads
+      close(w.fd);
+    }
     int status = 0;
     waitpid(w.pid, &status, 0);
     if (!w.finished && first_error.ok()) {
