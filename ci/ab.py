@@ -6,18 +6,26 @@ as ci/gate.py reads a run (the first repetition of each scenario at the top, the
 in repeats/<n>/; micro.json with every repetition and its aggregates).
 
 usage: ci/ab.py RUN BASE_BUILD CHANGE_BUILD [--rounds 9] [--scenario-reps 5] [--min-time 0.1]
-                [--scenarios scenarios/ci] [--filter REGEX]
+                [--scenarios scenarios/ci] [--filter REGEX] [--no-instructions]
+
+Last, each side's micro-benchmark loops are counted under callgrind (ci/instructions.py ->
+RUN/<side>/instructions.json), both sides at once: an instruction count does not depend
+on the machine's load, so they need not take turns.
 
 Both sides run the change's scenario files. A scenario the base cannot run (a key it does
 not know yet) is reported and left out of the base side; the gate then lists it as new.
 """
 import argparse
+import concurrent.futures
 import json
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import instructions  # noqa: E402
 
 
 def run_micro(binary, min_time, out, log, bench_filter):
@@ -92,6 +100,7 @@ def main(argv=None):
     parser.add_argument("--min-time", default="0.1")
     parser.add_argument("--scenarios", default="scenarios/ci")
     parser.add_argument("--filter", default="", help="micro-benchmarks to run (a --benchmark_filter regex)")
+    parser.add_argument("--no-instructions", action="store_true", help="skip the instruction counts")
     args = parser.parse_args(argv)
     run = Path(args.run)
     sides = {"base": Path(args.base_build), "change": Path(args.change_build)}
@@ -136,6 +145,20 @@ def main(argv=None):
                         refused.add((name, scenario))
                         print(f"   the {name} build refuses {scenario} (exit 2; see {log}): left out of that side")
             print(f"   round {r + 1}/{args.scenario_reps} ({time.monotonic() - start:.0f} s)", flush=True)
+    if not args.no_instructions:
+        print("== instruction counts: each side's micro-benchmark loops under callgrind, both at once")
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            jobs = {name: pool.submit(instructions.count, sides[name], run / name / "instructions.json",
+                                      args.filter, None, run / f"instructions.{name}.log") for name in sides}
+            for name, job in jobs.items():
+                try:
+                    if job.result() is None:
+                        print(f"   the {name} build counts no benchmark (it predates instruction counts): "
+                              "no instructions rows")
+                except (RuntimeError, OSError, subprocess.CalledProcessError) as e:
+                    print(f"ab: instruction counts of the {name} build failed: {e}", file=sys.stderr)
+                    return 2
+        print(f"   done ({time.monotonic() - start:.0f} s)", flush=True)
     print(f"== A/B runs done in {time.monotonic() - start:.0f} s -> {run}/base, {run}/change")
     return 0
 

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The regression gate of `make bench`: compares a run directory with a baseline.
 
-usage: ci/gate.py RUN_DIR [--baseline DIR] [--threshold 0.10] [--alpha 0.05] [--out DIR] [--title TEXT]
+usage: ci/gate.py RUN_DIR [--baseline DIR] [--threshold 0.10] [--instructions-threshold 0.02]
+                  [--alpha 0.05] [--out DIR] [--title TEXT]
 
 Two uses: A/B (`make bench BASE=<ref>`: RUN_DIR is the change's side and --baseline the
 base's, both measured interleaved in one run, which is the comparison that means something
@@ -12,6 +13,10 @@ machine that recorded it).
   /usr/share/benchmark/compare.py does the comparison (its Mann-Whitney U test needs
   python3-scipy). A regression is a significant U test (p < alpha) AND a median slower
   by more than the threshold.
+- Instruction counts (instructions.json, ci/instructions.py: each micro-benchmark's loop
+  under callgrind, a fixed number of iterations): deterministic, so no statistics. An
+  increase beyond --instructions-threshold (2 %) is a regression whatever the clock says;
+  a decrease beyond it is reported as improved.
 - Scenario metrics (ci/metrics.py says which, and how, from the rules of each result's
   kind in kinds/<kind>/gate.py): exact metrics must equal the baseline; timed metrics
   are compared by median over the repetitions of the run (RUN_DIR/*.json and
@@ -57,7 +62,7 @@ def load_run(run_dir):
     scenarios = {}
     files = sorted(run_dir.glob("*.json")) + sorted(run_dir.glob("repeats/*/*.json"))
     for path in files:
-        if path.name in ("micro.json", "gate.json"):
+        if path.name in ("micro.json", "gate.json", "instructions.json"):
             continue
         with open(path) as f:
             result = json.load(f)
@@ -65,6 +70,11 @@ def load_run(run_dir):
             scenarios.setdefault(result["name"], []).append(result)
     micro = run_dir / "micro.json"
     return scenarios, (micro if micro.is_file() else None)
+
+
+def instructions_file(run_dir):
+    path = Path(run_dir) / "instructions.json"
+    return path if path.is_file() else None
 
 
 class NotFinite(ValueError):
@@ -201,6 +211,36 @@ def compare_micro(base_path, cur_path, threshold, alpha):
     return rows
 
 
+def load_instructions(path):
+    """{benchmark: instructions per iteration}; a count that is not a finite number is a usage error."""
+    with open(path) as f:
+        data = json.load(f)
+    out = {}
+    for name, b in data.get("benchmarks", {}).items():
+        v = b.get("instructions_per_iteration") if isinstance(b, dict) else None
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+            raise NotFinite(f"{path}: {name} instructions_per_iteration is {json.dumps(v)}, not a finite count")
+        out[name] = float(v)
+    return out
+
+
+def compare_instructions(base_path, cur_path, threshold):
+    """One row per benchmark: instructions per iteration, base vs change (exact counts, no test)."""
+    base, cur = load_instructions(base_path), load_instructions(cur_path)
+    rows = []
+    for name in sorted(base):
+        if name not in cur:
+            rows.append({"source": "micro", "name": name, "kind": "instructions", "baseline": base[name],
+                         "current": None, "status": "missing"})
+            continue
+        b, c = base[name], cur[name]
+        ratio = c / b if b else (1.0 if c == b else math.inf)
+        status = "regression" if ratio > 1 + threshold else "improved" if ratio < 1 - threshold else "ok"
+        rows.append({"source": "micro", "name": name, "kind": "instructions", "baseline": b, "current": c,
+                     "ratio": ratio, "worse_by": round(ratio - 1, 5), "status": status})
+    return rows
+
+
 def compare_scenarios(base, cur, threshold, alpha):
     rows = []
     for name in sorted(base):
@@ -289,30 +329,41 @@ MD_STATUS = {"regression": "**regression**", "changed": "**changed**", "verdict"
              "reference": "machine reference"}
 
 
-def markdown(rows, title, threshold, alpha, largest=10):
-    """gate.md: the verdict, the failing rows, then the timed rows that moved most."""
+def markdown(rows, title, threshold, alpha, instructions_threshold=0.02, largest=10):
+    """gate.md: the verdict, the failing rows, then the instruction counts and the timed
+    rows that moved most."""
     failing = [r for r in rows if r["status"] in FAILING or r.get("unstable")]
-    timed = [r for r in rows if r not in failing and r.get("ratio") is not None and r["status"] != "reference"]
-    timed.sort(key=lambda r: -abs(math.log(r["ratio"])) if r["ratio"] > 0 else 0)
+
+    def moved(kind):
+        out = [r for r in rows if r not in failing and r["kind"] == kind and r.get("ratio") is not None
+               and r["status"] != "reference" and r["ratio"] != 1]
+        out.sort(key=lambda r: -abs(math.log(r["ratio"])) if r["ratio"] > 0 else 0)
+        return out[:largest // 2 if kind == "instructions" else largest]
+
+    counted, timed = moved("instructions"), moved("timed")
     exact = [r for r in rows if r["kind"] in ("exact", "io")]
+    ir = [r for r in rows if r["kind"] == "instructions"]
     lines = [f"### {title}", "",
              (f"**{len(failing)} failing** of {len(rows)} comparisons." if failing else
               f"**No regression** in {len(rows)} comparisons."),
              f"A timed metric fails when its U test gives p < {alpha} and its median is more than "
              f"{threshold:.0%} worse; {sum(r['status'] == 'ok' for r in exact)} of {len(exact)} exact counts "
-             "are equal (they must all be).", ""]
-    shown = failing + timed[:largest]
+             "are equal (they must all be)"
+             + (f"; {sum(r['status'] == 'ok' for r in ir)} of {len(ir)} instruction counts are within "
+                f"{instructions_threshold:.0%} (more instructions per iteration beyond that fail)." if ir else "."),
+             ""]
+    shown = failing + counted + timed
     if not shown:
         return "\n".join(lines) + "\n"
-    if timed:
-        lines.append(f"Failing rows first, then the {min(largest, len(timed))} timed metrics that moved most "
-                     "(ratio = change / base of the medians).")
+    if counted or timed:
+        lines.append("Failing rows first, then the instruction counts and the timed metrics that moved most "
+                     "(ratio = change / base: of the counts per iteration, or of the medians).")
         lines.append("")
     lines += ["| metric | kind | base | change | ratio (io: difference) | 95 % interval · p | verdict |",
               "| --- | --- | ---: | ---: | ---: | --- | --- |"]
     for r in shown:
         where = r["name"] if r["source"] == "micro" else f"{r['source']}: {r['name']}"
-        ratio = f"{r['ratio']:.3f}" if r.get("ratio") is not None else ""
+        ratio = f"{r['ratio']:.4f}" if r.get("ratio") is not None else ""
         if r.get("delta") is not None:
             ratio = f"{r['delta']:+g}"
         stats = []
@@ -320,6 +371,8 @@ def markdown(rows, title, threshold, alpha, largest=10):
             stats.append(f"[{r['interval'][0]:.3f}, {r['interval'][1]:.3f}]")
         if r.get("p") is not None:
             stats.append(f"p {r['p']:.3f}")
+        if r["kind"] == "instructions" and r.get("current") is not None:
+            stats.append("exact count")
         flags = " (noisy)" if r.get("noisy") and r["status"] != "noisy" else ""
         flags += " (unstable)" if r.get("unstable") else ""
         lines.append(f"| `{where}` | {r['kind']} | {fmt(r.get('baseline'))} | {fmt(r.get('current'))} | {ratio} | "
@@ -332,6 +385,8 @@ def main(argv=None):
     parser.add_argument("run_dir")
     parser.add_argument("--baseline", default="results/baseline")
     parser.add_argument("--threshold", type=float, default=0.10, help="relative slowdown that counts (default 0.10)")
+    parser.add_argument("--instructions-threshold", type=float, default=0.02,
+                        help="relative increase in instructions per iteration that counts (default 0.02)")
     parser.add_argument("--alpha", type=float, default=0.05, help="U test significance (default 0.05)")
     parser.add_argument("--out", help="where gate.json and gate.md go (default RUN_DIR)")
     parser.add_argument("--title", default="shardlab regression gate", help="gate.md's heading")
@@ -358,19 +413,25 @@ def main(argv=None):
             rows += compare_micro(base_micro, cur_micro, args.threshold, args.alpha)
         elif base_micro is not None:
             rows.append({"source": "micro", "name": "micro.json", "kind": "micro", "status": "missing"})
+        base_ir, cur_ir = instructions_file(base_dir), instructions_file(run_dir)
+        if base_ir is not None and cur_ir is not None:
+            rows += compare_instructions(base_ir, cur_ir, args.instructions_threshold)
+        elif base_ir is not None:
+            rows.append({"source": "micro", "name": "instructions.json", "kind": "instructions", "status": "missing"})
         rows += compare_scenarios(base, cur, args.threshold, args.alpha)
     except (RuntimeError, NotFinite) as e:
         print(f"gate: {e}", file=sys.stderr)
         return EXIT_USAGE
     print_table(rows, args.threshold)
     failing = [r for r in rows if r["status"] in FAILING]
-    summary = {"baseline": str(base_dir), "threshold": args.threshold, "alpha": args.alpha,
+    summary = {"baseline": str(base_dir), "threshold": args.threshold,
+               "instructions_threshold": args.instructions_threshold, "alpha": args.alpha,
                "failing": len(failing), "rows": rows}
     out_dir = Path(args.out) if args.out else run_dir
     with open(out_dir / "gate.json", "w") as f:
         json.dump(summary, f, indent=1)
     with open(out_dir / "gate.md", "w") as f:
-        f.write(markdown(rows, args.title, args.threshold, args.alpha))
+        f.write(markdown(rows, args.title, args.threshold, args.alpha, args.instructions_threshold))
     return EXIT_FAIL if failing else EXIT_OK
 
 

@@ -31,6 +31,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/bench_loop.h"
 #include "faults/bank.h"
 #include "faults/campaign.h"
 #include "faults/cell.h"
@@ -105,7 +106,7 @@ TrialFixture& Fixture() {
 }
 
 void BM_ForkExit(benchmark::State& state) {
-  for (auto _ : state) {
+  SHARDLAB_BENCH_LOOP(state) {
     const pid_t pid = fork();
     if (pid == 0) _exit(0);
     int status;
@@ -117,7 +118,7 @@ void BM_BareCrashTrial(benchmark::State& state) {
   TrialFixture& f = Fixture();
   const Transfer& t = f.bank->transfers()[0];
   int n = 0;
-  for (auto _ : state) {
+  SHARDLAB_BENCH_LOOP(state) {
     const std::string dir = f.root + "/bare" + std::to_string(n++);
     mkdir(dir.c_str(), 0755);
     for (uint32_t s = 0; s < 2; ++s) WriteFile(dir + "/" + Bank::ShardFile(s), f.files[s]);
@@ -153,7 +154,7 @@ void BM_CrashTrial(benchmark::State& state) {
   spec.fault = "process_crash";
   spec.crash_event = 30;  // mid-commit: after the super-journal is written
   int n = 0;
-  for (auto _ : state) {
+  SHARDLAB_BENCH_LOOP(state) {
     auto r = f.runner->Run(spec, f.root + "/t" + std::to_string(n++), nullptr);
     if (!r.ok() || r->outcome != "old") state.SkipWithError("shardlab trial: unexpected outcome");
   }
@@ -195,7 +196,7 @@ void BM_ShimOverhead(benchmark::State& state) {
   using Clock = std::chrono::steady_clock;
   int64_t shim_ns = 0, unix_ns = 0;
   bool shim_first = true;
-  for (auto _ : state) {
+  SHARDLAB_BENCH_LOOP(state) {
     for (int pass = 0; pass < 2; ++pass) {
       const auto t0 = Clock::now();
       const bool use_shim = shim_first == (pass == 0);
@@ -329,7 +330,7 @@ void BM_ReplayState(benchmark::State& state, const std::string& model) {
   size_t next = 0;
   std::string outcome;
   std::map<std::string, int64_t> outcomes;
-  for (auto _ : state) {
+  SHARDLAB_BENCH_LOOP(state) {
     if (!f.Check(states[next++ % states.size()], &outcome)) {
       state.SkipWithError(("replay: a violation (" + outcome + ")").c_str());
       break;
@@ -359,7 +360,7 @@ void BM_ReplayVsFork(benchmark::State& state) {
   bool replay_first = true;
   std::string outcome;
   using Clock = std::chrono::steady_clock;
-  for (auto _ : state) {
+  SHARDLAB_BENCH_LOOP(state) {
     for (int pass = 0; pass < 2; ++pass) {
       const auto t0 = Clock::now();
       if (replay_first == (pass == 0)) {
@@ -388,15 +389,16 @@ void BM_ReplayVsFork(benchmark::State& state) {
       (fork_s / static_cast<double>(forked)) / (replay_s / static_cast<double>(replayed));
 }
 
-BENCHMARK(BM_ForkExit)->Unit(benchmark::kMicrosecond)->UseRealTime();
-BENCHMARK(BM_BareCrashTrial)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_CrashTrial)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_ShimOverhead)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_ReplayState, process_crash, std::string("process_crash"))->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_ForkExit)->SHARDLAB_NOT_COUNTED()->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_BareCrashTrial)->SHARDLAB_NOT_COUNTED()->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_CrashTrial)->SHARDLAB_NOT_COUNTED()->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ShimOverhead)->SHARDLAB_COUNTED(20)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ReplayState, process_crash, std::string("process_crash"))->SHARDLAB_COUNTED(32)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ReplayState, power_loss_reorder, std::string("power_loss_reorder"))
+    ->SHARDLAB_COUNTED(32)
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
-BENCHMARK(BM_ReplayVsFork)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ReplayVsFork)->SHARDLAB_NOT_COUNTED()->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace shardlab

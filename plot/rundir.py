@@ -39,8 +39,9 @@ def read_json(path):
 
 
 # Files of a run directory that are not scenario results: name -> (list key, what it is).
-SPECIAL_FILES = {"micro.json": ("benchmarks", "Google Benchmark JSON"),
-                 "gate.json": ("rows", "the regression gate's output")}
+SPECIAL_FILES = {"micro.json": ("benchmarks", list, "Google Benchmark JSON"),
+                 "gate.json": ("rows", list, "the regression gate's output"),
+                 "instructions.json": ("benchmarks", dict, "ci/instructions.py's instruction counts")}
 
 
 def load_run(path):
@@ -62,11 +63,11 @@ def load_run(path):
             problems.append(f"{name}: unreadable ({e})")
             continue
         if name in SPECIAL_FILES:
-            key, what = SPECIAL_FILES[name]
-            if isinstance(data, dict) and isinstance(data.get(key), list):
+            key, kind, what = SPECIAL_FILES[name]
+            if isinstance(data, dict) and isinstance(data.get(key), kind):
                 special[name] = data
             else:
-                problems.append(f"{name}: not {what} (no '{key}' list)")
+                problems.append(f"{name}: not {what} (no '{key}' {'list' if kind is list else 'object'})")
             continue
         if not isinstance(data, dict) or "kind" not in data or "checks" not in data:
             problems.append(f"{name}: not a shardlab result (no 'kind' or 'checks')")

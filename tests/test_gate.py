@@ -248,3 +248,69 @@ def test_one_more_fdatasync_per_transfer_is_flagged_exactly(tmp_path):
     assert next(r for r in rows if r["name"].endswith("bytes_written"))["status"] == "ok"
     md = (tmp_path / "change" / "gate.md").read_text()
     assert "| io | 11 | 12 | +1 |" in md
+
+
+def instructions_json(path, counts):
+    path.write_text(json.dumps({"tool": "valgrind-3.19.0 --tool=callgrind", "benchmarks": {
+        name: {"instructions": ir * 1000 if isinstance(ir, float) else ir, "iterations": 1000,
+               "instructions_per_iteration": ir}
+        for name, ir in counts.items()}}))
+
+
+COUNTS = {"BM_Route/jump/1024": 155.2, "BM_Hash/xxh3": 63.0}
+
+
+@pytest.mark.parametrize("factor, code, status", [(1.0, 0, "ok"), (1.015, 0, "ok"), (1.03, 1, "regression"),
+                                                  (0.9, 0, "improved")])
+def test_instruction_counts_fail_beyond_two_percent_more_whatever_the_clock(tmp_path, baseline, factor, code, status):
+    # The clock says nothing changed (same timings as the baseline): only the count moved.
+    instructions_json(baseline / "instructions.json", COUNTS)
+    run = make_run(tmp_path / "run", seed=2)
+    instructions_json(run / "instructions.json", {**COUNTS, "BM_Route/jump/1024": 155.2 * factor})
+    proc = gate(run, baseline)
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    rows = json.loads((run / "gate.json").read_text())["rows"]
+    row = next(r for r in rows if r["kind"] == "instructions" and r["name"] == "BM_Route/jump/1024")
+    assert row["status"] == status and row["ratio"] == pytest.approx(factor)
+    assert next(r for r in rows if r["kind"] == "instructions" and r["name"] == "BM_Hash/xxh3")["status"] == "ok"
+    if status == "regression":
+        md = (run / "gate.md").read_text()
+        assert "`BM_Route/jump/1024` | instructions | 155.2 | 159.9 | 1.0300 | exact count | **regression**" in md
+
+
+@pytest.mark.parametrize("bad", [float("nan"), None, -1.0])
+def test_an_instruction_count_that_is_not_a_finite_count_is_a_usage_error(tmp_path, baseline, bad):
+    instructions_json(baseline / "instructions.json", COUNTS)
+    run = make_run(tmp_path / "run", seed=2)
+    instructions_json(run / "instructions.json", {**COUNTS, "BM_Hash/xxh3": bad})
+    proc = gate(run, baseline)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "BM_Hash/xxh3" in proc.stderr
+
+
+def test_a_counted_benchmark_the_change_lost_fails_and_a_base_without_counts_compares_none(tmp_path, baseline):
+    instructions_json(baseline / "instructions.json", COUNTS)
+    run = make_run(tmp_path / "run", seed=2)
+    instructions_json(run / "instructions.json", {"BM_Hash/xxh3": 63.0})
+    proc = gate(run, baseline)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    rows = json.loads((run / "gate.json").read_text())["rows"]
+    assert [r["status"] for r in rows if r["name"] == "BM_Route/jump/1024" and r["kind"] == "instructions"] == ["missing"]
+    # A base built before instruction counts existed has no instructions.json: nothing to compare.
+    (baseline / "instructions.json").unlink()
+    proc = gate(run, baseline)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not [r for r in json.loads((run / "gate.json").read_text())["rows"] if r["kind"] == "instructions"]
+
+
+def test_instructions_names_each_loop_dump_by_the_dump_after_it():
+    # ci/instructions.py: SHARDLAB_BENCH_LOOP dumps "shardlab-bench-loop" at the loop's end,
+    # the reporter then dumps the benchmark's name; a benchmark without a loop dump
+    # (SHARDLAB_NOT_COUNTED) gets no row, and the "/iterations:N" of fixed runs is dropped.
+    sys.path.insert(0, str(REPO / "ci"))
+    import instructions
+    dumps = [("shardlab-bench-loop", 62900), ("shardlab-bench BM_Route/jump/4/iterations:1000 iterations=1000", 12),
+             ("shardlab-bench BM_ForkExit/iterations:1/real_time iterations=1", 40),
+             ("shardlab-bench-loop", 2000), ("shardlab-bench BM_ShardWalk/threads:1/iterations:20/real_time iterations=20", 5)]
+    assert instructions.name_loops(dumps) == {"BM_Route/jump/4": (62900, 1000),
+                                              "BM_ShardWalk/threads:1/real_time": (2000, 20)}

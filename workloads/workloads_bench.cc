@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/bench_loop.h"
 #include "workloads/distribution.h"
 #include "workloads/key_hash.h"
 #include "workloads/rng.h"
@@ -72,7 +73,7 @@ void BM_Route(benchmark::State& state, std::string_view label) {
 
   uint32_t shard = 0;
   size_t i = 0;
-  for (auto _ : state) {
+  SHARDLAB_BENCH_LOOP(state) {
     const size_t k = (i++ + shard) & (kBatch - 1);
     shard = router.Route(hashes[k], keys[k]);
     benchmark::DoNotOptimize(shard);
@@ -81,20 +82,20 @@ void BM_Route(benchmark::State& state, std::string_view label) {
   state.counters["memory_bytes"] = static_cast<double>(router.MemoryBytes());
 }
 
-BENCHMARK_CAPTURE(BM_Route, mod, "mod")->Arg(4)->Arg(256)->Arg(1024);
-BENCHMARK_CAPTURE(BM_Route, ring, "ring")->Arg(4)->Arg(256)->Arg(1024);
-BENCHMARK_CAPTURE(BM_Route, jump, "jump")->Arg(4)->Arg(256)->Arg(1024);
-BENCHMARK_CAPTURE(BM_Route, rendezvous, "rendezvous")->Arg(4)->Arg(256)->Arg(1024);
-BENCHMARK_CAPTURE(BM_Route, range_numeric, "range_numeric")->Arg(4)->Arg(256)->Arg(1024);
-BENCHMARK_CAPTURE(BM_Route, range_string, "range_string")->Arg(4)->Arg(256)->Arg(1024);
-BENCHMARK_CAPTURE(BM_Route, directory, "directory")->Arg(4)->Arg(256)->Arg(1024);
+BENCHMARK_CAPTURE(BM_Route, mod, "mod")->SHARDLAB_COUNTED(20000)->Arg(4)->Arg(256)->Arg(1024);
+BENCHMARK_CAPTURE(BM_Route, ring, "ring")->SHARDLAB_COUNTED(20000)->Arg(4)->Arg(256)->Arg(1024);
+BENCHMARK_CAPTURE(BM_Route, jump, "jump")->SHARDLAB_COUNTED(20000)->Arg(4)->Arg(256)->Arg(1024);
+BENCHMARK_CAPTURE(BM_Route, rendezvous, "rendezvous")->SHARDLAB_COUNTED(20000)->Arg(4)->Arg(256)->Arg(1024);
+BENCHMARK_CAPTURE(BM_Route, range_numeric, "range_numeric")->SHARDLAB_COUNTED(20000)->Arg(4)->Arg(256)->Arg(1024);
+BENCHMARK_CAPTURE(BM_Route, range_string, "range_string")->SHARDLAB_COUNTED(20000)->Arg(4)->Arg(256)->Arg(1024);
+BENCHMARK_CAPTURE(BM_Route, directory, "directory")->SHARDLAB_COUNTED(20000)->Arg(4)->Arg(256)->Arg(1024);
 
 // One 16-byte key per call, cycling through distinct keys.
 void BM_Hash(benchmark::State& state, HashKind kind) {
   std::vector<std::string> keys(kBatch);
   for (size_t i = 0; i < kBatch; ++i) keys[i] = UserKey(i * 7919);
   size_t i = 0;
-  for (auto _ : state) {
+  SHARDLAB_BENCH_LOOP(state) {
     KeyHash h = HashBytes(kind, keys[i++ & (kBatch - 1)]);
     benchmark::DoNotOptimize(h);
   }
@@ -102,9 +103,9 @@ void BM_Hash(benchmark::State& state, HashKind kind) {
   state.SetBytesProcessed(state.iterations() * 16);
 }
 
-BENCHMARK_CAPTURE(BM_Hash, sha256, HashKind::kSha256);
-BENCHMARK_CAPTURE(BM_Hash, xxh3, HashKind::kXxh3);
-BENCHMARK_CAPTURE(BM_Hash, fnv1a, HashKind::kFnv1a);
+BENCHMARK_CAPTURE(BM_Hash, sha256, HashKind::kSha256)->SHARDLAB_COUNTED(20000);
+BENCHMARK_CAPTURE(BM_Hash, xxh3, HashKind::kXxh3)->SHARDLAB_COUNTED(20000);
+BENCHMARK_CAPTURE(BM_Hash, fnv1a, HashKind::kFnv1a)->SHARDLAB_COUNTED(20000);
 
 // KeyChooser::Next() over one million items, YCSB default parameters.
 void BM_Distribution(benchmark::State& state, const char* type) {
@@ -117,17 +118,17 @@ void BM_Distribution(benchmark::State& state, const char* type) {
   }
   KeyChooser& chooser = **made;
   Rng rng(DeriveSeed(42, "bench_distribution"));
-  for (auto _ : state) benchmark::DoNotOptimize(chooser.Next(rng));
+  SHARDLAB_BENCH_LOOP(state) benchmark::DoNotOptimize(chooser.Next(rng));
   state.SetItemsProcessed(state.iterations());
 }
 
-BENCHMARK_CAPTURE(BM_Distribution, uniform, "uniform");
-BENCHMARK_CAPTURE(BM_Distribution, zipfian, "zipfian");
-BENCHMARK_CAPTURE(BM_Distribution, scrambled_zipfian, "scrambled_zipfian");
-BENCHMARK_CAPTURE(BM_Distribution, latest, "latest");
-BENCHMARK_CAPTURE(BM_Distribution, hotspot, "hotspot");
-BENCHMARK_CAPTURE(BM_Distribution, sequential, "sequential");
-BENCHMARK_CAPTURE(BM_Distribution, exponential, "exponential");
+BENCHMARK_CAPTURE(BM_Distribution, uniform, "uniform")->SHARDLAB_COUNTED(20000);
+BENCHMARK_CAPTURE(BM_Distribution, zipfian, "zipfian")->SHARDLAB_COUNTED(20000);
+BENCHMARK_CAPTURE(BM_Distribution, scrambled_zipfian, "scrambled_zipfian")->SHARDLAB_COUNTED(20000);
+BENCHMARK_CAPTURE(BM_Distribution, latest, "latest")->SHARDLAB_COUNTED(20000);
+BENCHMARK_CAPTURE(BM_Distribution, hotspot, "hotspot")->SHARDLAB_COUNTED(20000);
+BENCHMARK_CAPTURE(BM_Distribution, sequential, "sequential")->SHARDLAB_COUNTED(20000);
+BENCHMARK_CAPTURE(BM_Distribution, exponential, "exponential")->SHARDLAB_COUNTED(20000);
 
 }  // namespace
 }  // namespace shardlab
