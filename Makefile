@@ -27,13 +27,14 @@ test-asan: deps
 
 # The regression gate, A/B: this checkout against BASE (default HEAD~1, built once in a
 # worktree under .bench/), micro-benchmarks (9 rounds) and scenarios/ci (5) interleaved in
-# one run -> results/<run>/ with gate.md, gate.json and the report. BASE=baseline compares
+# one run, then both sides' instruction counts under callgrind -> results/<run>/ with
+# gate.md, gate.json and the report. BASE=baseline compares
 # with results/baseline/ instead (meaningful only on the machine that recorded it).
 # Exit 0 no regression, 1 regression or verdict change, 2 usage error.
 bench: build
 	@BASE="$(BASE)" ci/bench
 
-# The same comparison with fewer repetitions, for pull requests.
+# The same comparison with fewer repetitions (and the same instruction counts), for pull requests.
 bench-quick: build
 	@SHARDLAB_BENCH_QUICK=1 BASE="$(BASE)" ci/bench
 
