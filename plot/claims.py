@@ -71,6 +71,16 @@ def claims_summary_html(run):
     return ("<h3>Claims</h3>\n" + table(["claim", "here", "checks confirmed / refuted / unknown", "scenarios"], rows))
 
 
+def observed_text(c):
+    """The observed value, and for a check judged over repetitions its 95 % interval and n:
+    "1.12 [1.073, 1.167] n=5"."""
+    text = fmt(c.get("observed"), 6)
+    interval = c.get("interval")
+    if isinstance(interval, list) and len(interval) == 2:
+        text += f" [{fmt(interval[0], 4)}, {fmt(interval[1], 4)}] n={c.get('samples')}"
+    return text
+
+
 def claims_table_html(run):
     rows = []
     for r, c in all_checks(run):
@@ -81,7 +91,7 @@ def claims_table_html(run):
             (f'<a href="#scenario-{esc(r["_key"])}">{esc(r.get("name", r["_key"]))}</a>', ""),
             (f"<code>{esc(c.get('name'))}</code>", ""),
             expected_text(c),
-            fmt(c.get("observed"), 6),
+            observed_text(c),
             verdict_cell(c.get("verdict")),
             " — ".join(str(n) for n in notes),
         ])

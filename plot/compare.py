@@ -9,7 +9,7 @@ medians with the ratio B/A.
 import os
 
 import kind_sections
-from claims import all_checks, check_claims, claim_links
+from claims import all_checks, check_claims, claim_links, observed_text
 from figures import render_figure
 from header import fingerprint_html
 from html_parts import esc, note, page, side_by_side, table, verdict_cell
@@ -35,8 +35,8 @@ def compare_checks_html(run_a, run_b):
         if ra is not None and rb is not None:
             scenario = f'<a href="#scenario-{esc(ra["_key"])}">{scenario}</a>'
         row = [(claim_links(claims, from_check, link=False), ""), (scenario, ""), (f"<code>{esc(key[1])}</code>", ""),
-               verdict_cell(va) if ra is not None else "absent", fmt(ca.get("observed"), 6) if ra else "",
-               verdict_cell(vb) if rb is not None else "absent", fmt(cb.get("observed"), 6) if rb else "",
+               verdict_cell(va) if ra is not None else "absent", observed_text(ca) if ra else "",
+               verdict_cell(vb) if rb is not None else "absent", observed_text(cb) if rb else "",
                ('<span class="changed-mark">changed</span>', "") if is_changed else ""]
         rows.append(row)
     html_table = table(["claim", "scenario", "check", "verdict A", "observed A", "verdict B", "observed B",

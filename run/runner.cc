@@ -27,6 +27,9 @@ std::string UtcTimestamp(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+// An interval bound as the console shows it: 4 significant digits.
+std::string ShortFigure(double v) { return StrFormat("%.4g", v); }
+
 }  // namespace
 
 std::string DataDirFor(const Scenario& s, const RunOptions& options) {
@@ -118,7 +121,13 @@ std::string SummarizeResult(const Json& r) {
   for (const Json& c : r["checks"]) {
     out << "  " << c["verdict"].get<std::string>() << "  " << (c.contains("claim") ? c["claim"].get<std::string>() + " " : "")
         << c["name"].get<std::string>();
-    if (c["verdict"] != "pass") out << "  (observed " << c["observed"].dump() << ")";
+    if (c.contains("interval")) {
+      // A timed claim judged over its repetitions: the metric, the 95 % interval and n.
+      out << ": " << c["observed"].dump() << " [" << ShortFigure(c["interval"][0].get<double>()) << ", "
+          << ShortFigure(c["interval"][1].get<double>()) << "] n=" << c["samples"].dump();
+    } else if (c["verdict"] != "pass") {
+      out << "  (observed " << c["observed"].dump() << ")";
+    }
     if (c["verdict"] == "unknown" && c.contains("reason")) out << ": " << c["reason"].get<std::string>();
     out << "\n";
   }

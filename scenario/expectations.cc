@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <numeric>
 
 namespace shardlab {
 
@@ -73,7 +75,74 @@ std::string VacuousReason(const Json& metrics, const std::string& path) {
   return "";
 }
 
+// A number as the reasons print it: 4 significant digits (1.072, 1.8e+04 as 18000).
+std::string ShortNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+// `v` to 6 significant digits, for the interval in the result.
+double RoundSignificant(double v) {
+  if (v == 0 || !std::isfinite(v)) return v;
+  const double scale = std::pow(10.0, 5 - static_cast<int>(std::floor(std::log10(std::fabs(v)))));
+  return std::round(v * scale) / scale;
+}
+
+// The verdict of a numeric claim on the whole interval [lo, hi]: "pass" when every value
+// in it satisfies the claim, "fail" when none does, "" when it straddles.
+std::string IntervalVerdict(const std::string& op, double lo, double hi, double v, double tolerance) {
+  if (op == "gt") return lo > v ? "pass" : hi <= v ? "fail" : "";
+  if (op == "ge") return lo >= v ? "pass" : hi < v ? "fail" : "";
+  if (op == "lt") return hi < v ? "pass" : lo >= v ? "fail" : "";
+  if (op == "le") return hi <= v ? "pass" : lo > v ? "fail" : "";
+  if (op == "approx") {
+    if (lo >= v - tolerance && hi <= v + tolerance) return "pass";
+    if (hi < v - tolerance || lo > v + tolerance) return "fail";
+    return "";
+  }
+  return "";
+}
+
 }  // namespace
+
+double StudentT975(size_t df) {
+  static constexpr double kT[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                  2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                                  2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  if (df == 0) return INFINITY;
+  return df <= std::size(kT) ? kT[df - 1] : 1.96;
+}
+
+std::optional<Interval> MeanInterval95(const std::vector<double>& xs) {
+  if (xs.size() < 2) return std::nullopt;
+  const double n = static_cast<double>(xs.size());
+  const double mean = std::accumulate(xs.begin(), xs.end(), 0.0) / n;
+  double ss = 0;
+  for (double x : xs) ss += (x - mean) * (x - mean);
+  const double half = StudentT975(xs.size() - 1) * std::sqrt(ss / (n - 1)) / std::sqrt(n);
+  return Interval{mean, mean - half, mean + half, xs.size()};
+}
+
+const Json* FindSamples(const Json& metrics, const std::string& path) {
+  const Json* found = nullptr;
+  // Every object on the path, the metrics themselves first: samples[<rest of the path>].
+  for (size_t start = 0; start < path.size();) {
+    const Json* node = start == 0 ? &metrics : FindMetric(metrics, path.substr(0, start - 1));
+    if (node == nullptr) break;
+    if (node->is_object()) {
+      const auto samples = node->find("samples");
+      if (samples != node->end() && samples->is_object()) {
+        const auto list = samples->find(path.substr(start));
+        if (list != samples->end() && list->is_array()) found = &*list;
+      }
+    }
+    const size_t dot = path.find('.', start);
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return found;
+}
 
 Json EvaluateExpectations(const std::vector<Expectation>& expect, const Json& metrics) {
   Json checks = Json::array();
@@ -100,6 +169,35 @@ Json EvaluateExpectations(const std::vector<Expectation>& expect, const Json& me
       c["reason"] = "this check could not have failed in this run: " + why;
       checks.push_back(std::move(c));
       continue;
+    }
+    // Repetitions: judged on the 95 % interval of their mean when there are two or more.
+    std::optional<Interval> interval;
+    if (const Json* samples = FindSamples(metrics, e.metric); samples != nullptr && observed->is_number()) {
+      std::vector<double> xs;
+      for (const Json& x : *samples) {
+        if (x.is_number()) xs.push_back(x.get<double>());
+      }
+      if (xs.size() == samples->size()) interval = MeanInterval95(xs);
+    }
+    if (interval) {
+      c["interval"] = {RoundSignificant(interval->lo), RoundSignificant(interval->hi)};
+      c["samples"] = interval->n;
+      if (e.op != "eq" && e.value.is_number()) {
+        const double v = e.value.get<double>();
+        std::string verdict = IntervalVerdict(e.op, interval->lo, interval->hi, v, e.tolerance);
+        if (verdict.empty()) {
+          verdict = "unknown";
+          const std::string edge = e.op != "approx"                   ? ShortNumber(v)
+                                   : interval->lo < v - e.tolerance ? ShortNumber(v - e.tolerance)
+                                                                    : ShortNumber(v + e.tolerance);
+          c["reason"] = "the 95 % interval [" + ShortNumber(interval->lo) + ", " + ShortNumber(interval->hi) + "] over " +
+                        std::to_string(interval->n) + " repetitions straddles " + edge +
+                        (e.op == "approx" ? " (an edge of " + ShortNumber(v) + " ± " + ShortNumber(e.tolerance) + ")" : "");
+        }
+        c["verdict"] = verdict;
+        checks.push_back(std::move(c));
+        continue;
+      }
     }
     bool pass = false;
     if (e.op == "eq") {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <string>
 #include <vector>
 
@@ -184,6 +186,127 @@ TEST(ExpectationsTest, CheckRecordsTheExpectation) {
                                        "op": "eq", "expected": [1, 2], "observed": [98, 101, 100, 101],
                                        "verdict": "fail"})"));
   EXPECT_EQ(EvaluateExpectations({}, Metrics()), Json::array());
+}
+
+// Timed metrics with per-repetition samples: speedup is the median of five rounds whose
+// mean is 1.12 and 95 % interval 1.12 ± 2.776 · s / sqrt(5) = [1.0727, 1.1673].
+const Json& Timed() {
+  static const Json kTimed = Json::parse(R"({
+    "prealloc": {"speedup": 1.12, "samples": {"speedup": [1.07, 1.12, 1.17, 1.10, 1.14]}},
+    "one": {"speedup": 1.12, "samples": {"speedup": [1.12]}},
+    "bad": {"speedup": 1.12, "samples": {"speedup": [1.1, "x"]}},
+    "walk": {"shards_10": {"threads_1": {"latency_us": {"p50": 110}}},
+             "samples": {"shards_10.threads_1.latency_us.p50": [100, 110, 120]}}
+  })");
+  return kTimed;
+}
+
+Json TimedCheck(const Expectation& e) {
+  const Json checks = EvaluateExpectations({e}, Timed());
+  return checks.size() == 1 ? checks[0] : Json();
+}
+
+TEST(ExpectationsTest, StudentTTable) {
+  EXPECT_DOUBLE_EQ(StudentT975(1), 12.706);
+  EXPECT_DOUBLE_EQ(StudentT975(4), 2.776);
+  EXPECT_DOUBLE_EQ(StudentT975(30), 2.042);
+  EXPECT_DOUBLE_EQ(StudentT975(31), 1.96);
+  EXPECT_DOUBLE_EQ(StudentT975(1000), 1.96);
+  for (size_t df = 1; df < 30; ++df) EXPECT_GT(StudentT975(df), StudentT975(df + 1)) << df;
+}
+
+TEST(ExpectationsTest, MeanIntervalOfKnownSamples) {
+  const auto i = MeanInterval95({1, 2, 3});  // mean 2, s = 1, t(2) = 4.303
+  ASSERT_TRUE(i.has_value());
+  EXPECT_EQ(i->n, 3u);
+  EXPECT_DOUBLE_EQ(i->mean, 2);
+  EXPECT_NEAR(i->lo, 2 - 4.303 / std::sqrt(3.0), 1e-12);
+  EXPECT_NEAR(i->hi, 2 + 4.303 / std::sqrt(3.0), 1e-12);
+  const auto five = MeanInterval95({1.07, 1.12, 1.17, 1.10, 1.14});
+  ASSERT_TRUE(five.has_value());
+  EXPECT_NEAR(five->lo, 1.072727, 1e-6);
+  EXPECT_NEAR(five->hi, 1.167273, 1e-6);
+  // Identical repetitions: no spread, the interval is the value.
+  const auto same = MeanInterval95({5, 5, 5, 5});
+  ASSERT_TRUE(same.has_value());
+  EXPECT_DOUBLE_EQ(same->lo, 5);
+  EXPECT_DOUBLE_EQ(same->hi, 5);
+  EXPECT_FALSE(MeanInterval95({1.5}).has_value());
+  EXPECT_FALSE(MeanInterval95({}).has_value());
+}
+
+TEST(ExpectationsTest, FindSamplesAtTheParentOrAnAncestor) {
+  ASSERT_NE(FindSamples(Timed(), "prealloc.speedup"), nullptr);
+  EXPECT_EQ(FindSamples(Timed(), "prealloc.speedup")->size(), 5u);
+  ASSERT_NE(FindSamples(Timed(), "walk.shards_10.threads_1.latency_us.p50"), nullptr);
+  EXPECT_EQ(*FindSamples(Timed(), "walk.shards_10.threads_1.latency_us.p50"), Json::array({100, 110, 120}));
+  EXPECT_EQ(FindSamples(Timed(), "walk.shards_10.threads_1.latency_us"), nullptr);
+  EXPECT_EQ(FindSamples(Timed(), "prealloc"), nullptr);
+  EXPECT_EQ(FindSamples(Metrics(), "load.seconds"), nullptr);
+}
+
+TEST(ExpectationsTest, IntervalWhollyOnOneSideDecides) {
+  const Json pass = TimedCheck(Expect("prealloc.speedup", "gt", 1.05));
+  EXPECT_EQ(pass["verdict"], "pass");
+  EXPECT_EQ(pass["samples"], 5);
+  ASSERT_TRUE(pass["interval"].is_array());
+  EXPECT_NEAR(pass["interval"][0].get<double>(), 1.07273, 1e-5);
+  EXPECT_NEAR(pass["interval"][1].get<double>(), 1.16727, 1e-5);
+  EXPECT_EQ(pass["observed"], 1.12);  // the metric itself is still what the kind reported
+  EXPECT_FALSE(pass.contains("reason"));
+  EXPECT_EQ(TimedCheck(Expect("prealloc.speedup", "ge", 1.07))["verdict"], "pass");
+  EXPECT_EQ(TimedCheck(Expect("prealloc.speedup", "lt", 1.2))["verdict"], "pass");
+  EXPECT_EQ(TimedCheck(Expect("prealloc.speedup", "le", 1.17))["verdict"], "pass");
+  // Wholly below (gt, ge) or above (lt, le) the expected value: fail.
+  EXPECT_EQ(TimedCheck(Expect("prealloc.speedup", "gt", 1.2))["verdict"], "fail");
+  EXPECT_EQ(TimedCheck(Expect("prealloc.speedup", "ge", 1.17))["verdict"], "fail");
+  EXPECT_EQ(TimedCheck(Expect("prealloc.speedup", "lt", 1.05))["verdict"], "fail");
+  EXPECT_EQ(TimedCheck(Expect("prealloc.speedup", "le", 1.07))["verdict"], "fail");
+  // approx: inside the band passes, outside it fails.
+  EXPECT_EQ(TimedCheck(Expect("prealloc.speedup", "approx", 1.1, 0.1))["verdict"], "pass");
+  EXPECT_EQ(TimedCheck(Expect("prealloc.speedup", "approx", 1.5, 0.2))["verdict"], "fail");
+  // Samples published at an ancestor under the rest of the path.
+  const Json walk = TimedCheck(Expect("walk.shards_10.threads_1.latency_us.p50", "lt", 200));
+  EXPECT_EQ(walk["verdict"], "pass");
+  EXPECT_EQ(walk["samples"], 3);
+  EXPECT_EQ(TimedCheck(Expect("walk.shards_10.threads_1.latency_us.p50", "gt", 200))["verdict"], "fail");
+}
+
+TEST(ExpectationsTest, IntervalStraddlingTheValueIsUnknown) {
+  // The single value 1.12 > 1.1 would pass; the interval [1.073, 1.167] does not decide.
+  const Json gt = TimedCheck(Expect("prealloc.speedup", "gt", 1.1));
+  EXPECT_EQ(gt["verdict"], "unknown");
+  EXPECT_EQ(gt["reason"], "the 95 % interval [1.073, 1.167] over 5 repetitions straddles 1.1");
+  EXPECT_EQ(gt["samples"], 5);
+  for (const char* op : {"ge", "lt", "le"}) {
+    EXPECT_EQ(TimedCheck(Expect("prealloc.speedup", op, 1.1))["verdict"], "unknown") << op;
+  }
+  const Json approx = TimedCheck(Expect("prealloc.speedup", "approx", 1.0, 0.1));
+  EXPECT_EQ(approx["verdict"], "unknown");
+  EXPECT_EQ(approx["reason"],
+            "the 95 % interval [1.073, 1.167] over 5 repetitions straddles 1.1 (an edge of 1 ± 0.1)");
+  const Json walk = TimedCheck(Expect("walk.shards_10.threads_1.latency_us.p50", "lt", 120));
+  EXPECT_EQ(walk["verdict"], "unknown");  // 110 < 120, but [85.2, 134.8] straddles 120
+}
+
+TEST(ExpectationsTest, OneSampleOrNoneJudgesTheSingleValue) {
+  const Json one = TimedCheck(Expect("one.speedup", "gt", 1.1));
+  EXPECT_EQ(one["verdict"], "pass");
+  EXPECT_FALSE(one.contains("interval"));
+  EXPECT_FALSE(one.contains("samples"));
+  EXPECT_EQ(TimedCheck(Expect("one.speedup", "gt", 1.2))["verdict"], "fail");
+  // Samples that are not all numbers are ignored.
+  const Json bad = TimedCheck(Expect("bad.speedup", "gt", 1.1));
+  EXPECT_EQ(bad["verdict"], "pass");
+  EXPECT_FALSE(bad.contains("interval"));
+}
+
+TEST(ExpectationsTest, EqWithSamplesShowsTheIntervalButJudgesTheValue) {
+  const Json eq = TimedCheck(Expect("prealloc.speedup", "eq", 1.12));
+  EXPECT_EQ(eq["verdict"], "pass");
+  EXPECT_EQ(eq["samples"], 5);
+  EXPECT_TRUE(eq["interval"].is_array());
+  EXPECT_EQ(TimedCheck(Expect("prealloc.speedup", "eq", 1.1))["verdict"], "fail");
 }
 
 }  // namespace

@@ -54,3 +54,36 @@ def small(**concurrency):
 ])
 def test_bad_concurrency_block_exits_2(run, write_scenario, tmp_path, block, field, words):
     assert_rejected(run, write_scenario(small(**block)), tmp_path, field, words)
+
+
+def test_repetitions_publish_samples_and_paired_ratios(run, write_scenario, tmp_path):
+    s = small(writers=[1, 2], readers=0, journal_modes=["wal"], duration_s=0.05, repetitions=3)
+    # Far from anything a window can measure (overlap <= 2, a ratio > 0 and < 1e6), so
+    # the verdicts do not depend on the machine's load.
+    s["expect"] = [{"metric": "cells.wal.shards.writers_2.writer_overlap", "op": "lt", "value": 1000},
+                   {"metric": "scaling.wal.shards_over_one_file_writers_2", "op": "gt", "value": -1e9}]
+    proc = run(["run", write_scenario(s), "--out", tmp_path / "out"])
+    assert proc.returncode == 0, describe(proc)
+    r = load_result(tmp_path / "out", "small-cc")
+    for layout in ("one_file", "shards"):
+        for c in r["metrics"]["cells"]["wal"][layout].values():
+            assert c["repetitions"] == 3
+            for key in ("writer_overlap", "write_ops_per_s", "read_ops_per_s"):
+                xs = c["samples"][key]
+                assert len(xs) == 3 and c[key] == sorted(xs)[1]  # the median window's
+    scaling = r["metrics"]["scaling"]["wal"]
+    assert len(scaling["samples"]["shards_over_one_file_writers_2"]) == 3
+    assert len(scaling["samples"]["shards_writers_2_over_1"]) == 3
+    overlap, ratio = r["checks"]
+    assert overlap["samples"] == 3 and overlap["verdict"] == "pass" and overlap["interval"][0] <= overlap["interval"][1]
+    assert ratio["samples"] == 3 and ratio["verdict"] == "pass"
+    assert "n=3" in proc.stdout
+
+
+def test_one_repetition_publishes_no_samples(ci):
+    _, r = ci
+    for mode in r["metrics"]["cells"].values():
+        for by_writers in mode.values():
+            for c in by_writers.values():
+                assert "samples" not in c and "repetitions" not in c
+    assert all("interval" not in c for c in r["checks"])

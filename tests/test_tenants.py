@@ -14,7 +14,11 @@ SMALL = {
     "sqlite": {"synchronous": "off"},
     "tenants": {"requests": 2000, "put_fraction": 0.1, "cache_files": 50, "bare_files": 100,
                 "minishards": 12, "packed_shards": 4, "chunk_files": 2, "chunk_rows": 300,
-                "chunk_batch_rows": 100, "chunk_rounds": 1},
+                "chunk_batch_rows": 100, "chunk_rounds": 2},
+    # Far from any speedup two rounds can measure (0 < x < 10: the interval is within
+    # ±64 of the mean), so the verdicts do not depend on the machine's load.
+    "expect": [{"metric": "preallocation.speedup", "op": "gt", "value": -1000},
+               {"metric": "preallocation.speedup", "op": "lt", "value": 1000}],
 }
 
 
@@ -69,10 +73,27 @@ def test_preallocation_reports_rates_and_extents(small_result):
     assert a["none"]["rows_per_s"] > 0 and a["chunk"]["rows_per_s"] > 0 and a["speedup"] > 0
     # The chunk size rounds the file up to whole chunks.
     assert a["chunk"]["apparent_bytes_per_file"] % a["chunk_bytes"] == 0
+    # The per-round speedups, paired round by round, are the speedup's repetitions.
+    assert len(a["samples"]["speedup"]) == 2 == len(a["none"]["rows_per_s_rounds"])
+    for x, n, c in zip(a["samples"]["speedup"], a["none"]["rows_per_s_rounds"], a["chunk"]["rows_per_s_rounds"]):
+        assert x == pytest.approx(c / n, rel=0.01, abs=0.002)
     if a["none"]["extents_per_file"] is None:
         assert "FIEMAP" in a["none"]["extents_note"]
     else:
         assert a["chunk"]["extents_per_file"] >= 1
+
+
+def test_speedup_checks_are_judged_on_the_interval(small_result):
+    r, proc, _ = small_result
+    above, below = r["checks"]
+    samples = r["metrics"]["preallocation"]["samples"]["speedup"]
+    mean, half = sum(samples) / 2, 12.706 * abs(samples[0] - samples[1]) / 2  # t(0.975, 1) s / sqrt(2)
+    for c in (above, below):
+        assert c["samples"] == 2 and c["observed"] == r["metrics"]["preallocation"]["speedup"]
+        lo, hi = c["interval"]
+        assert lo == pytest.approx(mean - half, rel=1e-4, abs=1e-5) and hi == pytest.approx(mean + half, rel=1e-4, abs=1e-5)
+        assert c["verdict"] == "pass"
+    assert "preallocation.speedup gt -1000: " in proc.stdout and " n=2" in proc.stdout
 
 
 def test_nothing_is_left_behind(small_result):
@@ -99,7 +120,7 @@ def test_a_symlinked_root_is_followed_and_reported(run, write_scenario, tmp_path
     link = tmp_path / "root-link"
     link.symlink_to(target)
     s = dict(SMALL, name="linked-tenants", shards={"count": 40, "layout": "digits", "roots": [str(link)]},
-             tenants={"requests": 10, "packings": False, "preallocation": False, "bare_files": 0})
+             tenants={"requests": 10, "packings": False, "preallocation": False, "bare_files": 0}, expect=[])
     proc = run(["run", write_scenario(s), "--out", tmp_path / "out"])
     assert proc.returncode == 0, describe(proc)
     root = load_result(tmp_path / "out", "linked-tenants")["metrics"]["roots"][0]

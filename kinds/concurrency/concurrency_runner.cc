@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <latch>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -153,6 +154,121 @@ StatusOr<ShardSet> MakeFiles(const Scenario& s, const std::string& mode, bool on
   return set;
 }
 
+// One timed window of one cell: the cell's JSON and its latencies (to merge repetitions).
+struct Window1 {
+  Json cell;
+  LatencyHistogram writes, reads;
+  double write_ops_per_s = 0;
+};
+
+StatusOr<Window1> RunWindow(const Scenario& s, const ShardSet& files, const KeySpace& keys, const Router& router,
+                            const std::string& mode, const std::string& layout, int64_t w, int64_t rep) {
+  const ConcurrencySpec& c = s.Spec<ConcurrencySpec>();
+  const bool one_file = layout == "one_file";
+  const int64_t threads = w + c.readers;
+  Window window{std::latch(threads + 1)};
+  std::vector<ThreadOut> outs(static_cast<size_t>(threads));
+  for (ThreadOut& o : outs) o.busy_stats.timeout_ms = s.sqlite.busy_timeout_ms;
+  std::vector<std::thread> pool;
+  // Repetition 0 keeps the seeds of a run without repetitions.
+  const std::string label = mode + "/" + layout + (rep > 0 ? "/rep" + std::to_string(rep) : "");
+  for (int64_t t = 0; t < threads; ++t) {
+    const uint64_t seed = DeriveSeed(s.seed, label, static_cast<uint64_t>(w), static_cast<uint64_t>(t));
+    pool.emplace_back(RunThread, std::cref(files), std::cref(keys), std::cref(router), one_file, t < w, seed,
+                      std::ref(window), std::ref(outs[static_cast<size_t>(t)]));
+  }
+  window.start.arrive_and_wait();
+  const auto t0 = Clock::now();
+  std::this_thread::sleep_for(std::chrono::duration<double>(c.duration_s));
+  window.stop = true;
+  for (std::thread& t : pool) t.join();
+  const double seconds = SecondsSince(t0);
+  Window1 out;
+  uint64_t writes = 0, reads = 0, busy = 0, locked = 0, wait_ns = 0, writer_active_ns = 0;
+  uint64_t waits[2] = {0, 0};  // [writers, readers]
+  for (int64_t t = 0; t < threads; ++t) {
+    const ThreadOut& o = outs[static_cast<size_t>(t)];
+    SHARDLAB_RETURN_IF_ERROR(o.error);
+    (t < w ? out.writes : out.reads).Merge(o.latency);
+    (t < w ? writes : reads) += o.ops;
+    busy += o.busy;
+    locked += o.locked;
+    waits[t < w ? 0 : 1] += o.busy_stats.waits;
+    if (t < w) writer_active_ns += o.active_ns;
+    wait_ns += o.busy_stats.wait_ns;
+  }
+  out.write_ops_per_s = static_cast<double>(writes) / seconds;
+  out.cell = {{"writers", w},
+              {"readers", c.readers},
+              {"files", files.count()},
+              {"seconds", seconds},
+              {"writes", writes},
+              {"reads", reads},
+              {"write_ops_per_s", RoundDigits(out.write_ops_per_s, 1)},
+              {"read_ops_per_s", RoundDigits(static_cast<double>(reads) / seconds, 1)},
+              {"busy_returns", busy},
+              {"locked_returns", locked},
+              {"busy_waits", waits[0] + waits[1]},
+              {"writer_busy_waits", waits[0]},
+              {"reader_busy_waits", waits[1]},
+              {"busy_wait_ms", static_cast<double>(wait_ns) / 1e6},
+              // Writers in their statements at once, on average. Writers that hold
+              // one lock in turn cannot exceed 1 (plus scheduling slack), whatever
+              // the disk's speed; measured in the window itself, unlike scaling.
+              {"writer_overlap", RoundDigits(static_cast<double>(writer_active_ns) / 1e9 / seconds, 3)}};
+  return out;
+}
+
+double MedianOf(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t m = v.size() / 2;
+  return v.empty() ? 0 : v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+// The timed figures of a cell whose per-window values are published as its samples.
+constexpr const char* kCellTimed[] = {"write_ops_per_s", "read_ops_per_s", "writer_overlap"};
+
+// One cell over its repetitions: counts, waits and time summed, latencies merged; the
+// rates and the writer overlap are the median window's, each window's value in `samples`
+// (when there is more than one).
+Json MergeWindows(const std::vector<Window1>& windows) {
+  Json cell = windows.front().cell;
+  LatencyHistogram wl = windows.front().writes, rl = windows.front().reads;
+  for (size_t i = 1; i < windows.size(); ++i) {
+    const Json& c = windows[i].cell;
+    for (const char* key : {"writes", "reads", "busy_returns", "locked_returns", "busy_waits", "writer_busy_waits",
+                            "reader_busy_waits"}) {
+      cell[key] = cell[key].get<uint64_t>() + c[key].get<uint64_t>();
+    }
+    for (const char* key : {"seconds", "busy_wait_ms"}) cell[key] = cell[key].get<double>() + c[key].get<double>();
+    wl.Merge(windows[i].writes);
+    rl.Merge(windows[i].reads);
+  }
+  cell["seconds"] = RoundDigits(cell["seconds"].get<double>(), 3);
+  cell["busy_wait_ms"] = RoundDigits(cell["busy_wait_ms"].get<double>(), 1);
+  if (windows.size() > 1) {
+    cell["repetitions"] = windows.size();
+    for (const char* key : kCellTimed) {
+      std::vector<double> xs;
+      for (const Window1& w : windows) xs.push_back(w.cell[key].get<double>());
+      cell[key] = MedianOf(xs);
+      cell["samples"][key] = xs;
+    }
+  }
+  if (wl.count() > 0) cell["write_latency_us"] = wl.ToJsonMicros();
+  if (rl.count() > 0) cell["read_latency_us"] = rl.ToJsonMicros();
+  return cell;
+}
+
+// a / b per repetition, rounded like the ratios; 0 where b is 0.
+std::vector<double> PairedRatios(const std::vector<Window1>& a, const std::vector<Window1>& b) {
+  std::vector<double> out;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    out.push_back(b[i].write_ops_per_s > 0 ? RoundDigits(a[i].write_ops_per_s / b[i].write_ops_per_s, 3) : 0.0);
+  }
+  return out;
+}
+
 }  // namespace
 
 StatusOr<Json> RunConcurrency(const Scenario& s, const std::string& data_dir, Workspace& workspace) {
@@ -163,76 +279,50 @@ StatusOr<Json> RunConcurrency(const Scenario& s, const std::string& data_dir, Wo
   Json scaling = Json::object();
   const int64_t max_w = *std::max_element(c.writers.begin(), c.writers.end());
   const int64_t min_w = *std::min_element(c.writers.begin(), c.writers.end());
+  const std::string max_key = "writers_" + std::to_string(max_w), min_key = "writers_" + std::to_string(min_w);
   for (const std::string& mode : c.journal_modes) {
+    // Both layouts' files first, then each repetition measures every cell of the mode in
+    // turn, so that repetition r of one layout and of the other are close in time (the
+    // ratios are paired by repetition).
+    std::vector<ShardSet> files;
     for (const std::string& layout : c.layouts) {
-      const bool one_file = layout == "one_file";
-      SHARDLAB_ASSIGN_OR_RETURN(ShardSet files, MakeFiles(s, mode, one_file, data_dir + "/" + mode + "-" + layout, keys,
-                                                         *router, workspace));
+      SHARDLAB_ASSIGN_OR_RETURN(ShardSet set, MakeFiles(s, mode, layout == "one_file", data_dir + "/" + mode + "-" + layout,
+                                                       keys, *router, workspace));
+      files.push_back(std::move(set));
+    }
+    std::map<std::string, std::map<std::string, std::vector<Window1>>> windows;  // [layout][writers_N]
+    for (int64_t rep = 0; rep < c.repetitions; ++rep) {
+      for (size_t l = 0; l < c.layouts.size(); ++l) {
+        for (int64_t w : c.writers) {
+          SHARDLAB_ASSIGN_OR_RETURN(Window1 one, RunWindow(s, files[l], keys, *router, mode, c.layouts[l], w, rep));
+          windows[c.layouts[l]]["writers_" + std::to_string(w)].push_back(std::move(one));
+        }
+      }
+    }
+    for (const std::string& layout : c.layouts) {
       for (int64_t w : c.writers) {
-        const int64_t threads = w + c.readers;
-        Window window{std::latch(threads + 1)};
-        std::vector<ThreadOut> outs(static_cast<size_t>(threads));
-        for (ThreadOut& o : outs) o.busy_stats.timeout_ms = s.sqlite.busy_timeout_ms;
-        std::vector<std::thread> pool;
-        for (int64_t t = 0; t < threads; ++t) {
-          const uint64_t seed = DeriveSeed(s.seed, mode + "/" + layout, static_cast<uint64_t>(w), static_cast<uint64_t>(t));
-          pool.emplace_back(RunThread, std::cref(files), std::cref(keys), std::cref(*router), one_file, t < w, seed,
-                            std::ref(window), std::ref(outs[static_cast<size_t>(t)]));
-        }
-        window.start.arrive_and_wait();
-        const auto t0 = Clock::now();
-        std::this_thread::sleep_for(std::chrono::duration<double>(c.duration_s));
-        window.stop = true;
-        for (std::thread& t : pool) t.join();
-        const double seconds = SecondsSince(t0);
-        LatencyHistogram wl, rl;
-        uint64_t writes = 0, reads = 0, busy = 0, locked = 0, wait_ns = 0, writer_active_ns = 0;
-        uint64_t waits[2] = {0, 0};  // [writers, readers]
-        for (int64_t t = 0; t < threads; ++t) {
-          const ThreadOut& o = outs[static_cast<size_t>(t)];
-          SHARDLAB_RETURN_IF_ERROR(o.error);
-          (t < w ? wl : rl).Merge(o.latency);
-          (t < w ? writes : reads) += o.ops;
-          busy += o.busy;
-          locked += o.locked;
-          waits[t < w ? 0 : 1] += o.busy_stats.waits;
-          if (t < w) writer_active_ns += o.active_ns;
-          wait_ns += o.busy_stats.wait_ns;
-        }
-        Json cell = {{"writers", w},
-                     {"readers", c.readers},
-                     {"files", files.count()},
-                     {"seconds", RoundDigits(seconds, 3)},
-                     {"writes", writes},
-                     {"reads", reads},
-                     {"write_ops_per_s", RoundDigits(static_cast<double>(writes) / seconds, 1)},
-                     {"read_ops_per_s", RoundDigits(static_cast<double>(reads) / seconds, 1)},
-                     {"busy_returns", busy},
-                     {"locked_returns", locked},
-                     {"busy_waits", waits[0] + waits[1]},
-                     {"writer_busy_waits", waits[0]},
-                     {"reader_busy_waits", waits[1]},
-                     {"busy_wait_ms", RoundDigits(static_cast<double>(wait_ns) / 1e6, 1)},
-                     // Writers in their statements at once, on average. Writers that hold
-                     // one lock in turn cannot exceed 1 (plus scheduling slack), whatever
-                     // the disk's speed; measured in the window itself, unlike scaling.
-                     {"writer_overlap", RoundDigits(static_cast<double>(writer_active_ns) / 1e9 / seconds, 3)}};
-        if (writes > 0) cell["write_latency_us"] = wl.ToJsonMicros();
-        if (reads > 0) cell["read_latency_us"] = rl.ToJsonMicros();
-        cells[mode][layout]["writers_" + std::to_string(w)] = cell;
+        const std::string wk = "writers_" + std::to_string(w);
+        cells[mode][layout][wk] = MergeWindows(windows[layout][wk]);
       }
       const Json& by_w = cells[mode][layout];
-      const double lo = by_w["writers_" + std::to_string(min_w)]["write_ops_per_s"].get<double>();
-      const double hi = by_w["writers_" + std::to_string(max_w)]["write_ops_per_s"].get<double>();
+      const double lo = by_w[min_key]["write_ops_per_s"].get<double>();
+      const double hi = by_w[max_key]["write_ops_per_s"].get<double>();
       if (lo > 0 && max_w > min_w) {
-        scaling[mode][layout + "_writers_" + std::to_string(max_w) + "_over_" + std::to_string(min_w)] = RoundDigits(hi / lo, 3);
+        const std::string key = layout + "_" + max_key + "_over_" + std::to_string(min_w);
+        scaling[mode][key] = RoundDigits(hi / lo, 3);
+        if (c.repetitions > 1) scaling[mode]["samples"][key] = PairedRatios(windows[layout][max_key], windows[layout][min_key]);
       }
     }
     if (cells[mode].contains("one_file") && cells[mode].contains("shards")) {
-      const std::string wk = "writers_" + std::to_string(max_w);
-      const double one = cells[mode]["one_file"][wk]["write_ops_per_s"].get<double>();
-      const double many = cells[mode]["shards"][wk]["write_ops_per_s"].get<double>();
-      if (one > 0) scaling[mode]["shards_over_one_file_" + wk] = RoundDigits(many / one, 3);
+      const double one = cells[mode]["one_file"][max_key]["write_ops_per_s"].get<double>();
+      const double many = cells[mode]["shards"][max_key]["write_ops_per_s"].get<double>();
+      if (one > 0) {
+        const std::string key = "shards_over_one_file_" + max_key;
+        scaling[mode][key] = RoundDigits(many / one, 3);
+        if (c.repetitions > 1) {
+          scaling[mode]["samples"][key] = PairedRatios(windows["shards"][max_key], windows["one_file"][max_key]);
+        }
+      }
     }
   }
   return Json{{"cells", cells}, {"scaling", scaling}};

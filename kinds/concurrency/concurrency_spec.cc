@@ -22,6 +22,7 @@ ConcurrencySpec ReadConcurrencySpec(FieldReader& root) {
     }
   }
   c.duration_s = r.Number("duration_s", 1.0, 0, 600, /*min_exclusive=*/true);
+  c.repetitions = r.Int("repetitions", c.repetitions, 1, 100);
   r.Finish();
   if (c.readers == 0 && std::find(c.writers.begin(), c.writers.end(), 0) != c.writers.end()) {
     root.Problem("concurrency", "a cell with 0 writers needs readers > 0");
@@ -33,6 +34,8 @@ void ApplyConcurrencyQuickMode(Scenario& s) {
   ConcurrencySpec& c = s.MutableSpec<ConcurrencySpec>();
   c.duration_s = std::min(c.duration_s, 0.25);
   s.resolved["concurrency"]["duration_s"] = c.duration_s;
+  c.repetitions = std::min<int64_t>(c.repetitions, 3);
+  s.resolved["concurrency"]["repetitions"] = c.repetitions;
 }
 
 const std::set<std::string>& ConcurrencyMetricRoots() {

@@ -52,11 +52,11 @@ TEST(ConcurrencySpecTest, DefaultsAreFilledAndResolved) {
   EXPECT_EQ(c.journal_modes, (std::vector<std::string>{"delete", "wal"}));
   EXPECT_DOUBLE_EQ(c.duration_s, 1.0);
   EXPECT_EQ(s->resolved["concurrency"], Json::parse(R"({"writers": [1, 2, 4], "readers": 0,
-    "layouts": ["one_file", "shards"], "journal_modes": ["delete", "wal"], "duration_s": 1.0})"));
+    "layouts": ["one_file", "shards"], "journal_modes": ["delete", "wal"], "duration_s": 1.0, "repetitions": 1})"));
 
   Json j = Base();
   j["concurrency"] = {{"writers", {0, 8}}, {"readers", 3}, {"layouts", {"shards"}}, {"journal_modes", {"truncate"}},
-                      {"duration_s", 0.5}};
+                      {"duration_s", 0.5}, {"repetitions", 5}};
   s = Load(j);
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->Spec<ConcurrencySpec>().writers, (std::vector<int64_t>{0, 8}));
@@ -64,6 +64,8 @@ TEST(ConcurrencySpecTest, DefaultsAreFilledAndResolved) {
   EXPECT_EQ(s->Spec<ConcurrencySpec>().layouts, std::vector<std::string>{"shards"});
   EXPECT_EQ(s->Spec<ConcurrencySpec>().journal_modes, std::vector<std::string>{"truncate"});
   EXPECT_DOUBLE_EQ(s->Spec<ConcurrencySpec>().duration_s, 0.5);
+  EXPECT_EQ(s->Spec<ConcurrencySpec>().repetitions, 5);
+  EXPECT_EQ(s->resolved["concurrency"]["repetitions"], Json(5));
 }
 
 TEST(ConcurrencySpecTest, BadValuesNameTheFileAndPath) {
@@ -87,13 +89,15 @@ TEST(ConcurrencySpecTest, BadValuesNameTheFileAndPath) {
   EXPECT_EQ(ProblemLines(j), Lines({"concurrency.duration_s: found 0 (an integer); expected a number > 0 and <= 600"}));
   j["concurrency"] = {{"duration_s", 601}};
   EXPECT_EQ(ProblemLines(j), Lines({"concurrency.duration_s: found 601 (an integer); expected a number > 0 and <= 600"}));
+  j["concurrency"] = {{"repetitions", 0}};
+  EXPECT_EQ(ProblemLines(j), Lines({"concurrency.repetitions: found 0 (an integer); expected an integer from 1 to 100"}));
 }
 
 TEST(ConcurrencySpecTest, UnknownKeyInTheBlockIsRefused) {
   Json j = Base();
   j["concurrency"] = {{"threads", 4}};
   EXPECT_EQ(ProblemLines(j), Lines({"concurrency.threads: unknown key; allowed keys here: writers, readers, layouts, "
-                                    "journal_modes, duration_s"}));
+                                    "journal_modes, duration_s, repetitions"}));
 }
 
 // A cell runs the writers and the readers of its column: with 0 writers it needs readers.
@@ -118,14 +122,16 @@ TEST(ConcurrencySpecTest, MetricRoots) {
                                     "\"throughput\" (metrics: cells, scaling)"}));
 }
 
-// --quick: windows of at most 0.25 s; the rows (keys) are the same.
+// --quick: windows of at most 0.25 s, at most 3 repetitions; the rows (keys) are the same.
 TEST(ConcurrencySpecTest, QuickModeShortensTheWindows) {
   LoadOptions quick;
   quick.quick = true;
   Json j = Base();
-  j["concurrency"] = {{"writers", {1, 2}}, {"duration_s", 3}};
+  j["concurrency"] = {{"writers", {1, 2}}, {"duration_s", 3}, {"repetitions", 5}};
   auto s = Load(j, quick);
   ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->Spec<ConcurrencySpec>().repetitions, 3);
+  EXPECT_EQ(s->resolved["concurrency"]["repetitions"], Json(3));
   EXPECT_EQ(s->Spec<ConcurrencySpec>().duration_s, 0.25);
   EXPECT_EQ(s->resolved["concurrency"]["duration_s"], Json(0.25));
   EXPECT_EQ(s->Spec<ConcurrencySpec>().writers, (std::vector<int64_t>{1, 2}));
@@ -142,6 +148,7 @@ TEST(ConcurrencySpecTest, QuickModeShortensTheWindows) {
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->Spec<ConcurrencySpec>().duration_s, 3);
   EXPECT_EQ(s->resolved["concurrency"]["duration_s"], Json(3.0));
+  EXPECT_EQ(s->Spec<ConcurrencySpec>().repetitions, 5);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "kinds/concurrency/concurrency_summary.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "core/json.h"
@@ -21,6 +22,17 @@ std::string SummarizeConcurrency(const Json& r) {
                          c["read_ops_per_s"].get<double>(), c["writer_overlap"].get<double>(),
                          static_cast<unsigned long long>(c["busy_waits"].get<uint64_t>()), c["busy_wait_ms"].get<double>(),
                          static_cast<unsigned long long>(c["busy_returns"].get<uint64_t>()));
+        if (c.contains("repetitions")) {
+          // Medians of the windows; the overlap's range over them.
+          const Json& xs = c["samples"]["writer_overlap"];
+          double lo = xs[0].get<double>(), hi = lo;
+          for (const Json& x : xs) {
+            lo = std::min(lo, x.get<double>());
+            hi = std::max(hi, x.get<double>());
+          }
+          out << StrFormat("  (median of %lld windows, overlap %.2f-%.2f)", static_cast<long long>(c["repetitions"].get<int64_t>()),
+                           lo, hi);
+        }
         if (c.contains("write_latency_us")) {
           out << StrFormat("  write p99 %.0f us", c["write_latency_us"]["p99"].get<double>());
         }

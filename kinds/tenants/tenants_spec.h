@@ -31,15 +31,17 @@ struct TenantsSpec {
   int64_t chunk_files = 8;          // files grown side by side (interleaved appends)
   int64_t chunk_rows = 20'000;      // rows per file
   int64_t chunk_batch_rows = 100;   // rows per transaction
-  int64_t chunk_rounds = 3;         // alternating rounds without/with the chunk size
+  int64_t chunk_rounds = 3;         // alternating rounds without/with the chunk size: the
+                                    // repetitions preallocation.speedup is judged over
 };
 
 TenantsSpec ReadTenantsSpec(FieldReader& root);
 // Checks across blocks (the shard count against the packings, the cache bound).
 void CheckTenantsSpec(const Scenario& s, Problems& problems);
 const std::set<std::string>& TenantsMetricRoots();
-// --quick: at most 10,000 requests and 2,000 bare-loop files, one pre-allocation round of
-// at most 5,000 rows per file. The tenants provisioned are unchanged.
+// --quick: at most 10,000 requests and 2,000 bare-loop files, at most 3 pre-allocation
+// rounds (an interval for the speedup still) of at most 5,000 rows per file. The tenants
+// provisioned are unchanged.
 void ApplyTenantsQuickMode(Scenario& s);
 
 }  // namespace shardlab

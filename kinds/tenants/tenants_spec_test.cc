@@ -141,39 +141,39 @@ TEST(TenantsSpecTest, MetricRoots) {
                                     "provision, requests, roots, rows_per_tenant, tenants)"}));
 }
 
-// --quick: at most 10,000 requests and 2,000 bare-loop files, one pre-allocation round of
-// at most 5,000 rows per file; the tenants provisioned are unchanged.
+// --quick: at most 10,000 requests and 2,000 bare-loop files, at most 3 pre-allocation
+// rounds of at most 5,000 rows per file; the tenants provisioned are unchanged.
 TEST(TenantsSpecTest, QuickModeCapsRequestsBareFilesAndPreallocation) {
   LoadOptions quick;
   quick.quick = true;
   Json j = Base();
   j["shards"] = {{"count", 3000}, {"layout", "digits"}};
   j["tenants"] = {{"requests", 50000}, {"bare_files", 3000}, {"chunk_rows", 8000}, {"minishards", 30},
-                  {"packed_shards", 8}};
+                  {"packed_shards", 8}, {"chunk_rounds", 7}};
   auto s = Load(j, quick);
   ASSERT_TRUE(s.ok()) << s.status().message();
   const TenantsSpec& t = s->Spec<TenantsSpec>();
   EXPECT_EQ(t.requests, 10000);
   EXPECT_EQ(t.bare_files, 2000);
-  EXPECT_EQ(t.chunk_rounds, 1);
+  EXPECT_EQ(t.chunk_rounds, 3);  // still repetitions for the speedup's interval
   EXPECT_EQ(t.chunk_rows, 5000);
   EXPECT_EQ(t.minishards, 30);  // the rest is unchanged
   EXPECT_EQ(s->resolved["tenants"]["requests"], Json(10000));
   EXPECT_EQ(s->resolved["tenants"]["bare_files"], Json(2000));
-  EXPECT_EQ(s->resolved["tenants"]["chunk_rounds"], Json(1));
+  EXPECT_EQ(s->resolved["tenants"]["chunk_rounds"], Json(3));
   EXPECT_EQ(s->resolved["tenants"]["chunk_rows"], Json(5000));
   EXPECT_EQ(s->shards.count, 3000u);  // the tenants provisioned are unchanged
   EXPECT_EQ(s->resolved["shards"]["count"], Json(3000));
 
-  // Small values are kept (the pre-allocation is still one round).
+  // Small values are kept (two rounds stay two).
   j["tenants"] = {{"requests", 500}, {"bare_files", 0}, {"chunk_rows", 10}, {"chunk_rounds", 2}};
   s = Load(j, quick);
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->Spec<TenantsSpec>().requests, 500);
   EXPECT_EQ(s->Spec<TenantsSpec>().bare_files, 0);
   EXPECT_EQ(s->Spec<TenantsSpec>().chunk_rows, 10);
-  EXPECT_EQ(s->Spec<TenantsSpec>().chunk_rounds, 1);
-  EXPECT_EQ(s->resolved["tenants"]["chunk_rounds"], Json(1));
+  EXPECT_EQ(s->Spec<TenantsSpec>().chunk_rounds, 2);
+  EXPECT_EQ(s->resolved["tenants"]["chunk_rounds"], Json(2));
 
   s = Load(j);  // without --quick nothing is capped
   ASSERT_TRUE(s.ok()) << s.status().message();

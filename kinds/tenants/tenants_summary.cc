@@ -51,7 +51,12 @@ std::string SummarizeTenants(const Json& result) {
     out << "  preallocation (" << a.value("filesystem", std::string("?")) << "): without " << Num(a["none"]["rows_per_s"])
         << " rows/s, " << Num(a["none"]["extents_per_file"], 1) << " extents/file; chunk " << a["chunk_bytes"] << " B: "
         << Num(a["chunk"]["rows_per_s"]) << " rows/s, " << Num(a["chunk"]["extents_per_file"], 1) << " extents/file (speedup "
-        << Num(a["speedup"], 2) << ")\n";
+        << Num(a["speedup"], 2);
+    if (a.contains("samples") && a["samples"].contains("speedup") && a["samples"]["speedup"].size() > 1) {
+      out << "; per round";
+      for (const Json& x : a["samples"]["speedup"]) out << " " << Num(x, 2);
+    }
+    out << ")\n";
   }
   out << "  peak RSS " << MiB(m["peak_rss_bytes"]) << "\n";
   return out.str();

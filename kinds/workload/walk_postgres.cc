@@ -145,7 +145,8 @@ Status WalkPostgresPeer::Prepare() {
 
 StatusOr<Json> WalkPostgresPeer::Measure(uint32_t k, const WalkP50s& sqlite, Progress& progress) {
   if (!unavailable_.empty()) {
-    progress.Add(static_cast<uint64_t>(kForms * run_.s.Spec<WorkloadSpec>().walk.iterations));
+    const WalkSpec& walk = run_.s.Spec<WorkloadSpec>().walk;
+    progress.Add(static_cast<uint64_t>(kForms * walk.iterations * walk.repetitions));
     return Json{{"unavailable", unavailable_}};
   }
   PgConnection& c = *conn_;
@@ -179,13 +180,25 @@ StatusOr<Json> WalkPostgresPeer::Measure(uint32_t k, const WalkP50s& sqlite, Pro
   Json pg;
   pg["lookups"] = one->json;
   pg["one_query"] = any->json;
+  // Each ratio's per-round values (paired by round) when there are 2+ rounds.
+  Json samples = Json::object();
   if (sqlite.walk > 0) {
     pg["walk_over_lookups_p50"] = P50Ratio(sqlite.walk, one->p50_ns);
     pg["walk_over_one_query_p50"] = P50Ratio(sqlite.walk, any->p50_ns);
+    samples["walk_over_lookups_p50"] = P50RatioSamples(sqlite.walk_rounds, one->round_p50_ns);
+    samples["walk_over_one_query_p50"] = P50RatioSamples(sqlite.walk_rounds, any->round_p50_ns);
   }
-  if (sqlite.single_file > 0) pg["single_file_lookups_over_lookups_p50"] = P50Ratio(sqlite.single_file, one->p50_ns);
+  if (sqlite.single_file > 0) {
+    pg["single_file_lookups_over_lookups_p50"] = P50Ratio(sqlite.single_file, one->p50_ns);
+    samples["single_file_lookups_over_lookups_p50"] = P50RatioSamples(sqlite.single_file_rounds, one->round_p50_ns);
+  }
   if (sqlite.single_file_one_query > 0) {
     pg["single_file_one_query_over_one_query_p50"] = P50Ratio(sqlite.single_file_one_query, any->p50_ns);
+    samples["single_file_one_query_over_one_query_p50"] =
+        P50RatioSamples(sqlite.single_file_one_query_rounds, any->round_p50_ns);
+  }
+  for (auto it = samples.begin(); it != samples.end(); ++it) {
+    if (!it->empty()) pg["samples"][it.key()] = *it;
   }
   return pg;
 }

@@ -303,6 +303,7 @@ Status RunMixPhase(LoadedWorkload& run, std::vector<std::unique_ptr<OpExecutor>>
   tp["ops_per_s"] = tp["median"];
   tp["threads"] = threads;
   tp["ops_per_repetition"] = w.ops;
+  if (throughput.size() > 1) tp["samples"] = {{"ops_per_s", throughput}};
   metrics["throughput"] = tp;
   return Status::Ok();
 }
@@ -320,7 +321,7 @@ Status RunWalkPhase(LoadedWorkload& run, const std::string& data_dir, Workspace&
   if (walk.postgres) {
     SHARDLAB_ASSIGN_OR_RETURN(peer, WalkPostgresPeer::Start(run, data_dir, workspace));
   }
-  Progress progress("walk", walk.iterations * walk.shards.size() * forms);
+  Progress progress("walk", walk.iterations * walk.repetitions * walk.shards.size() * forms);
 
   Json out = Json::object();
   std::map<int64_t, WalkP50s> p50s;  // for the ratios of later forms
@@ -329,31 +330,35 @@ Status RunWalkPhase(LoadedWorkload& run, const std::string& data_dir, Workspace&
     Json point;
     point["shards"] = k;
     uint64_t& sequential_p50 = p50s[k].walk;
+    Json ratio_samples = Json::object();  // ratio -> its per-round values (2+ rounds)
     for (int64_t threads : walk.fanout_threads) {
       OpExecutor ex(ctx, static_cast<int>(threads));
       SHARDLAB_RETURN_IF_ERROR(ex.OpenAllConnections());
       Rng warm(DeriveSeed(run.s.seed, "walk-warmup", static_cast<uint64_t>(k)));
       for (int i = 0; i < kWalkWarmPasses; ++i) SHARDLAB_RETURN_IF_ERROR(ex.Walk(run.shards.count(), warm, nullptr).status());
-      Rng rng(DeriveSeed(run.s.seed, "walk", static_cast<uint64_t>(k)));  // the same walks for every width
-      LatencyHistogram latency, per_shard;
-      uint64_t rows = 0;
-      for (int64_t it = 0; it < walk.iterations; ++it) {
-        const auto t0 = Clock::now();
-        SHARDLAB_ASSIGN_OR_RETURN(OpOutcome o, ex.Walk(kk, rng, &per_shard));
-        latency.Record(NanosSince(t0));
-        rows += o.rows;
-        progress.Add(1);
-      }
-      Json r;
-      r["latency_us"] = latency.ToJsonMicros();
+      // The same walks for every width (and round): the shard walk chooses as it goes.
+      LatencyHistogram per_shard;
+      SHARDLAB_ASSIGN_OR_RETURN(
+          WalkFormResult timed,
+          MeasureWalkRounds(
+              run, kk, nullptr,
+              [&](Rng& rng) -> StatusOr<uint64_t> {
+                SHARDLAB_ASSIGN_OR_RETURN(OpOutcome o, ex.Walk(kk, rng, &per_shard));
+                return o.rows;
+              },
+              progress));
+      Json r = std::move(timed.json);
       r["per_shard_latency_us"] = per_shard.ToJsonMicros();
-      r["rows"] = rows;
-      r["rows_per_walk"] = static_cast<double>(rows) / static_cast<double>(walk.iterations);
       point["threads_" + std::to_string(threads)] = r;
-      const uint64_t p50 = latency.Percentile(50);
-      if (threads == 1) sequential_p50 = p50;
+      const uint64_t p50 = timed.p50_ns;
+      if (threads == 1) {
+        sequential_p50 = p50;
+        p50s[k].walk_rounds = timed.round_p50_ns;
+      }
       if (threads > 1 && sequential_p50 > 0) {
-        point["fanout_speedup_p50_threads_" + std::to_string(threads)] = P50Ratio(sequential_p50, p50);
+        const std::string key = "fanout_speedup_p50_threads_" + std::to_string(threads);
+        point[key] = P50Ratio(sequential_p50, p50);
+        ratio_samples[key] = P50RatioSamples(p50s[k].walk_rounds, timed.round_p50_ns);
       }
     }
     if (walk.single_file) {
@@ -404,11 +409,22 @@ Status RunWalkPhase(LoadedWorkload& run, const std::string& data_dir, Workspace&
       SHARDLAB_ASSIGN_OR_RETURN(WalkFormResult single, MeasureWalkForm(run, kk, one_by_one, progress));
       point["single_file"] = single.json;
       p50s[k].single_file = single.p50_ns;
-      if (sequential_p50 > 0) point["walk_over_single_file_p50"] = P50Ratio(sequential_p50, single.p50_ns);
+      p50s[k].single_file_rounds = single.round_p50_ns;
+      if (sequential_p50 > 0) {
+        point["walk_over_single_file_p50"] = P50Ratio(sequential_p50, single.p50_ns);
+        ratio_samples["walk_over_single_file_p50"] = P50RatioSamples(p50s[k].walk_rounds, single.round_p50_ns);
+      }
       SHARDLAB_ASSIGN_OR_RETURN(WalkFormResult in, MeasureWalkForm(run, kk, one_query, progress));
       point["single_file_one_query"] = in.json;
       p50s[k].single_file_one_query = in.p50_ns;
-      if (sequential_p50 > 0) point["walk_over_one_query_p50"] = P50Ratio(sequential_p50, in.p50_ns);
+      p50s[k].single_file_one_query_rounds = in.round_p50_ns;
+      if (sequential_p50 > 0) {
+        point["walk_over_one_query_p50"] = P50Ratio(sequential_p50, in.p50_ns);
+        ratio_samples["walk_over_one_query_p50"] = P50RatioSamples(p50s[k].walk_rounds, in.round_p50_ns);
+      }
+    }
+    for (auto it = ratio_samples.begin(); it != ratio_samples.end(); ++it) {
+      if (!it->empty()) point["samples"][it.key()] = *it;
     }
     if (peer) {
       SHARDLAB_ASSIGN_OR_RETURN(point["postgres"], peer->Measure(kk, p50s[k], progress));

@@ -68,6 +68,7 @@ void ReadWalk(FieldReader r, WalkSpec& out) {
     r.Problem("fanout_threads", "found an empty array; expected thread counts, like [1, 2]");
   }
   out.iterations = r.Int("iterations", 200, 1, 100'000'000);
+  out.repetitions = r.Int("repetitions", 1, 1, 100);
   out.single_file = r.Bool("single_file", false);
   out.postgres = r.Bool("postgres", false);
   r.Finish();
@@ -247,7 +248,11 @@ void ApplyWorkloadQuickMode(Scenario& s) {
   r["repetitions"] = w.repetitions;
   r["warmup_ops"] = w.warmup_ops;
   r["ops"] = w.ops;
-  if (r.contains("walk")) r["walk"]["iterations"] = w.walk.iterations;
+  w.walk.repetitions = std::min<int64_t>(w.walk.repetitions, 3);
+  if (r.contains("walk")) {
+    r["walk"]["iterations"] = w.walk.iterations;
+    r["walk"]["repetitions"] = w.walk.repetitions;
+  }
 }
 
 }  // namespace shardlab

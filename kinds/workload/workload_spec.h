@@ -40,7 +40,10 @@ struct ProbeSpec {
 struct WalkSpec {
   std::vector<int64_t> shards;          // K values: shards walked per request
   std::vector<int64_t> fanout_threads{1};
-  int64_t iterations = 200;             // walks measured per (K, threads)
+  int64_t iterations = 200;             // walks measured per (K, threads) and round
+  // Rounds of the same `iterations` walks per form: each round's p50 (and the ratios of
+  // the rounds' p50s, paired by round) are the `samples` an expectation is judged over.
+  int64_t repetitions = 1;
   bool single_file = false;             // also run the same lookups on one file holding all rows
   bool postgres = false;                // ... and on a PostgreSQL server holding them (walk_postgres.h)
 };
@@ -69,7 +72,8 @@ const std::set<std::string>& WorkloadMetricRoots();
 // A probe or operation named in an expectation's metric must exist; the PostgreSQL
 // peer's metrics need walk.postgres.
 void CheckWorkloadMetric(const Scenario& s, const std::string& metric, const std::string& path, Problems& problems);
-// --quick: one repetition and fewer operations; loaded data (and so exact counts) unchanged.
+// --quick: one repetition and fewer operations (walks: at most 20 per round, at most 3
+// rounds); loaded data (and so exact counts) unchanged.
 void ApplyWorkloadQuickMode(Scenario& s);
 
 }  // namespace shardlab

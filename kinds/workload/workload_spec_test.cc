@@ -187,7 +187,7 @@ TEST(WorkloadSpecTest, UnknownKeysAreRefused) {
   j = Base();
   j["workload"]["walk"] = {{"shards", {2}}, {"threads", 2}};
   EXPECT_EQ(ProblemLines(j), Lines({"workload.walk.threads: unknown key; allowed keys here: shards, fanout_threads, "
-                                    "iterations, single_file, postgres"}));
+                                    "iterations, repetitions, single_file, postgres"}));
   // A get probe has no query.
   j = Base();
   j["workload"]["probes"] = Json::parse(R"([{"name": "p", "op": "get", "index": 1, "where": "1"}])");
@@ -248,8 +248,16 @@ TEST(WorkloadSpecTest, WalkDefaultsAndPostgresIsABooleanDefaultingToFalse) {
   EXPECT_FALSE(walk.single_file);
   EXPECT_FALSE(walk.postgres);
   EXPECT_EQ(s->resolved["workload"]["walk"], Json::parse(R"({"shards": [2, 4], "fanout_threads": [1],
-                                                             "iterations": 200, "single_file": false,
-                                                             "postgres": false})"));
+                                                             "iterations": 200, "repetitions": 1,
+                                                             "single_file": false, "postgres": false})"));
+  EXPECT_EQ(walk.repetitions, 1);
+  j["workload"]["walk"]["repetitions"] = 0;
+  EXPECT_EQ(ProblemLines(j), Lines({"workload.walk.repetitions: found 0 (an integer); expected an integer from 1 to 100"}));
+  j["workload"]["walk"]["repetitions"] = 5;
+  s = Load(j);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->Spec<WorkloadSpec>().walk.repetitions, 5);
+  j["workload"]["walk"].erase("repetitions");
   j["workload"]["walk"]["postgres"] = true;
   s = Load(j);
   ASSERT_TRUE(s.ok()) << s.status().message();
@@ -307,7 +315,7 @@ TEST(WorkloadSpecTest, QuickModeCapsOperationsAndRepetitions) {
   Json j = Base();
   j["workload"]["ops"] = 50000;
   j["workload"]["warmup_ops"] = 5000;
-  j["workload"]["walk"] = {{"shards", {2, 4}}, {"iterations", 500}};
+  j["workload"]["walk"] = {{"shards", {2, 4}}, {"iterations", 500}, {"repetitions", 7}};
   LoadOptions options;
   options.quick = true;
   auto s = Load(j, options);
@@ -320,6 +328,8 @@ TEST(WorkloadSpecTest, QuickModeCapsOperationsAndRepetitions) {
   EXPECT_EQ(s->resolved["workload"]["warmup_ops"], Json(200));
   EXPECT_EQ(s->resolved["workload"]["repetitions"], Json(1));
   EXPECT_EQ(s->resolved["workload"]["walk"]["iterations"], Json(20));
+  EXPECT_EQ(s->Spec<WorkloadSpec>().walk.repetitions, 3);  // still an interval for the walk's checks
+  EXPECT_EQ(s->resolved["workload"]["walk"]["repetitions"], Json(3));
   // Loaded data is unchanged.
   EXPECT_EQ(s->keys.count, 400u);
   EXPECT_EQ(s->resolved["keys"]["count"], Json(400));

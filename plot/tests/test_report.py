@@ -634,3 +634,21 @@ def test_compare_draws_the_key_figures_of_every_kind(compared):
     for png in ("a-ci-concurrency-concurrency.png", "b-ci-ids-ids.png", "a-ci-tenants-tenant-latency.png",
                 "b-ci-migrate-migrate.png"):
         assert png in page.imgs, png
+
+
+def test_claims_table_shows_a_checks_interval(tmp_path):
+    # A check judged over repetitions carries interval and samples; the observed cell shows them.
+    r = next(r for r in fixture_results(RUN_A) if r.get("checks") and isinstance(r["checks"][0].get("observed"), float))
+    check = r["checks"][0]
+    check["interval"], check["samples"] = [1.07273, 1.16727], 5
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "one.json").write_text(json.dumps(r))
+    assert report.main([str(run_dir), "--out", str(tmp_path / "out")]) == 0
+    page = Page((tmp_path / "out" / "index.html").read_text(encoding="utf-8"))
+    rows = table_with_header(page, "claim", "check", "observed")[1:]
+    observed = {row[2]: row[4] for row in rows}
+    assert observed[check["name"]] == f"{fmt(check['observed'], 6)} [1.073, 1.167] n=5"
+    # Checks without an interval show the observed value alone.
+    for c in r["checks"][1:]:
+        assert "n=" not in observed[c["name"]]
