@@ -16,6 +16,7 @@
 #include "kinds/concurrency/concurrency_spec.h"
 #include "shards/kv_schema.h"
 #include "shards/shard_set.h"
+#include "sqlite/io_counter.h"
 #include "workloads/rng.h"
 
 namespace shardlab {
@@ -180,10 +181,12 @@ StatusOr<Json> RunConcurrency(const Scenario& s, const std::string& data_dir, Wo
                             std::ref(window), std::ref(outs[static_cast<size_t>(t)]));
         }
         window.start.arrive_and_wait();
+        const IoCounts io_before = IoCounts::Snapshot();
         const auto t0 = Clock::now();
         std::this_thread::sleep_for(std::chrono::duration<double>(c.duration_s));
         window.stop = true;
         for (std::thread& t : pool) t.join();
+        const IoCounts io = IoCounts::Snapshot() - io_before;
         const double seconds = SecondsSince(t0);
         LatencyHistogram wl, rl;
         uint64_t writes = 0, reads = 0, busy = 0, locked = 0, wait_ns = 0, writer_active_ns = 0;
@@ -219,6 +222,9 @@ StatusOr<Json> RunConcurrency(const Scenario& s, const std::string& data_dir, Wo
                      {"writer_overlap", RoundDigits(static_cast<double>(writer_active_ns) / 1e9 / seconds, 3)}};
         if (writes > 0) cell["write_latency_us"] = wl.ToJsonMicros();
         if (reads > 0) cell["read_latency_us"] = rl.ToJsonMicros();
+        // Readers' and writers' statements together, over the timed window (not gated:
+        // how many of each ran, and what they waited for, is timing).
+        cell["io_per_op"] = io.PerOp(static_cast<int64_t>(writes + reads));
         cells[mode][layout]["writers_" + std::to_string(w)] = cell;
       }
       const Json& by_w = cells[mode][layout];

@@ -7,6 +7,7 @@
 #include "core/histogram.h"
 #include "kinds/workload/workload_runner.h"
 #include "kinds/workload/workload_spec.h"
+#include "sqlite/io_counter.h"
 
 namespace shardlab {
 
@@ -23,6 +24,7 @@ StatusOr<WalkFormResult> MeasureWalkForm(const LoadedWorkload& run, uint32_t k, 
   Rng rng(DeriveSeed(run.s.seed, "walk", k));
   LatencyHistogram latency;
   uint64_t rows = 0;
+  const IoCounts io_before = IoCounts::Snapshot();
   for (int64_t it = 0; it < iterations; ++it) {
     chooser.ChooseWalk(k, rng, steps);
     const auto t0 = std::chrono::steady_clock::now();
@@ -31,10 +33,12 @@ StatusOr<WalkFormResult> MeasureWalkForm(const LoadedWorkload& run, uint32_t k, 
     rows += found;
     progress.Add(1);
   }
+  const IoCounts io = IoCounts::Snapshot() - io_before;
   WalkFormResult r;
   r.json = {{"latency_us", latency.ToJsonMicros()},
             {"rows", rows},
-            {"rows_per_walk", static_cast<double>(rows) / static_cast<double>(iterations)}};
+            {"rows_per_walk", static_cast<double>(rows) / static_cast<double>(iterations)},
+            {"io_per_walk", io.PerOp(iterations)}};
   r.p50_ns = latency.Percentile(50);
   return r;
 }

@@ -15,6 +15,7 @@
 #include "kinds/workload/workload_spec.h"
 #include "shards/kv_schema.h"
 #include "shards/shard_set.h"
+#include "sqlite/io_counter.h"
 #include "sqlite/sqlite_facts.h"
 #include "workloads/router_impl.h"
 
@@ -282,10 +283,12 @@ Status RunMixPhase(LoadedWorkload& run, std::vector<std::unique_ptr<OpExecutor>>
   if (w.warmup_ops > 0) SHARDLAB_RETURN_IF_ERROR(run_all("warmup", w.warmup_ops, 0, false, nullptr).status());
   std::vector<double> throughput;
   Progress progress("ops", static_cast<uint64_t>(w.ops * w.repetitions));
+  const IoCounts io_before = IoCounts::Snapshot();
   for (int64_t rep = 0; rep < w.repetitions; ++rep) {
     SHARDLAB_ASSIGN_OR_RETURN(double seconds, run_all("ops", w.ops, static_cast<uint64_t>(rep), true, &progress));
     throughput.push_back(RoundToUnit(static_cast<double>(w.ops) / std::max(seconds, 1e-9), 0.1));
   }
+  const IoCounts io = IoCounts::Snapshot() - io_before;
   progress.Finish();
 
   std::array<OpStats, 6> total{};
@@ -304,6 +307,8 @@ Status RunMixPhase(LoadedWorkload& run, std::vector<std::unique_ptr<OpExecutor>>
   tp["threads"] = threads;
   tp["ops_per_repetition"] = w.ops;
   metrics["throughput"] = tp;
+  // Every operation of the measured repetitions, whatever its type (the mix is from the seed).
+  metrics["io_per_op"] = io.PerOp(w.ops * w.repetitions);
   return Status::Ok();
 }
 
@@ -337,6 +342,7 @@ Status RunWalkPhase(LoadedWorkload& run, const std::string& data_dir, Workspace&
       Rng rng(DeriveSeed(run.s.seed, "walk", static_cast<uint64_t>(k)));  // the same walks for every width
       LatencyHistogram latency, per_shard;
       uint64_t rows = 0;
+      const IoCounts io_before = IoCounts::Snapshot();
       for (int64_t it = 0; it < walk.iterations; ++it) {
         const auto t0 = Clock::now();
         SHARDLAB_ASSIGN_OR_RETURN(OpOutcome o, ex.Walk(kk, rng, &per_shard));
@@ -344,11 +350,13 @@ Status RunWalkPhase(LoadedWorkload& run, const std::string& data_dir, Workspace&
         rows += o.rows;
         progress.Add(1);
       }
+      const IoCounts io = IoCounts::Snapshot() - io_before;
       Json r;
       r["latency_us"] = latency.ToJsonMicros();
       r["per_shard_latency_us"] = per_shard.ToJsonMicros();
       r["rows"] = rows;
       r["rows_per_walk"] = static_cast<double>(rows) / static_cast<double>(walk.iterations);
+      r["io_per_walk"] = io.PerOp(walk.iterations);
       point["threads_" + std::to_string(threads)] = r;
       const uint64_t p50 = latency.Percentile(50);
       if (threads == 1) sequential_p50 = p50;
