@@ -7,13 +7,9 @@ RULES = [
     ("backups.*.*.backups", "exact", None),
     ("backups.*.backup_api.not_consistent", "exact", None),
     ("backups.*.vacuum_into.not_consistent", "exact", None),
-    # SQLite's I/O per backup: how many files a backup creates and syncs is fixed; the
-    # pages, bytes and VM steps follow what the writer processes committed meanwhile
-    # (timing), so they are reported, not gated.
-    ("backups.*.*.io_per_backup.syncs", "io", None),
-    ("backups.*.*.io_per_backup.dir_syncs", "io", None),
-    ("backups.*.*.io_per_backup.files_created", "io", None),
-    ("backups.*.*.io_per_backup.files_deleted", "io", None),
+    # backups.*.*.io_per_backup is reported, not gated: even the syncs per backup moved
+    # between runs of one commit (wal/backup_api: 4 then 3), as the writer processes'
+    # commits race the copy; the pages, bytes and VM steps follow what they committed.
     ("backups.*.copy_db.s_per_gb", "timed", "lower"),
     ("backups.*.backup_api.s_per_gb", "timed", "lower"),
     ("backups.*.vacuum_into.s_per_gb", "timed", "lower"),
