@@ -8,8 +8,9 @@ whose kind names no folder) compares nothing: no metric of it is gated.
 Each rule is (pattern, kind, direction). A pattern is a dotted path into a result's
 `metrics` where `*` matches any one component. kind:
   exact - a count from a fixed seed (moved keys, verdict counts): must equal the baseline;
-  io    - I/O work per operation (fdatasync calls, bytes written per transaction): exact too,
-          shown with its difference (an extra sync per commit is +1);
+  io    - I/O work per operation (fdatasync calls, bytes written per transaction, VM steps per
+          query; the io_per_* metrics, counted by sqlite/io_counter.h): exact too, shown with
+          its difference (an extra sync per commit is +1);
   timed - throughput or latency: compared by median over repetitions, Mann-Whitney U test.
 direction: "higher" or "lower" is better (exact metrics have none).
 The first matching rule wins; metrics no rule matches are not compared.

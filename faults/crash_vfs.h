@@ -19,7 +19,7 @@
 
 #include "core/status.h"
 #include "faults/disk_model.h"
-#include "faults/forwarding_vfs.h"
+#include "sqlite/forwarding_vfs.h"
 #include "faults/io_event.h"
 #include "faults/io_trace.h"
 

@@ -16,6 +16,7 @@
 #include "kinds/registry.h"
 #include "run/runner.h"
 #include "scenario/scenario.h"
+#include "sqlite/io_counter.h"
 
 namespace shardlab {
 namespace {
@@ -249,6 +250,11 @@ int CmdRun(const std::vector<std::string>& argv, const std::string& command_line
                 << " exists already; shardlab only uses directories it creates (choose another --data or --out)\n";
       return kExitInvalid;
     }
+  }
+  // Every connection of the run counts its I/O (kinds report it per operation).
+  if (Status st = InstallIoCounter(); !st.ok()) {
+    std::cerr << st.message() << "\n";
+    return kExitRuntime;
   }
   Workspace results;  // never cleaned: results stay
   if (Status st = results.MakeDirs(options.run_dir); !st.ok()) {

@@ -3,6 +3,7 @@
 namespace shardlab {
 
 StatusOr<Db> Db::Open(const std::string& path, int flags, const char* vfs) {
+  SHARDLAB_RETURN_IF_ERROR(InstallIoCounter());
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, vfs);
   Db db(raw);
@@ -27,11 +28,22 @@ Status Db::Error(const std::string& context) const {
 }
 
 Status Db::Exec(const std::string& sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err != nullptr ? err : "unknown error";
-    sqlite3_free(err);
-    return Status::Runtime(sql + ": " + msg + " (extended code " + std::to_string(sqlite3_extended_errcode(db_)) + ")");
+  // sqlite3_exec's loop (prepare, step to the end, finalize, next statement), through Stmt
+  // so the VM steps are counted.
+  const char* rest = sql.c_str();
+  while (*rest != '\0') {
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db_, rest, -1, &raw, &rest);
+    Stmt stmt(raw);
+    if (rc == SQLITE_OK && raw != nullptr) {
+      while ((rc = stmt.Step()) == SQLITE_ROW) {
+      }
+      if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_OK) {
+      return Status::Runtime(sql + ": " + sqlite3_errmsg(db_) + " (extended code " +
+                             std::to_string(sqlite3_extended_errcode(db_)) + ")");
+    }
   }
   return Status::Ok();
 }

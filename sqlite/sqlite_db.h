@@ -1,6 +1,7 @@
 #pragma once
 // Thin RAII owners of sqlite3 connections and statements; errors become Status values
-// carrying SQLite's message and extended result code.
+// carrying SQLite's message and extended result code. A statement adds its VM counters to
+// the process-wide I/O counts (io_counter.h) at each Reset() and when finalized.
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <utility>
 
 #include "core/status.h"
+#include "sqlite/io_counter.h"
 
 namespace shardlab {
 
@@ -19,12 +21,12 @@ class Stmt {
   Stmt(Stmt&& o) noexcept : stmt_(std::exchange(o.stmt_, nullptr)) {}
   Stmt& operator=(Stmt&& o) noexcept {
     if (this != &o) {
-      sqlite3_finalize(stmt_);
+      Finalize();
       stmt_ = std::exchange(o.stmt_, nullptr);
     }
     return *this;
   }
-  ~Stmt() { sqlite3_finalize(stmt_); }
+  ~Stmt() { Finalize(); }
 
   sqlite3_stmt* get() const { return stmt_; }
   explicit operator bool() const { return stmt_ != nullptr; }
@@ -38,7 +40,10 @@ class Stmt {
   void BindInt(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
   int ParameterCount() const { return sqlite3_bind_parameter_count(stmt_); }
   int Step() { return sqlite3_step(stmt_); }
-  void Reset() { sqlite3_reset(stmt_); }
+  void Reset() {
+    AddCounts();
+    sqlite3_reset(stmt_);
+  }
   std::string_view ColumnText(int i) const {
     const unsigned char* p = sqlite3_column_text(stmt_, i);
     return p == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, i));
@@ -46,6 +51,16 @@ class Stmt {
   int64_t ColumnInt(int i) const { return sqlite3_column_int64(stmt_, i); }
 
  private:
+  // The statement's VM steps and full-scan steps since the last call, into the counts.
+  void AddCounts() {
+    AddStmtCounts(sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_VM_STEP, 1),
+                  sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1));
+  }
+  void Finalize() {
+    if (stmt_ == nullptr) return;
+    AddCounts();
+    sqlite3_finalize(stmt_);
+  }
   sqlite3_stmt* stmt_ = nullptr;
 };
 
@@ -63,9 +78,11 @@ class Db {
   ~Db() { Close(); }
 
   // kRuntime "cannot open PATH: <sqlite message>".
+  // Installs the counting VFS (io_counter.h) on first use.
   static StatusOr<Db> Open(const std::string& path, int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                            const char* vfs = nullptr);
   sqlite3* get() const { return db_; }
+  // Runs every statement of `sql` (as sqlite3_exec), counting their VM steps.
   Status Exec(const std::string& sql);
   StatusOr<Stmt> Prepare(const std::string& sql);
   // The connection's current error as a Status: "<message> (extended code N)".

@@ -18,6 +18,7 @@
 #include "kinds/backup/backup_spec.h"
 #include "kinds/backup/backup_writers.h"
 #include "shards/shard_set.h"
+#include "sqlite/io_counter.h"
 #include "workloads/rng.h"
 
 namespace shardlab {
@@ -74,6 +75,7 @@ struct Record {
   int64_t round = 0;
   uint64_t acked_start = 0, acked_finish = 0;
   BackupTaken taken;
+  IoCounts io;  // SQLite's I/O while the backup was taken (a raw file copy does none)
   RestoreVerdict verdict;
 };
 
@@ -83,7 +85,9 @@ Json CellJson(const std::vector<Record>& records) {
   double seconds = 0;
   int64_t completed = 0, steps = 0, restarts = 0, busy = 0, behind = 0, ahead = 0, sidecars = 0;
   Json examples = Json::array();
+  IoCounts io;
   for (const Record& r : records) {
+    io += r.io;
     ++counts[r.verdict.outcome];
     steps += r.taken.steps;
     restarts += r.taken.restarts;
@@ -123,6 +127,7 @@ Json CellJson(const std::vector<Record>& records) {
   cell["sidecars_copied"] = sidecars;
   cell["writer_commits_during"] = commits_during;
   cell["writer_commits_per_s_during"] = timed ? Json(RoundDigits(static_cast<double>(commits_during) / seconds, 1)) : Json();
+  cell["io_per_backup"] = io.PerOp(static_cast<int64_t>(records.size()));
   cell["examples"] = examples;
   return cell;
 }
@@ -189,7 +194,9 @@ StatusOr<ModeResult> RunMode(const Scenario& s, const std::string& mode, const s
           r.shard = shard;
           r.round = round;
           r.acked_start = writers->Acked(shard);
+          const IoCounts io_before = IoCounts::Snapshot();
           SHARDLAB_ASSIGN_OR_RETURN(r.taken, TakeBackup(method, set.path(shard), dest, options));
+          r.io = IoCounts::Snapshot() - io_before;
           r.acked_finish = writers->Acked(shard);
           if (r.taken.completed) {
             // A copy may hold a commit whose COMMIT has not returned yet: one past the acknowledged.

@@ -17,6 +17,7 @@
 #include "kinds/concurrency/concurrency_spec.h"
 #include "shards/kv_schema.h"
 #include "shards/shard_set.h"
+#include "sqlite/io_counter.h"
 #include "workloads/rng.h"
 
 namespace shardlab {
@@ -159,6 +160,7 @@ struct Window1 {
   Json cell;
   LatencyHistogram writes, reads;
   double write_ops_per_s = 0;
+  IoCounts io;  // what the window's statements asked of the disk and the VM
 };
 
 StatusOr<Window1> RunWindow(const Scenario& s, const ShardSet& files, const KeySpace& keys, const Router& router,
@@ -178,12 +180,14 @@ StatusOr<Window1> RunWindow(const Scenario& s, const ShardSet& files, const KeyS
                       std::ref(window), std::ref(outs[static_cast<size_t>(t)]));
   }
   window.start.arrive_and_wait();
+  const IoCounts io_before = IoCounts::Snapshot();
   const auto t0 = Clock::now();
   std::this_thread::sleep_for(std::chrono::duration<double>(c.duration_s));
   window.stop = true;
   for (std::thread& t : pool) t.join();
   const double seconds = SecondsSince(t0);
   Window1 out;
+  out.io = IoCounts::Snapshot() - io_before;
   uint64_t writes = 0, reads = 0, busy = 0, locked = 0, wait_ns = 0, writer_active_ns = 0;
   uint64_t waits[2] = {0, 0};  // [writers, readers]
   for (int64_t t = 0; t < threads; ++t) {
@@ -234,8 +238,10 @@ constexpr const char* kCellTimed[] = {"write_ops_per_s", "read_ops_per_s", "writ
 Json MergeWindows(const std::vector<Window1>& windows) {
   Json cell = windows.front().cell;
   LatencyHistogram wl = windows.front().writes, rl = windows.front().reads;
+  IoCounts io = windows.front().io;
   for (size_t i = 1; i < windows.size(); ++i) {
     const Json& c = windows[i].cell;
+    io += windows[i].io;
     for (const char* key : {"writes", "reads", "busy_returns", "locked_returns", "busy_waits", "writer_busy_waits",
                             "reader_busy_waits"}) {
       cell[key] = cell[key].get<uint64_t>() + c[key].get<uint64_t>();
@@ -257,6 +263,9 @@ Json MergeWindows(const std::vector<Window1>& windows) {
   }
   if (wl.count() > 0) cell["write_latency_us"] = wl.ToJsonMicros();
   if (rl.count() > 0) cell["read_latency_us"] = rl.ToJsonMicros();
+  // Readers' and writers' statements together, over the timed windows (not gated: how
+  // many of each ran, and what they waited for, is timing).
+  cell["io_per_op"] = io.PerOp(cell["writes"].get<int64_t>() + cell["reads"].get<int64_t>());
   return cell;
 }
 

@@ -70,6 +70,7 @@ StatusOr<Json> RunIds(const Scenario& s, const std::string& data_dir, Workspace&
     uint64_t inserted = 0, collisions = 0, misrouted = 0, bytes = 0;
     std::map<std::string, Json> btrees;  // name -> {pages, unused_bytes}
     double seconds = 0;
+    IoCounts io;  // over the timed inserts
     for (uint32_t shard = 0; shard < n; ++shard) {
       char name[32];
       std::snprintf(name, sizeof(name), "/shard_%04u.db", shard);
@@ -83,6 +84,7 @@ StatusOr<Json> RunIds(const Scenario& s, const std::string& data_dir, Workspace&
       SHARDLAB_ASSIGN_OR_RETURN(Stmt insert, db.Prepare(auto_id ? "INSERT INTO t(row) VALUES(?2) RETURNING id"
                                                                : "INSERT INTO t(id, row) VALUES(?1, ?2) RETURNING id"));
       // A deterministic clock: rows are written 10 per millisecond from the epoch on.
+      const IoCounts io_before = IoCounts::Snapshot();
       const auto t0 = Clock::now();
       for (size_t i = 0; i < rows[shard].size(); ++i) {
         if (i % static_cast<size_t>(ids.batch_rows) == 0) {
@@ -112,6 +114,7 @@ StatusOr<Json> RunIds(const Scenario& s, const std::string& data_dir, Workspace&
       if (!rows[shard].empty()) SHARDLAB_RETURN_IF_ERROR(db.Exec("COMMIT"));
       seconds += SecondsSince(t0);
       insert = Stmt();
+      io += IoCounts::Snapshot() - io_before;
       SHARDLAB_ASSIGN_OR_RETURN(Stmt stat, db.Prepare("SELECT name, count(*), sum(unused) FROM dbstat GROUP BY name"));
       while (stat.Step() == SQLITE_ROW) {
         Json& b = btrees[std::string(stat.ColumnText(0))];
@@ -138,7 +141,8 @@ StatusOr<Json> RunIds(const Scenario& s, const std::string& data_dir, Workspace&
               {"bytes_on_disk", bytes},
               {"bytes_per_row", RoundDigits(static_cast<double>(bytes) / std::max<double>(1, static_cast<double>(inserted)), 1)},
               {"btree_pages", pages},
-              {"btrees", tree}};
+              {"btrees", tree},
+              {"io_per_row", io.PerOp(static_cast<int64_t>(inserted))}};
     if (scheme == "snowflake") m["self_routing_failures"] = misrouted;
     out[scheme] = m;
   }

@@ -13,6 +13,10 @@ RULES = [
     ("strategies.*.*.crash.rerun_failed", "exact", None),
     ("strategies.*.*.crash.data_lost", "exact", None),
     ("strategies.*.*.crash.corrupt", "exact", None),
+    # SQLite's I/O and VM steps per migrated file (each file's work is its own, whatever
+    # thread runs it): exact.
+    ("strategies.*.*.io_per_file.*", "io", None),
+    ("bare.*.io_per_file.*", "io", None),
     # The naive strategies are there for contrast: only the safe one's speed is gated.
     ("strategies.transactional.*.files_per_s", "timed", "higher"),
     ("floor.*.files_per_s", "timed", "higher"),

@@ -10,6 +10,7 @@
 #include "kinds/migrate/schema_migration_crash.h"
 #include "kinds/migrate/schema_migration_fleet.h"
 #include "kinds/migrate/schema_migration_spec.h"
+#include "sqlite/io_counter.h"
 
 namespace shardlab {
 namespace {
@@ -105,11 +106,14 @@ StatusOr<Json> RunSchemaMigration(const Scenario& s, const std::string& data_dir
       }
       progress = std::make_unique<Progress>("migrate " + name + "/" + mode, files);
       m.progress = progress.get();
+      const IoCounts io_before = IoCounts::Snapshot();
       const FleetMigrationStats st = MigrateFleet(m);
+      const IoCounts io = IoCounts::Snapshot() - io_before;
       progress.reset();
       m.progress = nullptr;
       if (st.failed > 0) return FailedFiles(st, name + " (" + mode + ")");
       Json cell = Timing(st, files, rows.rows);
+      cell["io_per_file"] = io.PerOp(files);
       cell["migrated"] = st.migrated;
       cell["backfilled_rows"] = st.rows;
       cell["verify"] = VerifyFleet(fleet, rows);
@@ -129,11 +133,14 @@ StatusOr<Json> RunSchemaMigration(const Scenario& s, const std::string& data_dir
       progress = std::make_unique<Progress>("bare " + mode, files);
       m.files = fleet.paths();
       m.progress = progress.get();
+      const IoCounts io_before = IoCounts::Snapshot();
       const FleetMigrationStats st = BareMigrateFleet(m);
+      const IoCounts io = IoCounts::Snapshot() - io_before;
       progress.reset();
       m.progress = nullptr;
       if (st.failed > 0) return FailedFiles(st, "bare (" + mode + ")");
       bare[mode] = Timing(st, files, rows.rows);
+      bare[mode]["io_per_file"] = io.PerOp(files);
       bare[mode]["verify"] = VerifyFleet(fleet, rows);
       fleet.Remove();
       for (const std::string& name : spec.strategies) {

@@ -17,6 +17,7 @@
 #include "faults/crash_vfs.h"
 #include "kinds/reshard/migration.h"
 #include "kinds/reshard/reshard_spec.h"
+#include "sqlite/io_counter.h"
 #include "workloads/movement.h"
 #include "workloads/rng.h"
 
@@ -159,13 +160,16 @@ StatusOr<Json> RunMigration(const Scenario& s, const std::string& data_dir, Work
   // 1. The migration, uninterrupted, and its verification.
   plan.dir = data_dir + "/migration";
   SHARDLAB_RETURN_IF_ERROR(CopyDir(tmpl, plan.dir));
+  const IoCounts io_before = IoCounts::Snapshot();
   SHARDLAB_ASSIGN_OR_RETURN(MigrationStats stats, Migrate(plan));
+  const IoCounts io = IoCounts::Snapshot() - io_before;
   const MigrationCheck check = VerifyMigration(plan.dir, on_disk, keys, *setup.target, checksums);
   out["rows_moved"] = stats.rows_moved;
   out["bytes_moved"] = stats.bytes_moved;
   out["batches"] = stats.batches;
   out["seconds"] = RoundDigits(stats.seconds, 3);
   out["rows_per_s"] = RoundDigits(static_cast<double>(stats.rows_moved) / std::max(stats.seconds, 1e-9), 0);
+  out["io_per_batch"] = io.PerOp(stats.batches);  // a batch is one transaction over two files
   out["verify"] = {{"ok", check.ok()}, {"lost", check.lost}, {"duplicated", check.duplicated},
                    {"misplaced", check.misplaced}, {"changed", check.changed}, {"corrupt", check.corrupt},
                    {"detail", check.detail}};

@@ -13,6 +13,7 @@
 #include "kinds/tenants/tenant_provision.h"
 #include "kinds/tenants/tenants_spec.h"
 #include "shards/shard_set.h"
+#include "sqlite/io_counter.h"
 #include "workloads/distribution.h"
 #include "workloads/rng.h"
 
@@ -69,6 +70,7 @@ StatusOr<Json> ReplayRequests(const Scenario& s, const KeySpace& keys, const Pac
   LruCache<TenantConn> cache(static_cast<size_t>(tenants.cache_files));
   LatencyHistogram latency[2][2];  // [hit][put]
   Progress progress("requests " + packing.name, stream.size());
+  const IoCounts io_before = IoCounts::Snapshot();
   const auto start = Clock::now();
   for (size_t i = 0; i < stream.size(); ++i) {
     const TenantRequest& r = stream[i];
@@ -93,6 +95,7 @@ StatusOr<Json> ReplayRequests(const Scenario& s, const KeySpace& keys, const Pac
     if ((i & 1023) == 1023) progress.Add(1024);
   }
   const double seconds = SecondsSince(start);
+  const IoCounts io = IoCounts::Snapshot() - io_before;  // opens and closes of cached files included
   progress.Finish();
   const int64_t descriptors = OpenDescriptorCount();
   const uint64_t rss_peak = PeakResidentBytes();
@@ -128,7 +131,8 @@ StatusOr<Json> ReplayRequests(const Scenario& s, const KeySpace& keys, const Pac
               {"latency_us", lat},
               {"seconds", std::round(seconds * 1000) / 1000},
               {"sqlite_heap_cached_bytes", heap_cached},
-              {"sqlite_heap_peak_bytes", heap_peak}};
+              {"sqlite_heap_peak_bytes", heap_peak},
+              {"io_per_request", io.PerOp(static_cast<int64_t>(stream.size()))}};
   // Peak minus the start: what serving these requests added (other phases excluded).
   if (peak_reset) {
     out["rss_growth_bytes"] = rss_peak > rss_before ? rss_peak - rss_before : 0;

@@ -14,6 +14,7 @@
 #include "kinds/tenants/tenants_spec.h"
 #include "shards/dir_census.h"
 #include "shards/layout.h"
+#include "sqlite/io_counter.h"
 
 namespace shardlab {
 namespace {
@@ -78,12 +79,15 @@ StatusOr<Json> RunTenants(const Scenario& s, const std::string& data_dir, Worksp
 
   std::vector<std::string> paths(tenants);
   for (uint32_t id = 0; id < tenants; ++id) paths[id] = TenantPath(s.shards, data_dir, id);
+  const IoCounts io_before = IoCounts::Snapshot();
   SHARDLAB_ASSIGN_OR_RETURN(ProvisionTiming p, ProvisionTenants(s, keys, data_dir, paths, threads, workspace));
+  const IoCounts provision_io = IoCounts::Snapshot() - io_before;
   Json provision = {{"files", p.files},
                     {"threads", threads},
                     {"seconds", std::round(p.seconds * 1000) / 1000},
                     {"files_per_s", Rate(p.files, p.seconds)},
-                    {"sync_seconds", std::round(p.sync_seconds * 1000) / 1000}};
+                    {"sync_seconds", std::round(p.sync_seconds * 1000) / 1000},
+                    {"io_per_file", provision_io.PerOp(static_cast<int64_t>(p.files))}};
   if (!bare.is_null()) {
     provision["bare"] = bare;
     provision["vs_bare"] = Ratio(provision["files_per_s"].get<double>(), bare["files_per_s"].get<double>());

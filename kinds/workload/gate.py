@@ -12,4 +12,24 @@ RULES = [
     ("probes.*.shards_touched", "exact", None),
     ("attach.limit", "exact", None),
     ("walk.*.*.rows_per_walk", "exact", None),
+    # SQLite's I/O and VM steps per operation (io_per_op: the mix's measured repetitions)
+    # and per walk. Exact where they come from the seed alone: the VM steps (a query that
+    # starts scanning shows in fullscan_steps), files, and the sequential walks' reads.
+    # Not gated: with threads > 1 which connection's page cache holds a page, and when a
+    # WAL checkpoint runs (syncs, writes, truncates), is timing.
+    ("walk.*.threads_1.io_per_walk.*", "io", None),
+    ("walk.*.single_file.io_per_walk.*", "io", None),
+    ("walk.*.single_file_one_query.io_per_walk.*", "io", None),
+    ("walk.*.*.io_per_walk.ops", "io", None),
+    ("walk.*.*.io_per_walk.vm_steps", "io", None),
+    ("walk.*.*.io_per_walk.fullscan_steps", "io", None),
+    ("walk.*.*.io_per_walk.syncs", "io", None),
+    ("walk.*.*.io_per_walk.writes", "io", None),
+    ("io_per_op.ops", "io", None),
+    ("io_per_op.vm_steps", "io", None),
+    ("io_per_op.fullscan_steps", "io", None),
+    ("io_per_op.opens", "io", None),
+    ("io_per_op.files_created", "io", None),
+    ("io_per_op.files_deleted", "io", None),
+    ("io_per_op.temp_files", "io", None),
 ]

@@ -7,6 +7,7 @@
 #include "core/histogram.h"
 #include "kinds/workload/workload_runner.h"
 #include "kinds/workload/workload_spec.h"
+#include "sqlite/io_counter.h"
 
 namespace shardlab {
 
@@ -17,6 +18,7 @@ StatusOr<WalkFormResult> MeasureWalkRounds(const LoadedWorkload& run, uint32_t k
   uint64_t rows = 0;
   WalkFormResult r;
   Json round_p50_us = Json::array();
+  const IoCounts io_before = IoCounts::Snapshot();
   for (int64_t round = 0; round < spec.repetitions; ++round) {
     Rng rng(DeriveSeed(run.s.seed, "walk", k));  // the same walks in every round and form
     LatencyHistogram one;
@@ -32,10 +34,12 @@ StatusOr<WalkFormResult> MeasureWalkRounds(const LoadedWorkload& run, uint32_t k
     round_p50_us.push_back(one.ToJsonMicros()["p50"]);
     latency.Merge(one);
   }
+  const IoCounts io = IoCounts::Snapshot() - io_before;
   const double walks = static_cast<double>(spec.iterations * spec.repetitions);
   r.json = {{"latency_us", latency.ToJsonMicros()},
             {"rows", rows},
-            {"rows_per_walk", static_cast<double>(rows) / walks}};
+            {"rows_per_walk", static_cast<double>(rows) / walks},
+            {"io_per_walk", io.PerOp(spec.iterations * spec.repetitions)}};
   if (spec.repetitions > 1) {
     r.json["repetitions"] = spec.repetitions;
     r.json["samples"] = {{"latency_us.p50", round_p50_us}};

@@ -180,6 +180,8 @@ StatusOr<Json> WalkPostgresPeer::Measure(uint32_t k, const WalkP50s& sqlite, Pro
   Json pg;
   pg["lookups"] = one->json;
   pg["one_query"] = any->json;
+  pg["lookups"].erase("io_per_walk");  // SQLite's counters: the server's I/O is not in them
+  pg["one_query"].erase("io_per_walk");
   // Each ratio's per-round values (paired by round) when there are 2+ rounds.
   Json samples = Json::object();
   if (sqlite.walk > 0) {

@@ -15,6 +15,7 @@
 #include "kinds/workload/workload_spec.h"
 #include "shards/kv_schema.h"
 #include "shards/shard_set.h"
+#include "sqlite/io_counter.h"
 #include "sqlite/sqlite_facts.h"
 #include "workloads/router_impl.h"
 
@@ -282,10 +283,12 @@ Status RunMixPhase(LoadedWorkload& run, std::vector<std::unique_ptr<OpExecutor>>
   if (w.warmup_ops > 0) SHARDLAB_RETURN_IF_ERROR(run_all("warmup", w.warmup_ops, 0, false, nullptr).status());
   std::vector<double> throughput;
   Progress progress("ops", static_cast<uint64_t>(w.ops * w.repetitions));
+  const IoCounts io_before = IoCounts::Snapshot();
   for (int64_t rep = 0; rep < w.repetitions; ++rep) {
     SHARDLAB_ASSIGN_OR_RETURN(double seconds, run_all("ops", w.ops, static_cast<uint64_t>(rep), true, &progress));
     throughput.push_back(RoundToUnit(static_cast<double>(w.ops) / std::max(seconds, 1e-9), 0.1));
   }
+  const IoCounts io = IoCounts::Snapshot() - io_before;
   progress.Finish();
 
   std::array<OpStats, 6> total{};
@@ -305,6 +308,8 @@ Status RunMixPhase(LoadedWorkload& run, std::vector<std::unique_ptr<OpExecutor>>
   tp["ops_per_repetition"] = w.ops;
   if (throughput.size() > 1) tp["samples"] = {{"ops_per_s", throughput}};
   metrics["throughput"] = tp;
+  // Every operation of the measured repetitions, whatever its type (the mix is from the seed).
+  metrics["io_per_op"] = io.PerOp(w.ops * w.repetitions);
   return Status::Ok();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // A SQLite VFS that forwards every call to another VFS (normally "unix"): LevelDB's
-// EnvWrapper pattern for SQLite's C interface. A fault layer derives from ForwardingVfs,
+// EnvWrapper pattern for SQLite's C interface. A layer (the crash shim in faults/, the
+// counting VFS in io_counter.h) derives from ForwardingVfs,
 // starts from ForwardingIoMethods(), and replaces only the methods it changes; everything
 // else reaches the real files untouched.
 //

@@ -1,4 +1,4 @@
-#include "faults/forwarding_vfs.h"
+#include "sqlite/forwarding_vfs.h"
 
 namespace shardlab {
 namespace {
