@@ -81,13 +81,20 @@ def merge_micro(runs):
     return merged
 
 
-def run_scenario(binary, scenario, out_dir, log):
+def run_scenario(binary, scenario, out_dir, data_dir, log):
     with open(log, "a") as f:
-        f.write(f"$ {binary} run {scenario} --out {out_dir}\n")
+        f.write(f"$ {binary} run {scenario} --out {out_dir} --data {data_dir}\n")
         f.flush()
-        proc = subprocess.run([str(binary), "run", str(scenario), "--out", str(out_dir)], stdout=f,
-                              stderr=subprocess.STDOUT)
+        proc = subprocess.run([str(binary), "run", str(scenario), "--out", str(out_dir), "--data", str(data_dir)],
+                              stdout=f, stderr=subprocess.STDOUT)
     return proc.returncode
+
+
+def data_dir(run, side, rep):
+    """Where a side's shard files go: paths of the same length for both sides, because
+    SQLite writes file names into its journals (an ATTACH commit's super-journal lists the
+    journals' full paths), so bytes written per transaction depend on the path's length."""
+    return run / "data" / ("A" if side == "base" else "B") / str(rep + 1)
 
 
 def main(argv=None):
@@ -140,7 +147,7 @@ def main(argv=None):
                 for scenario in files:
                     if (name, scenario) in refused:
                         continue
-                    rc = run_scenario(sides[name] / "shardlab", scenario, out, log)
+                    rc = run_scenario(sides[name] / "shardlab", scenario, out, data_dir(run, name, r), log)
                     if rc == 2:
                         refused.add((name, scenario))
                         print(f"   the {name} build refuses {scenario} (exit 2; see {log}): left out of that side")

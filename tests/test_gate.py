@@ -314,3 +314,32 @@ def test_instructions_names_each_loop_dump_by_the_dump_after_it():
              ("shardlab-bench-loop", 2000), ("shardlab-bench BM_ShardWalk/threads:1/iterations:20/real_time iterations=20", 5)]
     assert instructions.name_loops(dumps) == {"BM_Route/jump/4": (62900, 1000),
                                               "BM_ShardWalk/threads:1/real_time": (2000, 20)}
+
+
+def test_ab_puts_both_sides_shard_files_at_paths_of_one_length(tmp_path):
+    # SQLite writes file paths into journals (an ATTACH commit's super-journal lists the
+    # journals), so bytes written per transaction move with the data path's length: a base
+    # in RUN/base/data and a change in RUN/change/data differed by 8 bytes per batch.
+    sys.path.insert(0, str(REPO / "ci"))
+    import ab
+    for rep in (0, 1, 9):
+        base, change = ab.data_dir(tmp_path, "base", rep), ab.data_dir(tmp_path, "change", rep)
+        assert base != change and len(str(base)) == len(str(change))
+
+
+def test_a_timed_micro_regression_is_measured_again_and_the_second_series_decides(tmp_path, baseline):
+    # ci/confirm_ab.py: only micro-benchmarks slower on time are rerun (instruction and I/O
+    # counts are exact); their repetitions are replaced by the second series', the first kept.
+    sys.path.insert(0, str(REPO / "ci"))
+    import confirm_ab
+    run = make_run(tmp_path / "run", micro_scale=1.3, seed=3)
+    assert gate(run, baseline).returncode == 1
+    assert confirm_ab.regressed(run) == ["BM_Hash/xxh3", "BM_Route/jump/1024"]
+    micro_json(tmp_path / "again.json", 1.0, seed=4)  # the second series: no slowdown
+    again = json.loads((tmp_path / "again.json").read_text())
+    again["benchmarks"] = [b for b in again["benchmarks"] if b["run_name"] == "BM_Route/jump/1024"]
+    confirm_ab.replace(run / "micro.json", again)
+    assert (run / "micro.first.json").is_file()
+    proc = gate(run, baseline)
+    rows = {r["name"]: r["status"] for r in json.loads((run / "gate.json").read_text())["rows"] if r["source"] == "micro"}
+    assert rows["BM_Route/jump/1024"] == "ok" and rows["BM_Hash/xxh3"] == "regression", proc.stdout
