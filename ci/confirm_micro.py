@@ -8,10 +8,12 @@ Exit 0 after a rerun, 3 when nothing needed one.
 """
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from confirm_ab import replace  # noqa: E402  (one merge for both modes)
 
 
 def main(argv):
@@ -26,12 +28,7 @@ def main(argv):
                     f"--benchmark_repetitions={reps}", "--benchmark_enable_random_interleaving=true",
                     f"--benchmark_min_time={min_time}", "--benchmark_display_aggregates_only=true",
                     f"--benchmark_out={confirm}", "--benchmark_out_format=json"], check=True)
-    shutil.copy(run / "micro.json", run / "micro.first.json")
-    first = json.loads((run / "micro.json").read_text())
-    again = json.loads(confirm.read_text())
-    rerun = {b.get("run_name", b["name"]) for b in again["benchmarks"]}
-    first["benchmarks"] = [b for b in first["benchmarks"] if b.get("run_name", b["name"]) not in rerun] + again["benchmarks"]
-    (run / "micro.json").write_text(json.dumps(first, indent=1))
+    replace(run / "micro.json", json.loads(confirm.read_text()))
     confirm.unlink()
     return 0
 
