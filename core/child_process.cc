@@ -1,6 +1,7 @@
 #include "core/child_process.h"
 
 #include <poll.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,12 +9,15 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/interrupt.h"
+
 namespace shardlab {
 
 StatusOr<ChildPipe> ForkWithPipe(const std::function<void(int write_fd)>& child) {
   int fds[2];
   if (pipe(fds) != 0) return Status::Runtime(std::string("pipe: ") + std::strerror(errno));
   std::fflush(nullptr);  // buffered output must not be written twice
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {
     close(fds[0]);
@@ -21,12 +25,26 @@ StatusOr<ChildPipe> ForkWithPipe(const std::function<void(int write_fd)>& child)
     return Status::Runtime(std::string("fork: ") + std::strerror(errno));
   }
   if (pid == 0) {
+    BecomeChildOf(parent);  // dies with its parent, even a SIGKILLed one
     close(fds[0]);
     child(fds[1]);
     _exit(0);  // `child` should not return; if it does, end here, never in the caller's code
   }
+  RegisterChild(pid);
   close(fds[1]);
   return ChildPipe{pid, fds[0]};
+}
+
+int WaitForChild(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      status = -1;
+      break;
+    }
+  }
+  UnregisterChild(pid);
+  return status;
 }
 
 bool WriteAll(int fd, const std::string& text) {

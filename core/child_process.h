@@ -16,8 +16,14 @@ struct ChildPipe {
 };
 
 // Forks; the child closes the read end and runs `child(write_fd)`, which must not return
-// (it exits or dies). The parent gets the pid and the read end.
+// (it exits or dies). The parent gets the pid and the read end. The child dies with its
+// parent (core/interrupt.h BecomeChildOf) and is killed when the run is interrupted, so
+// reap it with WaitForChild.
 StatusOr<ChildPipe> ForkWithPipe(const std::function<void(int write_fd)>& child);
+
+// waitpid(pid) (retrying on EINTR), then forgets the child: its pid may be reused.
+// Returns the wait status, -1 when there was no such child.
+int WaitForChild(pid_t pid);
 
 // Writes all of `text` (retrying on EINTR and short writes); false when the pipe is gone.
 bool WriteAll(int fd, const std::string& text);

@@ -1,6 +1,7 @@
 #include "core/json.h"
 
 #include <fcntl.h>
+#include <stdio.h>  // renameat2
 #include <unistd.h>
 
 #include <algorithm>
@@ -80,35 +81,48 @@ StatusOr<Json> ReadJsonFile(const std::string& path) {
   return ParseJsonText(buffer.str(), path);
 }
 
-Status WriteJsonFileAtomically(const std::string& path, const Json& json) {
+Status WriteNewJsonFile(const std::string& path, const Json& json) {
   // Text read from damaged files (a corrupt shard) may not be UTF-8: replace, never throw.
   const std::string text = json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
   const std::string tmp = path + ".tmp." + std::to_string(getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return Status::Runtime("cannot create " + tmp + ": " + std::strerror(errno));
+  auto fail = [&](const std::string& what) {
+    const std::string err = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return Status::Runtime(what + ": " + err);
+  };
   size_t done = 0;
   while (done < text.size()) {
     const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      const std::string err = std::strerror(errno);
+      const int e = errno;
       ::close(fd);
-      ::unlink(tmp.c_str());
-      return Status::Runtime("cannot write " + tmp + ": " + err);
+      errno = e;
+      return fail("cannot write " + tmp);
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const std::string err = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return Status::Runtime("cannot write " + tmp + ": " + err);
+  if (::fsync(fd) != 0) {
+    const int e = errno;
+    ::close(fd);
+    errno = e;
+    return fail("cannot write " + tmp);
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string err = std::strerror(errno);
+  if (::close(fd) != 0) return fail("cannot write " + tmp);
+  // Move into place without replacing: a file that appeared at `path` meanwhile (another
+  // run's result, a user's file) stays. link(2) where renameat2's flag is not supported.
+  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0) {
+    if (errno == EEXIST) return fail("cannot write " + path + ": it exists already; shardlab never replaces a file");
+    if (errno != EINVAL && errno != ENOSYS) return fail("cannot rename " + tmp + " to " + path);
+    if (::link(tmp.c_str(), path.c_str()) != 0) {
+      return fail(errno == EEXIST ? "cannot write " + path + ": it exists already; shardlab never replaces a file"
+                                  : "cannot link " + tmp + " to " + path);
+    }
     ::unlink(tmp.c_str());
-    return Status::Runtime("cannot rename " + tmp + " to " + path + ": " + err);
   }
-  // Make the rename itself durable.
+  // Make the new name itself durable.
   const size_t slash = path.rfind('/');
   const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
   const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

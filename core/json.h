@@ -15,8 +15,10 @@ namespace shardlab {
 StatusOr<Json> ReadJsonFile(const std::string& path);
 StatusOr<Json> ParseJsonText(const std::string& text, const std::string& origin);
 
-// Writes `json` (indented) to path.tmp.PID, fsyncs, renames over path. kRuntime on failure.
-Status WriteJsonFileAtomically(const std::string& path, const Json& json);
+// Writes `json` (indented) to path.tmp.PID, fsyncs, and moves it to `path` without ever
+// replacing a file there (renameat2 RENAME_NOREPLACE, or link). kRuntime on failure,
+// when `path` exists included; the temp file never stays behind.
+Status WriteNewJsonFile(const std::string& path, const Json& json);
 
 // One-line description of a value for error messages: `"wall" (a string)`, `0 (an integer)`.
 std::string DescribeJsonValue(const Json& value);

@@ -1,6 +1,8 @@
 #include "core/workspace.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,7 +39,40 @@ size_t RemoveTree(const std::string& path) {
   return n == static_cast<std::uintmax_t>(-1) ? 0 : static_cast<size_t>(n);
 }
 
+// SQLite names a super-journal "<db>-mj" + "%06X9%02X" (9 hex digits).
+bool IsSuperJournalOf(const std::string& name, const std::string& prefix) {
+  return name.size() == prefix.size() + 9 && name.compare(0, prefix.size(), prefix) == 0 &&
+         name.find_first_not_of("0123456789ABCDEF", prefix.size()) == std::string::npos;
+}
+
 }  // namespace
+
+const std::vector<std::string>& MjNames::In(const std::string& dir) {
+  auto [it, fresh] = by_dir_.try_emplace(dir);
+  if (fresh) {
+    if (DIR* d = ::opendir(dir.c_str())) {
+      while (dirent* e = ::readdir(d)) {
+        if (std::strstr(e->d_name, "-mj") != nullptr) it->second.emplace_back(e->d_name);
+      }
+      ::closedir(d);
+    }
+  }
+  return it->second;
+}
+
+std::string ExistingDatabaseFile(const std::string& path, MjNames& listed) {
+  for (const std::string& p : {path, path + "-journal", path + "-wal", path + "-shm"}) {
+    if (PathExists(p)) return p;
+  }
+  // Any name starting "<db>-mj", even one not of SQLite's shape: cleanup removes those.
+  const std::string prefix = Base(path) + "-mj";
+  const std::string dir = Parent(path);
+  for (const std::string& name : listed.In(dir)) {
+    if (name.compare(0, prefix.size(), prefix) == 0) return dir + "/" + name;
+  }
+  return "";
+}
+
 
 bool PathExists(const std::string& path) {
   struct stat st;
@@ -74,11 +109,37 @@ Status Workspace::MakeDirs(const std::string& dir) {
   return Status::Ok();
 }
 
-Status Workspace::ClaimNewDatabase(const std::string& path) {
-  for (const std::string& p : {path, path + "-journal", path + "-wal", path + "-shm"}) {
-    if (PathExists(p)) {
-      return Status::Runtime("refusing to use " + p + ": it exists already and shardlab only uses files it creates");
+Workspace::~Workspace() {
+  for (int fd : locks_) ::close(fd);
+}
+
+Status Workspace::ClaimNewDirectory(const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0755) != 0) {
+    if (errno == EEXIST) {
+      return Status::Invalid("directory " + dir + " exists already (another run's, or kept from an earlier one); shardlab only uses directories it creates");
     }
+    return Status::Runtime("cannot create directory " + dir + ": " + std::strerror(errno));
+  }
+  created_.push_back({Kind::kDirectory, dir});
+  return Status::Ok();
+}
+
+Status Workspace::LockDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::Runtime("cannot open directory " + dir + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int e = errno;
+    ::close(fd);
+    if (e == EWOULDBLOCK) return Status::Invalid("directory " + dir + " is in use by another shardlab run");
+    return Status::Runtime("cannot lock directory " + dir + ": " + std::strerror(e));
+  }
+  locks_.push_back(fd);
+  return Status::Ok();
+}
+
+Status Workspace::ClaimNewDatabase(const std::string& path) {
+  if (const std::string p = ExistingDatabaseFile(path, mj_names_); !p.empty()) {
+    return Status::Runtime("refusing to use " + p + ": it exists already and shardlab only uses files it creates");
   }
   created_.push_back({Kind::kDatabase, path});
   return Status::Ok();
@@ -110,33 +171,18 @@ StatusOr<std::string> Workspace::MakeTempTree(const std::string& templ) {
 
 size_t Workspace::RemoveCreated() {
   size_t removed = 0;
-  // Super-journal names per directory, listed once (100 K tenant files share ~1,000).
-  std::unordered_map<std::string, std::vector<std::string>> super_journals;
-  auto super_journals_in = [&](const std::string& dir) -> const std::vector<std::string>& {
-    auto [it, fresh] = super_journals.try_emplace(dir);
-    if (fresh) {
-      if (DIR* d = ::opendir(dir.c_str())) {
-        while (dirent* e = ::readdir(d)) {
-          if (std::strstr(e->d_name, "-mj") != nullptr) it->second.emplace_back(e->d_name);
-        }
-        ::closedir(d);
-      }
-    }
-    return it->second;
-  };
+  // Super-journal names per directory, listed once now (100 K tenant files share ~1,000).
+  MjNames super_journals;
   for (auto it = created_.rbegin(); it != created_.rend(); ++it) {
     switch (it->kind) {
       case Kind::kDatabase: {
         removed += RemoveIfPresent(it->path);
         for (const char* suffix : kSqliteSideFiles) removed += RemoveIfPresent(it->path + suffix);
-        // Super-journals: SQLite names them "<db>-mj" + "%06X9%02X" (9 hex digits).
         const std::string prefix = Base(it->path) + "-mj";
         const std::string dir = Parent(it->path);
-        for (const std::string& name : super_journals_in(dir)) {
-          if (name.size() == prefix.size() + 9 && name.compare(0, prefix.size(), prefix) == 0 &&
-              name.find_first_not_of("0123456789ABCDEF", prefix.size()) == std::string::npos) {
-            removed += RemoveIfPresent(dir + "/" + name);
-          }
+        // None existed when the database was claimed, so these are SQLite's, of this run.
+        for (const std::string& name : super_journals.In(dir)) {
+          if (IsSuperJournalOf(name, prefix)) removed += RemoveIfPresent(dir + "/" + name);
         }
         break;
       }

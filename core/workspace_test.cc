@@ -61,6 +61,64 @@ TEST(WorkspaceTest, TempTreeIsFreshAndRemoved) {
   EXPECT_FALSE(fs::exists(*b));
 }
 
+TEST(WorkspaceTest, DirectoryClaimFailsWhenItExistsAndRemovesOnlyWhenEmpty) {
+  TempDir tmp;
+  Workspace ws;
+  const std::string dir = tmp / "data";
+  ASSERT_TRUE(ws.ClaimNewDirectory(dir).ok());
+  Workspace other;
+  const Status again = other.ClaimNewDirectory(dir);
+  EXPECT_EQ(again.kind(), ErrorKind::kInvalidInput);
+  EXPECT_NE(again.message().find("exists already"), std::string::npos);
+  Touch(dir + "/not-ours");
+  EXPECT_EQ(ws.RemoveCreated(), 0u);
+  EXPECT_TRUE(fs::exists(dir + "/not-ours"));
+}
+
+TEST(WorkspaceTest, DirectoryLockIsExclusiveUntilTheWorkspaceGoes) {
+  TempDir tmp;
+  {
+    Workspace first;
+    ASSERT_TRUE(first.LockDirectory(tmp.path()).ok());
+    Workspace second;
+    const Status taken = second.LockDirectory(tmp.path());
+    EXPECT_EQ(taken.kind(), ErrorKind::kInvalidInput);
+    EXPECT_NE(taken.message().find("in use by another shardlab run"), std::string::npos);
+  }
+  Workspace third;
+  EXPECT_TRUE(third.LockDirectory(tmp.path()).ok());
+}
+
+TEST(WorkspaceTest, ASuperJournalNamedAfterTheDatabaseMakesTheClaimFail) {
+  TempDir tmp;
+  Touch(tmp / "shard_0002.db-mjABCDEF9AB");
+  Touch(tmp / "shard_0003.db-mjnot-sqlite-shape");
+  Workspace ws;
+  EXPECT_TRUE(ws.ClaimNewDatabase(tmp / "shard_0001.db").ok());
+  const Status mj = ws.ClaimNewDatabase(tmp / "shard_0002.db");
+  EXPECT_FALSE(mj.ok());
+  EXPECT_NE(mj.message().find("shard_0002.db-mjABCDEF9AB: it exists already"), std::string::npos) << mj.message();
+  EXPECT_FALSE(ws.ClaimNewDatabase(tmp / "shard_0003.db").ok());
+  MjNames listed;
+  EXPECT_EQ(ExistingDatabaseFile(tmp / "shard_0002.db", listed), tmp / "shard_0002.db-mjABCDEF9AB");
+  EXPECT_EQ(ExistingDatabaseFile(tmp / "shard_0004.db", listed), "");
+}
+
+TEST(WorkspaceTest, CleanupRemovesTheSuperJournalsOfItsDatabasesOnly) {
+  TempDir tmp;
+  Workspace ws;
+  ASSERT_TRUE(ws.ClaimNewDatabase(tmp / "a.db").ok());
+  Touch(tmp / "a.db");
+  Touch(tmp / "a.db-journal");
+  Touch(tmp / "a.db-mj0A1B2C9D3");      // SQLite's shape: this run's
+  Touch(tmp / "a.db-mjnot-sqlites");    // not SQLite's shape: stays
+  Touch(tmp / "b.db-mj0A1B2C9D3");      // another database's: stays
+  EXPECT_EQ(ws.RemoveCreated(), 3u);
+  EXPECT_FALSE(fs::exists(tmp / "a.db-mj0A1B2C9D3"));
+  EXPECT_TRUE(fs::exists(tmp / "a.db-mjnot-sqlites"));
+  EXPECT_TRUE(fs::exists(tmp / "b.db-mj0A1B2C9D3"));
+}
+
 }  // namespace
 }  // namespace workspace_test
 }  // namespace shardlab

@@ -300,8 +300,7 @@ StatusOr<TrialResult> TrialRunner::RunChildIn(const TrialSpec& spec, const std::
   const std::string report = ReadUntilEof(child->read_fd, spec.timeout_s, &timed_out);
   close(child->read_fd);
   if (timed_out) kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  const int status = WaitForChild(pid);
   ParseReport(report, r);
   if (timed_out) {
     r.outcome = "hung";

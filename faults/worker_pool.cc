@@ -52,7 +52,7 @@ Status RunWorkers(size_t workers, bool forks_per_unit, const std::function<void(
       for (Worker& other : ws) {
         kill(other.pid, SIGKILL);
         close(other.fd);
-        waitpid(other.pid, nullptr, 0);
+        WaitForChild(other.pid);
       }
       return child.status();
     }
@@ -102,8 +102,7 @@ Status RunWorkers(size_t workers, bool forks_per_unit, const std::function<void(
       kill(w.pid, SIGKILL);  // left early (poll failed): a worker must not block on a pipe no one reads
       close(w.fd);
     }
-    int status = 0;
-    waitpid(w.pid, &status, 0);
+    const int status = WaitForChild(w.pid);
     if (!w.finished && first_error.ok()) {
       first_error = Status::Runtime("a crash worker died before finishing (status " + std::to_string(status) + ")");
     }

@@ -65,8 +65,7 @@ std::string PgConfigBindir() {
   std::string out = ReadUntilEof(child->read_fd, 10, &timed_out);
   ::close(child->read_fd);
   if (timed_out) ::kill(child->pid, SIGKILL);
-  int status = 0;
-  ::waitpid(child->pid, &status, 0);
+  const int status = WaitForChild(child->pid);
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? Trim(out) : "";
 }
 

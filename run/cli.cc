@@ -1,6 +1,7 @@
 #include "run/cli.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -10,7 +11,9 @@
 #include <ctime>
 #include <iostream>
 
+#include "core/interrupt.h"
 #include "core/overrides.h"
+#include "core/str_format.h"
 #include "core/workspace.h"
 #include "kinds/crash/crash_runner.h"
 #include "kinds/registry.h"
@@ -52,7 +55,10 @@ commands:
 A directory stands for every *.json below it, except under folders named data/.
 exit codes: 0 all expectations held; 1 a run finished but an expectation failed
             (or named a metric the run did not produce);
-            2 invalid input or usage (nothing written); 3 runtime failure.
+            2 invalid input or usage (nothing written); 3 runtime failure;
+            130/143 interrupted by SIGINT/SIGTERM (the interrupted scenario's files
+            removed, unless --keep; it has no result).
+A result that exists already is never replaced (exit 2): choose another --out.
 )";
 
 int Usage(const std::string& problem) {
@@ -227,6 +233,8 @@ std::string NewRunDir() {
   return dir;
 }
 
+const char* SignalName(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal"; }
+
 int CmdRun(const std::vector<std::string>& argv, const std::string& command_line) {
   int exit_code = kExitOk;
   auto loaded = ParseAndLoad(argv, true, "run", exit_code);
@@ -242,42 +250,81 @@ int CmdRun(const std::vector<std::string>& argv, const std::string& command_line
   options.self_executable = SelfExecutable();
   options.load = args.load;
   options.command_line = command_line;
-  // Refuse before running anything if a data directory is there already.
+  // Refuse before running anything if a data directory or a result is there already:
+  // shardlab neither reuses a directory nor replaces a file it did not create.
+  bool taken = false;
   for (const Scenario& s : scenarios) {
-    const std::string dir = DataDirFor(s, options);
-    if (PathExists(dir)) {
-      std::cerr << s.file << ": data directory " << dir
-                << " exists already; shardlab only uses directories it creates (choose another --data or --out)\n";
-      return kExitInvalid;
+    if (Status st = CheckPlacesFree(s, options); !st.ok()) {
+      std::cerr << s.file << ": " << st.message() << "\n";
+      taken = true;
     }
   }
+  if (taken) return kExitInvalid;
   // Every connection of the run counts its I/O (kinds report it per operation).
   if (Status st = InstallIoCounter(); !st.ok()) {
     std::cerr << st.message() << "\n";
     return kExitRuntime;
   }
-  Workspace results;  // never cleaned: results stay
+  Workspace results;  // cleaned only of what stays empty: results stay
   if (Status st = results.MakeDirs(options.run_dir); !st.ok()) {
     std::cerr << st.message() << "\n";
     return kExitRuntime;
   }
+  // Ctrl-C and SIGTERM stop the run cleanly from here on (core/interrupt.h).
+  InstallInterruptHandlers();
+  // A SIGKILLed crash run cannot remove its states from tmpfs, which holds them in memory.
+  uint64_t abandoned_bytes = 0;
+  if (const auto abandoned = AbandonedStateDirs(&abandoned_bytes); !abandoned.empty()) {
+    std::cerr << "note: " << abandoned.size() << " crash-state director" << (abandoned.size() == 1 ? "y" : "ies")
+              << " of killed runs hold " << Fixed(static_cast<double>(abandoned_bytes) / 1e6, 1)
+              << " MB of memory; remove with: rm -r";
+    for (size_t i = 0; i < abandoned.size() && i < 3; ++i) std::cerr << " " << abandoned[i];
+    std::cerr << (abandoned.size() > 3 ? " …" : "") << "\n";
+  }
 
+  size_t finished = 0;
   for (const Scenario& s : scenarios) {
+    if (Interrupted()) break;
     std::cerr << "running " << s.file << " (seed " << s.seed << ")\n";
     ScenarioOutcome outcome = RunScenario(s, options);
-    std::cout << SummarizeResult(outcome.result);
+    if (outcome.interrupted) {
+      std::cerr << "shardlab: " << s.name << " interrupted by " << SignalName(InterruptSignal()) << " after "
+                << Fixed(outcome.seconds, 1) << " s; no result written for it; "
+                << (outcome.data_kept ? "its shard files are kept in " + outcome.data_dir + " (--keep)"
+                                      : "removed the " + std::to_string(outcome.removed) +
+                                            " files and directories it had created")
+                << "\n";
+      break;
+    }
+    if (!outcome.status.ok() && outcome.status.kind() == ErrorKind::kInvalidInput && !outcome.result_written) {
+      // Its places were taken between the check above and now (another run): nothing ran.
+      std::cerr << s.file << ": " << outcome.status.message() << "\n";
+      exit_code = kExitInvalid;
+      break;
+    }
+    ++finished;
+    if (outcome.result_written) std::cout << SummarizeResult(outcome.result);
     if (!outcome.status.ok()) {
       std::cerr << s.file << ": " << outcome.status.message() << "\n";
-      if (outcome.result.contains("run") && outcome.result["run"]["data_kept"] == true) {
-        std::cerr << "  shard files kept for inspection in " << outcome.result["run"]["data_dir"].get<std::string>() << "\n";
+      if (outcome.data_kept && PathExists(outcome.data_dir)) {
+        std::cerr << "  shard files kept for inspection in " << AbsolutePath(outcome.data_dir) << "\n";
       }
-      exit_code = kExitRuntime;
+      if (exit_code != kExitInvalid) exit_code = kExitRuntime;
     } else if (outcome.failed + outcome.unknown > 0 && exit_code == kExitOk) {
       // A check that could not be evaluated did not hold either.
       exit_code = kExitCheckFailed;
     }
-    std::cout << "  result: " << outcome.result_path << "\n";
+    if (outcome.result_written) std::cout << "  result: " << outcome.result_path << "\n";
     std::cout.flush();
+  }
+  results.RemoveCreated();  // the results directory, only when no result went into it
+  if (const int sig = InterruptSignal(); sig != 0) {
+    if (finished > 0) {
+      std::cerr << "shardlab: interrupted; the results of " << finished << " finished scenario"
+                << (finished == 1 ? "" : "s") << " are in " << options.run_dir << "\n";
+    }
+    std::cout.flush();
+    return 128 + sig;
   }
   return exit_code;
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Runs one validated scenario: prepares its data directory, dispatches on kind, checks
-// the expectations, fingerprints the environment and writes the result atomically.
+// Runs one validated scenario: claims its data directory (and absolute roots), dispatches
+// on kind, checks the expectations, fingerprints the environment, writes the result
+// without replacing anything, then removes the shard files it created (unless kept).
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,9 +22,15 @@ struct RunOptions {
 };
 
 struct ScenarioOutcome {
-  Json result;
-  std::string result_path;
-  Status status;  // kRuntime when the scenario could not run
+  Json result;              // empty when no result was written
+  std::string result_path;  // where the result goes
+  bool result_written = false;
+  std::string data_dir;
+  bool data_kept = false;   // the data directory is still there (--keep, a failure, no result)
+  size_t removed = 0;       // files and directories of the run removed at its end
+  bool interrupted = false; // SIGINT/SIGTERM: no result, data removed unless --keep
+  double seconds = 0;
+  Status status;  // kInvalidInput: its places were taken, nothing ran; kRuntime: it failed
   int passed = 0, failed = 0, unknown = 0;
 };
 
@@ -32,6 +39,13 @@ ScenarioOutcome RunScenario(const Scenario& s, const RunOptions& options);
 // Where a scenario's shard files go: <--data or scenario data_dir or run_dir/data>/<name>.
 // It must not exist yet.
 std::string DataDirFor(const Scenario& s, const RunOptions& options);
+
+// Where its result goes: <run_dir>/<name>.json.
+std::string ResultPathFor(const Scenario& s, const RunOptions& options);
+
+// Before a run: kInvalidInput when the scenario's data directory or result exists, or an
+// absolute root holds a file the run would create or SQLite would create beside one.
+Status CheckPlacesFree(const Scenario& s, const RunOptions& options);
 
 // A short human summary of a result for the terminal.
 std::string SummarizeResult(const Json& result);

@@ -1,6 +1,12 @@
 #include "sqlite/sqlite_db.h"
 
+#include "core/interrupt.h"
+
 namespace shardlab {
+namespace {
+// VM steps between two looks at the interrupt flag (~tens of microseconds of work).
+constexpr int kInterruptCheckSteps = 4096;
+}  // namespace
 
 StatusOr<Db> Db::Open(const std::string& path, int flags, const char* vfs) {
   SHARDLAB_RETURN_IF_ERROR(InstallIoCounter());
@@ -12,6 +18,9 @@ StatusOr<Db> Db::Open(const std::string& path, int flags, const char* vfs) {
     return Status::Runtime("cannot open " + path + ": " + msg);
   }
   sqlite3_extended_result_codes(raw, 1);
+  // An interrupted run (Ctrl-C, SIGTERM) stops inside a long statement too: the statement
+  // fails with SQLITE_INTERRUPT and the run unwinds to its cleanup.
+  sqlite3_progress_handler(raw, kInterruptCheckSteps, [](void*) { return Interrupted() ? 1 : 0; }, nullptr);
   return db;
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/interrupt.h"
 #include "core/status.h"
 #include "sqlite/io_counter.h"
 
@@ -39,7 +40,9 @@ class Stmt {
   }
   void BindInt(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
   int ParameterCount() const { return sqlite3_bind_parameter_count(stmt_); }
-  int Step() { return sqlite3_step(stmt_); }
+  // SQLITE_INTERRUPT without stepping once the run is interrupted (core/interrupt.h):
+  // loops of short statements stop too, not only long ones (the progress handler).
+  int Step() { return Interrupted() ? SQLITE_INTERRUPT : sqlite3_step(stmt_); }
   void Reset() {
     AddCounts();
     sqlite3_reset(stmt_);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/child_process.h"
+#include "core/interrupt.h"
 #include "core/elapsed.h"
 #include "shards/shard_set.h"
 #include "workloads/rng.h"
@@ -116,6 +117,7 @@ StatusOr<std::unique_ptr<WriterGroup>> WriterGroup::Start(const std::vector<std:
 Status WriterGroup::WaitForCommit(uint32_t shard, uint64_t target, double timeout_s) const {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
   while (Acked(shard) < target) {
+    SHARDLAB_RETURN_IF_ERROR(CheckInterrupted());  // the handler has killed the writers
     if (std::chrono::steady_clock::now() > deadline) {
       return Status::Runtime("shard " + std::to_string(shard) + ": the writers did not reach commit " +
                              std::to_string(target) + " within " + std::to_string(timeout_s) + " s (at " +
@@ -134,9 +136,7 @@ StatusOr<WriterStats> WriterGroup::Stop() {
     const std::string message = ReadUntilEof(c.fd, 60, &timed_out);
     ::close(c.fd);
     if (timed_out) ::kill(c.pid, SIGKILL);
-    int wstatus = 0;
-    while (::waitpid(c.pid, &wstatus, 0) < 0 && errno == EINTR) {
-    }
+    const int wstatus = WaitForChild(c.pid);
     if (!status.ok()) continue;
     if (timed_out) {
       status = Status::Runtime("a writer process did not stop within 60 s");

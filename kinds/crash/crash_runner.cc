@@ -1,10 +1,17 @@
 #include "kinds/crash/crash_runner.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <linux/magic.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -80,13 +87,48 @@ struct StateRoot {
 StatusOr<StateRoot> MakeStateRoot(const std::string& data_dir, Workspace& workspace) {
   struct statfs fs;
   if (statfs("/dev/shm", &fs) == 0 && fs.f_type == TMPFS_MAGIC && access("/dev/shm", W_OK) == 0) {
-    auto tree = workspace.MakeTempTree("/dev/shm/shardlab-states-XXXXXX");
-    if (tree.ok()) return StateRoot{*tree, "tmpfs"};
+    auto tree = workspace.MakeTempTree(std::string(kStateDirPrefix) + "XXXXXX");
+    // Locked while the run lives: one left by a SIGKILLed run is the one nobody holds.
+    if (tree.ok() && workspace.LockDirectory(*tree).ok()) return StateRoot{*tree, "tmpfs"};
   }
   const std::string dir = data_dir + "/states";
   SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
   return StateRoot{dir, "data directory"};
 }
+
+}  // namespace
+
+std::vector<std::string> AbandonedStateDirs(uint64_t* bytes) {
+  std::vector<std::string> dirs;
+  *bytes = 0;
+  const std::string prefix = kStateDirPrefix;
+  const size_t slash = prefix.rfind('/');
+  const std::string parent = prefix.substr(0, slash), stem = prefix.substr(slash + 1);
+  DIR* d = ::opendir(parent.c_str());
+  if (d == nullptr) return dirs;
+  while (dirent* e = ::readdir(d)) {
+    if (std::strncmp(e->d_name, stem.c_str(), stem.size()) != 0) continue;
+    const std::string path = parent + "/" + e->d_name;
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid()) continue;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {  // nobody holds it: its run is gone
+      dirs.push_back(path);
+      std::error_code ec;
+      for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
+           !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec)) *bytes += it->file_size(ec);
+      }
+    }
+    ::close(fd);
+  }
+  ::closedir(d);
+  std::sort(dirs.begin(), dirs.end());
+  return dirs;
+}
+
+namespace {
 
 Json ModelDescriptions(bool replay, const std::string& state_fs) {
   Json m = {
@@ -148,7 +190,7 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
   // A libc-level fail point needs a re-executed child: it reads the scenario from here.
   const std::string scenario_copy = data_dir + "/scenario.json";
   SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewFile(scenario_copy));
-  SHARDLAB_RETURN_IF_ERROR(WriteJsonFileAtomically(scenario_copy, s.resolved));
+  SHARDLAB_RETURN_IF_ERROR(WriteNewJsonFile(scenario_copy, s.resolved));
   std::vector<std::string> exec_child;
   if (!context.self_executable.empty()) exec_child = {context.self_executable, "__trial-child", scenario_copy};
   TrialRunner runner(bank, std::move(templates), exec_child);
@@ -257,7 +299,7 @@ int ReproForkTrial(const Scenario& s, const Json& recorded, uint64_t trial, cons
     SHARDLAB_ASSIGN_OR_RETURN(auto templates, MakeTemplates(bank, {spec->journal_mode}, dir, workspace));
     const std::string scenario_copy = dir + "/scenario.json";
     SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewFile(scenario_copy));
-    SHARDLAB_RETURN_IF_ERROR(WriteJsonFileAtomically(scenario_copy, s.resolved));
+    SHARDLAB_RETURN_IF_ERROR(WriteNewJsonFile(scenario_copy, s.resolved));
     TrialRunner runner(bank, std::move(templates), {SelfExecutable(), "__trial-child", scenario_copy});
     return runner.Run(*spec, dir + "/trial", [](const TrialResult&) { return true; });
   };

@@ -3,6 +3,7 @@
 // the campaign over every cell of the scenario's matrix, and turns the tallies into the
 // result's metrics (cells, matrix, commit points).
 #include <string>
+#include <vector>
 
 #include "core/json_fwd.h"
 #include "core/workspace.h"
@@ -12,6 +13,13 @@
 namespace shardlab {
 
 StatusOr<Json> RunCrash(const Scenario& s, RunContext& context);
+
+// Replay workers materialise crash states in <prefix>XXXXXX on tmpfs, flock'ed while
+// their run lives.
+inline constexpr const char kStateDirPrefix[] = "/dev/shm/shardlab-states-";
+// Those no live run holds (left by a SIGKILLed run), with their total size in bytes.
+// Only listed: a user removes them (shardlab never removes what this run did not create).
+std::vector<std::string> AbandonedStateDirs(uint64_t* bytes);
 
 // This program's path (/proc/self/exe), for re-executing it as a trial child.
 std::string SelfExecutable();

@@ -81,7 +81,7 @@ StatusOr<ChildRun> MigrateInChild(FleetMigration m, bool shim, const Kill& kill_
   const std::string log = ReadUntilEof(child->read_fd, timeout_s, &run.timed_out);
   close(child->read_fd);
   if (run.timed_out) kill(child->pid, SIGKILL);
-  waitpid(child->pid, &run.status, 0);
+  run.status = WaitForChild(child->pid);
   std::istringstream in(log);
   std::string line;
   while (std::getline(in, line)) {

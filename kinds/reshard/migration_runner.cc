@@ -116,8 +116,7 @@ StatusOr<int> MigrateInChild(MigrationPlan plan, int64_t crash_event, int64_t cr
   const std::string report = ReadUntilEof(child->read_fd, 600, &timed_out);
   close(child->read_fd);
   if (timed_out) kill(child->pid, SIGKILL);
-  int status = 0;
-  waitpid(child->pid, &status, 0);
+  const int status = WaitForChild(child->pid);
   if (events != nullptr && !report.empty()) *events = static_cast<uint32_t>(std::stoul(report));
   return status;
 }

@@ -8,6 +8,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "core/interrupt.h"
 #include "core/elapsed.h"
 #include "core/progress.h"
 #include "kinds/tenants/tenants_spec.h"
@@ -32,7 +33,7 @@ Status ParallelFor(uint32_t n, int threads, Progress* progress, Fn&& fn) {
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       for (uint32_t i = static_cast<uint32_t>(t); i < n && !failed; i += static_cast<uint32_t>(threads)) {
-        Status st = fn(i);
+        Status st = Interrupted() ? CheckInterrupted() : fn(i);
         if (!st.ok()) {
           errors[static_cast<size_t>(t)] = st;
           failed = true;
