@@ -48,7 +48,10 @@ class Bank {
   const std::vector<std::pair<std::string, uint32_t>>& accounts() const { return accounts_; }
   int64_t total_balance() const { return static_cast<int64_t>(accounts_.size()) * spec_.initial_balance; }
 
-  const std::string& ShardFile(uint32_t shard) const { return spec_.files[shard]; }  // spec().files
+  // spec().files[shard]; a reading of a shard the bank does not have is named by its number.
+  std::string ShardFile(uint32_t shard) const {
+    return shard < spec_.files.size() ? spec_.files[shard] : "shard " + std::to_string(shard) + " (not in the bank)";
+  }
   // Creates the shard files in `dir` (which exists): schema, accounts, journal mode (WAL is
   // persistent in the file; the rollback modes are set per connection).
   Status CreateShards(const std::string& dir, const std::string& journal_mode) const;

@@ -153,10 +153,11 @@ TEST(LayoutTest, ShardPathIsRootSetAndRelativePath) {
   EXPECT_EQ(ShardPath(spec, "/data", 45678), "/data/r0/4/56/78.db");        // 45678 % 3 == 0
   EXPECT_EQ(ShardPath(spec, "/data", 45679), "/mnt/r1/4/56/79.db");
   EXPECT_EQ(ShardPath(spec, "/data", 45680), "/data/4/56/80.db");
-  EXPECT_EQ(ShardPath(spec, "/data", 5, "uuid7"), "/mnt/r1/uuid7/0/00/05.db");
-  EXPECT_EQ(ShardSetDir(spec, "/data", 5, "uuid7"), "/mnt/r1/uuid7");
+  EXPECT_EQ(ShardPath(spec, "/data", 4, "uuid7"), "/mnt/r1/uuid7/0/00/04.db");
+  EXPECT_EQ(ShardPath(spec, "/data", 5, "uuid7"), "/data/uuid7/0/00/05.db");
+  EXPECT_EQ(ShardSetDir(spec, "/data", 4, "uuid7"), "/mnt/r1/uuid7");
   EXPECT_EQ(ShardSetDir(spec, "/data", 6), "/data/r0");
-  EXPECT_EQ(ShardParentDir(ShardPath(spec, "/data", 5, "uuid7")), "/mnt/r1/uuid7/0/00");
+  EXPECT_EQ(ShardParentDir(ShardPath(spec, "/data", 4, "uuid7")), "/mnt/r1/uuid7/0/00");
   // Past 10,000 shards the flat names widen with the count, the same in every caller.
   EXPECT_EQ(ShardPath(Spec(10001, "flat"), "/d", 10000), "/d/shard_10000.db");
   EXPECT_EQ(ShardPath(Spec(10001, "flat"), "/d", 7), "/d/shard_00007.db");
