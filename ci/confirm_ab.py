@@ -13,7 +13,9 @@ micro.first.json on each side); the gate then judges again. A real slowdown show
 a chance one almost never does. Instruction counts, I/O counts and verdicts are exact and
 are never rerun.
 
-Exit 0 after a rerun, 3 when no timed micro-benchmark needed one, 2 on a usage error.
+Exit 0 after a rerun, 3 when no timed micro-benchmark needed one, 2 on a usage error
+(bad arguments, or a gate.json or micro.json that cannot be read, is empty, truncated or
+holds non-finite times: one line naming the file, as ci/gate.py reports them).
 """
 import json
 import re
@@ -24,17 +26,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ab  # noqa: E402
+from gate import UsageError, read_json, read_micro  # noqa: E402  (one reader for the gate's inputs)
 
 
 def regressed(run):
-    gate = json.loads((run / "gate.json").read_text())
+    path = run / "gate.json"
+    gate = read_json(path, allow_non_finite=True)  # a row may hold an inf ratio; only names are read here
+    if not isinstance(gate, dict) or not isinstance(gate.get("rows"), list) or \
+            not all(isinstance(r, dict) for r in gate["rows"]):
+        raise UsageError(f"{path}: no \"rows\" list; expected ci/gate.py's gate.json")
     return sorted({r["name"] for r in gate["rows"]
                    if r.get("source") == "micro" and r.get("kind") == "timed" and r.get("status") == "regression"})
 
 
 def replace(micro_path, again):
     """micro_path's repetitions of the benchmarks in `again` replaced by again's."""
-    first = json.loads(micro_path.read_text())
+    first = read_micro(micro_path)
     shutil.copy(micro_path, micro_path.with_name("micro.first.json"))
     rerun = {b.get("run_name", b["name"]) for b in again["benchmarks"]}
     first["benchmarks"] = [b for b in first["benchmarks"] if b.get("run_name", b["name"]) not in rerun] + \
@@ -46,8 +53,16 @@ def main(argv):
     if len(argv) != 6:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
-    run, base_build, change_build, rounds, min_time = Path(argv[1]), argv[2], argv[3], int(argv[4]), argv[5]
-    names = regressed(run)
+    run, base_build, change_build, rounds, min_time = Path(argv[1]), argv[2], argv[3], argv[4], argv[5]
+    if not rounds.isdigit() or int(rounds) < 1:
+        print(f"confirm_ab: ROUNDS {rounds}: expected a whole number >= 1", file=sys.stderr)
+        return 2
+    rounds = int(rounds)
+    try:
+        names = regressed(run)
+    except UsageError as e:
+        print(f"confirm_ab: {e}", file=sys.stderr)
+        return 2
     if not names:
         return 3
     print(f"== confirming {len(names)} micro-benchmark(s) slower on time, in a second A/B series: {', '.join(names)}")
@@ -61,8 +76,12 @@ def main(argv):
             out = run / name / f"micro.confirm{i}.json"
             series[name].append(ab.run_micro(sides[name] / "shardlab_micro", min_time, out, log, bench_filter))
             out.unlink()
-    for name in sides:
-        replace(run / name / "micro.json", ab.merge_micro(series[name]))
+    try:
+        for name in sides:
+            replace(run / name / "micro.json", ab.merge_micro(series[name]))
+    except UsageError as e:
+        print(f"confirm_ab: {e}", file=sys.stderr)
+        return 2
     print(f"   done ({time.monotonic() - start:.0f} s)")
     return 0
 

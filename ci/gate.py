@@ -36,11 +36,25 @@ the ratio change/base of the medians and its 95 % bootstrap interval.
 Exit codes: 0 no regression; 1 a regression, a changed exact count or a verdict change
 (the table says which); 2 usage error, no baseline, or a number that is not finite (NaN,
 inf) where a measurement should be: never passed as a measurement.
+
+Input that cannot be judged is a usage error (exit 2), reported on one line of stderr that
+names the file (and the benchmark, field or metric), never as a traceback, and never as a
+pass: a file that cannot be read, an empty or truncated JSON file, JSON of the wrong shape
+(a result without a name, a micro.json without benchmarks or repetitions), and a number
+that is not finite. Python's json module accepts the literals NaN, Infinity and -Infinity
+(Google Benchmark writes them; shardlab's results never do: nlohmann/json writes a
+non-finite double as null). The gate decides: NaN or an infinity is never a value. In a
+scenario result (anywhere in the file) and in instructions.json it is a usage error; in
+micro.json every real_time and cpu_time (repetitions and aggregates) must be a finite
+number. null or a string where a compared metric's number should be is a usage error too.
+The numeric options must be finite and in range: --threshold and --instructions-threshold
+(what ci/bench passes from SHARDLAB_GATE_THRESHOLD and SHARDLAB_GATE_INSTRUCTIONS_THRESHOLD)
+from 0 up to, not including, 1; --alpha strictly between 0 and 1. `--threshold nan` would
+make every comparison false and so pass everything; it is refused instead.
 """
 import argparse
 import json
 import math
-import os
 import random
 import statistics
 import subprocess
@@ -56,35 +70,96 @@ COMPARE_PY = "/usr/share/benchmark/compare.py"
 FAILING = {"regression", "changed", "verdict", "missing"}
 
 
+class UsageError(ValueError):
+    """Input the gate cannot judge: one line naming the file, exit 2."""
+
+
+class NotFinite(UsageError):
+    """A measurement that is NaN or infinite: a usage error, never a pass."""
+
+
+class _NonFinite:
+    """What a NaN / Infinity literal parses to in a file where none may be."""
+
+    def __init__(self, literal):
+        self.literal = literal
+
+
+def _first_non_finite(value, where=""):
+    """The dotted path of the first _NonFinite in a parsed document, and its literal."""
+    if isinstance(value, _NonFinite):
+        return where, value.literal
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _first_non_finite(item, f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}" if where else key)
+        if found is not None:
+            return found
+    return None
+
+
+def read_json(path, allow_non_finite=False):
+    """The parsed JSON of `path`. UsageError (naming the file) when it cannot be read, is
+    empty, is not valid JSON (truncated), or, unless allowed, holds NaN or an infinity."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"{path}: cannot read it ({getattr(e, 'strerror', None) or e})") from None
+    if not text.strip():
+        raise UsageError(f"{path}: empty file; expected JSON")
+    try:
+        data = json.loads(text) if allow_non_finite else json.loads(text, parse_constant=_NonFinite)
+    except json.JSONDecodeError as e:
+        raise UsageError(f"{path}: not valid JSON (truncated?): {e.msg} (line {e.lineno}, column {e.colno})") from None
+    except RecursionError:
+        raise UsageError(f"{path}: JSON nested too deeply") from None
+    if not allow_non_finite:
+        found = _first_non_finite(data)
+        if found is not None:
+            raise NotFinite(f"{path}: {found[0] or '(top level)'} is {found[1]}, not a finite number")
+    return data
+
+
+def check_result(path, result):
+    """The fields of a result the gate reads, with the right types (else a UsageError)."""
+    if not isinstance(result.get("name"), str) or not result["name"]:
+        raise UsageError(f"{path}: name is {json.dumps(result.get('name'))}; expected the scenario's name")
+    if not isinstance(result["metrics"], dict):
+        raise UsageError(f"{path}: metrics is {type(result['metrics']).__name__}; expected an object")
+    checks = result.get("checks", [])
+    if not isinstance(checks, list) or not all(isinstance(c, dict) and "name" in c and "verdict" in c for c in checks):
+        raise UsageError(f"{path}: checks is not a list of objects with a name and a verdict")
+
+
 def load_run(run_dir):
-    """{scenario name: [result of each repetition]} and the micro.json path (or None)."""
+    """{scenario name: [result of each repetition]} and the micro.json path (or None).
+    Each result carries the file it came from under "_file" (for messages)."""
     run_dir = Path(run_dir)
     scenarios = {}
     files = sorted(run_dir.glob("*.json")) + sorted(run_dir.glob("repeats/*/*.json"))
     for path in files:
         if path.name in ("micro.json", "gate.json", "instructions.json"):
             continue
-        with open(path) as f:
-            result = json.load(f)
+        result = read_json(path)
         if isinstance(result, dict) and "kind" in result and "metrics" in result:
+            check_result(path, result)
+            result["_file"] = str(path)
             scenarios.setdefault(result["name"], []).append(result)
     micro = run_dir / "micro.json"
-    return scenarios, (micro if micro.is_file() else None)
+    return scenarios, (micro if micro.exists() or micro.is_symlink() else None)
 
 
 def instructions_file(run_dir):
     path = Path(run_dir) / "instructions.json"
-    return path if path.is_file() else None
-
-
-class NotFinite(ValueError):
-    """A measurement that is NaN or infinite: a usage error, never a pass."""
+    return path if path.exists() or path.is_symlink() else None
 
 
 def finite(values, where):
+    """`values`, unless one is (or, in a list of numbers, holds) NaN or an infinity."""
     for v in values:
-        if isinstance(v, float) and not math.isfinite(v):
-            raise NotFinite(f"{where} is {v}, not a finite number")
+        for x in (v if isinstance(v, list) else [v]):
+            if isinstance(x, float) and not math.isfinite(x):
+                raise NotFinite(f"{where} is {v}, not a finite number")
     return values
 
 
@@ -151,16 +226,40 @@ def judge_timed(name, base, cur, direction, threshold, alpha, source):
     return row
 
 
+def is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def read_micro(path):
+    """A micro.json (Google Benchmark JSON), checked: a list of benchmarks, each with a name,
+    every real_time and cpu_time a finite number, and at least one repetition (run_type
+    iteration) with a real_time. Anything else is a usage error naming the file."""
+    data = read_json(path, allow_non_finite=True)
+    if not isinstance(data, dict) or not isinstance(data.get("benchmarks"), list):
+        raise UsageError(f"{path}: no \"benchmarks\" list; expected Google Benchmark JSON")
+    repetitions = 0
+    for i, b in enumerate(data["benchmarks"]):
+        if not isinstance(b, dict) or not isinstance(b.get("name"), str):
+            raise UsageError(f"{path}: benchmarks[{i}] has no name; expected Google Benchmark JSON")
+        iteration = b.get("run_type", "iteration") == "iteration"
+        if iteration and "real_time" not in b:
+            raise UsageError(f"{path}: {b['name']} (repetition) has no real_time")
+        for field in ("real_time", "cpu_time"):
+            if field in b and (not is_number(b[field]) or not math.isfinite(b[field])):
+                raise NotFinite(f"{path}: {b['name']} {field} is {b[field]}, not a finite number")
+        repetitions += iteration
+    if repetitions == 0:
+        raise UsageError(f"{path}: no repetitions (run_type iteration) to compare; the gate needs every "
+                         "repetition (--benchmark_repetitions, without --benchmark_report_aggregates_only)")
+    return data
+
+
 def micro_repetitions(path):
     """{benchmark: [real time of each repetition]}; a non-finite time is a usage error."""
-    with open(path) as f:
-        data = json.load(f)
     reps = {}
-    for b in data.get("benchmarks", []):
-        if b.get("run_type", "iteration") == "iteration" and "real_time" in b:
+    for b in read_micro(path)["benchmarks"]:
+        if b.get("run_type", "iteration") == "iteration":
             reps.setdefault(b.get("run_name", b["name"]), []).append(b["real_time"])
-    for name, values in reps.items():
-        finite(values, f"{path}: {name}")
     return reps
 
 
@@ -173,13 +272,12 @@ def compare_micro(base_path, cur_path, threshold, alpha):
                                "benchmarks", str(base_path), str(cur_path)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if proc.returncode != 0 or not dump.is_file():
-            raise RuntimeError(f"{COMPARE_PY} failed: {proc.stderr.strip() or proc.stdout.strip()}")
-        with open(dump) as f:
-            report = json.load(f)
+            last = (proc.stderr.strip() or proc.stdout.strip()).splitlines()
+            raise RuntimeError(f"{COMPARE_PY} failed on {base_path} and {cur_path}: {last[-1] if last else '?'}")
+        report = read_json(dump, allow_non_finite=True)
+
     def cvs_of(path):
-        with open(path) as f:
-            data = json.load(f)
-        return {b["run_name"]: b["real_time"] for b in data.get("benchmarks", [])
+        return {b["run_name"]: b["real_time"] for b in read_micro(path)["benchmarks"]
                 if b.get("aggregate_name") == "cv" and "run_name" in b}
 
     cvs, base_cvs = cvs_of(cur_path), cvs_of(base_path)
@@ -213,10 +311,11 @@ def compare_micro(base_path, cur_path, threshold, alpha):
 
 def load_instructions(path):
     """{benchmark: instructions per iteration}; a count that is not a finite number is a usage error."""
-    with open(path) as f:
-        data = json.load(f)
+    data = read_json(path)
+    if not isinstance(data, dict) or not isinstance(data.get("benchmarks"), dict):
+        raise UsageError(f"{path}: no \"benchmarks\" object; expected ci/instructions.py's output")
     out = {}
-    for name, b in data.get("benchmarks", {}).items():
+    for name, b in data["benchmarks"].items():
         v = b.get("instructions_per_iteration") if isinstance(b, dict) else None
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
             raise NotFinite(f"{path}: {name} instructions_per_iteration is {json.dumps(v)}, not a finite count")
@@ -258,16 +357,18 @@ def compare_scenarios(base, cur, threshold, alpha):
                              "status": "verdict"})
         b_metrics = {p: (k, d, v) for p, k, d, v
                      in metric_rules.compared_metrics(b_first.get("kind"), b_first.get("metrics", {}))}
-        samples = {}
+        samples, files = {}, {}  # metric -> values of the change's repetitions, and their files
         for result in cur[name]:
             rows_of_result = metric_rules.compared_metrics(result.get("kind"), result.get("metrics", {}))
             for path, kind, direction, value in rows_of_result:
                 samples.setdefault(path, []).append(value)
-        base_samples = {}
+                files.setdefault(path, []).append(result.get("_file", name))
+        base_samples, base_files = {}, {}
         for result in base[name]:
             rows_of_result = metric_rules.compared_metrics(result.get("kind"), result.get("metrics", {}))
             for path, kind, direction, value in rows_of_result:
                 base_samples.setdefault(path, []).append(value)
+                base_files.setdefault(path, []).append(result.get("_file", name))
         for path, (kind, direction, b_value) in sorted(b_metrics.items()):
             if path not in samples:
                 rows.append({"source": name, "name": path, "kind": kind, "baseline": b_value, "current": None,
@@ -275,7 +376,8 @@ def compare_scenarios(base, cur, threshold, alpha):
                 continue
             if kind in ("exact", "io"):
                 c_value = samples[path][0]
-                finite([c_value, b_value], f"{name}: {path}")
+                finite([c_value], f"{files[path][0]}: metrics.{path}")
+                finite([b_value], f"{b_first.get('_file', name)}: metrics.{path}")
                 row = {"source": name, "name": path, "kind": kind, "baseline": b_value, "current": c_value,
                        "status": "ok" if c_value == b_value else "changed"}
                 if kind == "io" and isinstance(c_value, (int, float)) and isinstance(b_value, (int, float)):
@@ -284,10 +386,12 @@ def compare_scenarios(base, cur, threshold, alpha):
                     row["unstable"] = True  # repetitions of one commit disagree: not deterministic
                 rows.append(row)
             else:
-                for side, vals in (("change", samples[path]), ("base", base_samples.get(path, []))):
-                    for v in vals:
-                        if isinstance(v, bool) or not isinstance(v, (int, float)):
-                            raise NotFinite(f"{name}: {path} ({side}) is {json.dumps(v)}, not a number")
+                for side, vals, where in (("change", samples[path], files[path]),
+                                          ("base", base_samples.get(path, []), base_files.get(path, []))):
+                    for v, file in zip(vals, where):
+                        if not is_number(v):
+                            raise NotFinite(f"{file}: metrics.{path} ({side}) is {json.dumps(v)}, not a number")
+                        finite([v], f"{file}: metrics.{path} ({side})")
                 values = [float(v) for v in samples[path]]
                 bvals = [float(v) for v in base_samples.get(path, [])]
                 if values and bvals:
@@ -381,19 +485,49 @@ def markdown(rows, title, threshold, alpha, instructions_threshold=0.02, largest
     return "\n".join(lines) + "\n"
 
 
+# The numeric options: (option, what ci/bench fills it from, lowest, lowest allowed?, highest, highest allowed?).
+NUMERIC_OPTIONS = [
+    ("threshold", "SHARDLAB_GATE_THRESHOLD", 0.0, True, 1.0, False),
+    ("instructions_threshold", "SHARDLAB_GATE_INSTRUCTIONS_THRESHOLD", 0.0, True, 1.0, False),
+    ("alpha", None, 0.0, False, 1.0, False),
+]
+
+
+def number_option(args, option, env, low, low_ok, high, high_ok):
+    """args.<option> as a float in its range, else a UsageError naming it (and its variable)."""
+    text = getattr(args, option)
+    flag = "--" + option.replace("_", "-")
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or value < low or (value == low and not low_ok) \
+            or value > high or (value == high and not high_ok):
+        source = f" (ci/bench: {env})" if env else ""
+        lo, hi = ("[" if low_ok else "("), ("]" if high_ok else ")")
+        raise UsageError(f"{flag} {text}{source}: expected a finite number in {lo}{low:g}, {high:g}{hi}")
+    return value
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("run_dir")
     parser.add_argument("--baseline", default="results/baseline")
-    parser.add_argument("--threshold", type=float, default=0.10, help="relative slowdown that counts (default 0.10)")
-    parser.add_argument("--instructions-threshold", type=float, default=0.02,
-                        help="relative increase in instructions per iteration that counts (default 0.02)")
-    parser.add_argument("--alpha", type=float, default=0.05, help="U test significance (default 0.05)")
+    parser.add_argument("--threshold", default="0.10", help="relative slowdown that counts, 0 <= t < 1 (default 0.10)")
+    parser.add_argument("--instructions-threshold", default="0.02",
+                        help="relative increase in instructions per iteration that counts, 0 <= t < 1 (default 0.02)")
+    parser.add_argument("--alpha", default="0.05", help="U test significance, 0 < alpha < 1 (default 0.05)")
     parser.add_argument("--out", help="where gate.json and gate.md go (default RUN_DIR)")
     parser.add_argument("--title", default="shardlab regression gate", help="gate.md's heading")
     try:
         args = parser.parse_args(argv)
-    except SystemExit:
+    except SystemExit as e:
+        return EXIT_OK if e.code == 0 else EXIT_USAGE  # --help exits 0
+    try:
+        for option, *rule in NUMERIC_OPTIONS:
+            setattr(args, option, number_option(args, option, *rule))
+    except UsageError as e:
+        print(f"gate: {e}", file=sys.stderr)
         return EXIT_USAGE
     run_dir, base_dir = Path(args.run_dir), Path(args.baseline)
     if not run_dir.is_dir():
@@ -403,8 +537,12 @@ def main(argv=None):
         print(f"gate: no baseline in {base_dir}; record one from a run with `make bench-baseline` "
               f"(copies the newest results/<run> there)", file=sys.stderr)
         return EXIT_USAGE
-    base, base_micro = load_run(base_dir)
-    cur, cur_micro = load_run(run_dir)
+    try:
+        base, base_micro = load_run(base_dir)
+        cur, cur_micro = load_run(run_dir)
+    except UsageError as e:
+        print(f"gate: {e}", file=sys.stderr)
+        return EXIT_USAGE
     if not cur and cur_micro is None:
         print(f"gate: {run_dir} holds no results", file=sys.stderr)
         return EXIT_USAGE
@@ -420,8 +558,11 @@ def main(argv=None):
         elif base_ir is not None:
             rows.append({"source": "micro", "name": "instructions.json", "kind": "instructions", "status": "missing"})
         rows += compare_scenarios(base, cur, args.threshold, args.alpha)
-    except (RuntimeError, NotFinite) as e:
+    except (RuntimeError, UsageError) as e:
         print(f"gate: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except ImportError as e:  # scipy, for the U test
+        print(f"gate: {e.name or e} is missing (Debian: python3-scipy)", file=sys.stderr)
         return EXIT_USAGE
     print_table(rows, args.threshold)
     failing = [r for r in rows if r["status"] in FAILING]
@@ -429,10 +570,14 @@ def main(argv=None):
                "instructions_threshold": args.instructions_threshold, "alpha": args.alpha,
                "failing": len(failing), "rows": rows}
     out_dir = Path(args.out) if args.out else run_dir
-    with open(out_dir / "gate.json", "w") as f:
-        json.dump(summary, f, indent=1)
-    with open(out_dir / "gate.md", "w") as f:
-        f.write(markdown(rows, args.title, args.threshold, args.alpha, args.instructions_threshold))
+    try:
+        with open(out_dir / "gate.json", "w") as f:
+            json.dump(summary, f, indent=1)
+        with open(out_dir / "gate.md", "w") as f:
+            f.write(markdown(rows, args.title, args.threshold, args.alpha, args.instructions_threshold))
+    except OSError as e:
+        print(f"gate: cannot write {e.filename or out_dir}: {e.strerror}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_FAIL if failing else EXIT_OK
 
 

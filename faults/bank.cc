@@ -128,6 +128,16 @@ class SagaRunner : public TransferRunner {
 }  // namespace
 
 StatusOr<Bank> Bank::Make(const BankSpec& spec) {
+  if (spec.files.size() != spec.shards) {
+    return Status::Invalid("the bank names " + std::to_string(spec.files.size()) + " shard files for " +
+                           std::to_string(spec.shards) + " shards");
+  }
+  std::set<std::string> names;
+  for (const std::string& name : spec.files) {
+    if (name.empty() || name.find('/') != std::string::npos || !names.insert(name).second) {
+      return Status::Invalid("shard file name \"" + name + "\": expected distinct names within one directory");
+    }
+  }
   SHARDLAB_ASSIGN_OR_RETURN(KeySpace keys, KeySpace::Make(spec.keys));
   SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<Router> router, MakeRouter(spec.router, spec.shards));
   Bank bank(spec);
@@ -162,12 +172,6 @@ StatusOr<Bank> Bank::Make(const BankSpec& spec) {
   return bank;
 }
 
-std::string Bank::ShardFile(uint32_t shard) {
-  char name[32];
-  std::snprintf(name, sizeof(name), "shard_%04u.db", shard);
-  return name;
-}
-
 Status Bank::CreateShards(const std::string& dir, const std::string& journal_mode) const {
   for (uint32_t s = 0; s < spec_.shards; ++s) {
     SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(dir + "/" + ShardFile(s)));
@@ -192,9 +196,10 @@ const std::vector<std::string>& TransferStrategies() {
 }
 
 StatusOr<std::unique_ptr<TransferRunner>> TransferRunner::Open(const std::string& strategy, const std::string& dir,
-                                                               uint32_t shards, const std::string& journal_mode,
+                                                               const Bank& bank, const std::string& journal_mode,
                                                                const std::string& synchronous, const char* vfs) {
-  auto path = [&](uint32_t s) { return dir + "/" + Bank::ShardFile(s); };
+  const uint32_t shards = bank.spec().shards;
+  auto path = [&](uint32_t s) { return dir + "/" + bank.ShardFile(s); };
   if (strategy == "attach") {
     auto runner = std::make_unique<AttachRunner>();
     SHARDLAB_ASSIGN_OR_RETURN(runner->db, Db::Open(path(0), SQLITE_OPEN_READWRITE, vfs));

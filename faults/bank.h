@@ -21,6 +21,10 @@ struct BankSpec {
   int64_t initial_balance = 1000;
   KeySpec keys;         // account names and their hash
   RouterSpec router;    // which shard holds which account
+  // Each shard's file name within a trial directory, one per shard: the crash kind names
+  // them with the one shard naming function (shards/layout.h), which faults/ (a layer
+  // beside shards/) does not see. Names, not paths: a trial is one directory.
+  std::vector<std::string> files;
   uint32_t transfers = 1;
   uint64_t seed = 1;
 };
@@ -35,6 +39,7 @@ struct Transfer {
 class Bank {
  public:
   // kInvalidInput when the router leaves fewer than two shards with accounts.
+  // kInvalidInput too unless `files` names every shard once, without a '/'.
   static StatusOr<Bank> Make(const BankSpec& spec);
 
   const BankSpec& spec() const { return spec_; }
@@ -43,7 +48,10 @@ class Bank {
   const std::vector<std::pair<std::string, uint32_t>>& accounts() const { return accounts_; }
   int64_t total_balance() const { return static_cast<int64_t>(accounts_.size()) * spec_.initial_balance; }
 
-  static std::string ShardFile(uint32_t shard);  // "shard_0000.db"
+  // spec().files[shard]; a reading of a shard the bank does not have is named by its number.
+  std::string ShardFile(uint32_t shard) const {
+    return shard < spec_.files.size() ? spec_.files[shard] : "shard " + std::to_string(shard) + " (not in the bank)";
+  }
   // Creates the shard files in `dir` (which exists): schema, accounts, journal mode (WAL is
   // persistent in the file; the rollback modes are set per connection).
   Status CreateShards(const std::string& dir, const std::string& journal_mode) const;
@@ -64,7 +72,7 @@ class Bank {
 class TransferRunner {
  public:
   static StatusOr<std::unique_ptr<TransferRunner>> Open(const std::string& strategy, const std::string& dir,
-                                                        uint32_t shards, const std::string& journal_mode,
+                                                        const Bank& bank, const std::string& journal_mode,
                                                         const std::string& synchronous, const char* vfs);
   virtual ~TransferRunner() = default;
   // Runs one transfer; returns the extended result code that decides it: SQLITE_OK when

@@ -94,7 +94,7 @@ Verdict CheckTrial(const Bank& bank, const std::vector<TransferRecord>& log, con
   for (size_t s = 0; s < state.size(); ++s) {
     if (!state[s].opened || state[s].integrity != "ok") {
       v.outcome = "corrupt";
-      v.detail = Bank::ShardFile(static_cast<uint32_t>(s)) + ": " + state[s].integrity;
+      v.detail = bank.ShardFile(static_cast<uint32_t>(s)) + ": " + state[s].integrity;
       return v;
     }
   }
@@ -121,7 +121,7 @@ Verdict CheckTrial(const Bank& bank, const std::vector<TransferRecord>& log, con
       (row.account == t.from ? sides[row.tx].first : sides[row.tx].second) += sign;
     }
     if (expected != state[s].balances) {
-      return mixed(Bank::ShardFile(static_cast<uint32_t>(s)) + ": balances disagree with the shard's own log");
+      return mixed(bank.ShardFile(static_cast<uint32_t>(s)) + ": balances disagree with the shard's own log");
     }
     for (const auto& [name, balance] : state[s].balances) total += balance;
   }

@@ -21,6 +21,7 @@ class CheckerTest : public ::testing::Test {
   void SetUp() override {
     BankSpec spec;
     spec.shards = 2;
+    spec.files = {"shard_0000.db", "shard_0001.db"};  // as the crash kind names 2 shards
     spec.accounts = 16;
     spec.keys.count = 16;
     spec.keys.format = "acct:{i}";
@@ -167,7 +168,7 @@ TEST_F(CheckerTest, BadIntegrityIsCorrupt) {
   state[1].integrity = "*** in database main ***\nPage 3: btreeInitPage() returns error code 11";
   Verdict v = CheckTrial(bank(), {Begun()}, state);
   EXPECT_EQ(v.outcome, "corrupt") << v.detail;
-  EXPECT_NE(v.detail.find(Bank::ShardFile(1)), std::string::npos) << v.detail;
+  EXPECT_NE(v.detail.find(bank_->ShardFile(1)), std::string::npos) << v.detail;
 }
 
 TEST_F(CheckerTest, UnopenedShardIsCorrupt) {
@@ -177,7 +178,7 @@ TEST_F(CheckerTest, UnopenedShardIsCorrupt) {
   state[0].balances.clear();
   Verdict v = CheckTrial(bank(), {Begun()}, state);
   EXPECT_EQ(v.outcome, "corrupt") << v.detail;
-  EXPECT_NE(v.detail.find(Bank::ShardFile(0)), std::string::npos) << v.detail;
+  EXPECT_NE(v.detail.find(bank_->ShardFile(0)), std::string::npos) << v.detail;
   // Corruption wins over everything else, even a consistent "new" elsewhere.
   state = Untouched();
   ApplyBoth(state, 1);

@@ -92,6 +92,7 @@ class CrashVfsTest : public ::testing::Test {
     dir_ = tmpl;
     BankSpec spec;
     spec.shards = 2;
+    spec.files = {"shard_0000.db", "shard_0001.db"};  // as the crash kind names 2 shards
     spec.accounts = 16;
     spec.keys.count = 16;
     spec.keys.format = "acct:{i}";
@@ -114,7 +115,7 @@ class CrashVfsTest : public ::testing::Test {
   }
 
   const Transfer& transfer() const { return bank_->transfers()[0]; }
-  std::string Shard(const std::string& dir, uint32_t s) const { return dir + "/" + Bank::ShardFile(s); }
+  std::string Shard(const std::string& dir, uint32_t s) const { return dir + "/" + bank_->ShardFile(s); }
   std::vector<std::string> Shards(const std::string& dir) const { return {Shard(dir, 0), Shard(dir, 1)}; }
 
   // A fresh copy of the template shards at dir_/<name>.
@@ -126,8 +127,8 @@ class CrashVfsTest : public ::testing::Test {
     return run;
   }
 
-  static StatusOr<std::unique_ptr<TransferRunner>> OpenRunner(const std::string& dir) {
-    return TransferRunner::Open("attach", dir, 2, "delete", "full", CrashVfs::kName);
+  StatusOr<std::unique_ptr<TransferRunner>> OpenRunner(const std::string& dir) const {
+    return TransferRunner::Open("attach", dir, *bank_, "delete", "full", CrashVfs::kName);
   }
 
   // Transfer 1 through the shim in this process, no crash; the events the sink saw.
@@ -248,22 +249,22 @@ TEST_F(CrashVfsTest, AttachDeleteCommitHasSuperJournalSequence) {
   EXPECT_EQ(events[static_cast<size_t>(dir_sync)].file.find("run"), std::string::npos)
       << events[static_cast<size_t>(dir_sync)].file;
   EXPECT_EQ(events[static_cast<size_t>(open_super)].file, events[static_cast<size_t>(delete_super)].file);
-  EXPECT_EQ(events[static_cast<size_t>(open_super)].file.rfind(Bank::ShardFile(0) + "-mj", 0), 0u)
+  EXPECT_EQ(events[static_cast<size_t>(open_super)].file.rfind(bank_->ShardFile(0) + "-mj", 0), 0u)
       << events[static_cast<size_t>(open_super)].file;
   // Both shards' journals are opened, synced and deleted; both dbs synced.
   for (uint32_t s = 0; s < 2; ++s) {
-    const std::string journal = Bank::ShardFile(s) + "-journal";
+    const std::string journal = bank_->ShardFile(s) + "-journal";
     bool opened = false, synced = false, deleted = false, db_synced = false;
     for (const IoEvent& e : events) {
       opened = opened || (e.op == IoOp::kOpen && e.role == FileRole::kJournal && e.file == journal);
       synced = synced || (e.op == IoOp::kSync && e.role == FileRole::kJournal && e.file == journal);
       deleted = deleted || (e.op == IoOp::kDelete && e.role == FileRole::kJournal && e.file == journal);
-      db_synced = db_synced || (e.op == IoOp::kSync && e.role == FileRole::kDb && e.file == Bank::ShardFile(s));
+      db_synced = db_synced || (e.op == IoOp::kSync && e.role == FileRole::kDb && e.file == bank_->ShardFile(s));
     }
     EXPECT_TRUE(opened) << journal;
     EXPECT_TRUE(synced) << journal;
     EXPECT_TRUE(deleted) << journal;
-    EXPECT_TRUE(db_synced) << Bank::ShardFile(s);
+    EXPECT_TRUE(db_synced) << bank_->ShardFile(s);
   }
   // Roles agree with file names, except directory syncs, which name the directory.
   for (const IoEvent& e : events) {

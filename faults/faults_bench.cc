@@ -82,13 +82,14 @@ struct TrialFixture {
     root = mkdtemp(tmpl);
     BankSpec spec;
     spec.shards = 2;
+    spec.files = {"shard_0000.db", "shard_0001.db"};  // as the crash kind names 2 shards
     spec.accounts = 64;
     spec.keys.format = "acct:{i}";
     spec.transfers = 1;
     bank = std::make_unique<Bank>(*Bank::Make(spec));
     mkdir((root + "/template").c_str(), 0755);
     if (!bank->CreateShards(root + "/template", "delete").ok()) std::abort();
-    for (uint32_t s = 0; s < 2; ++s) files.push_back(ReadFile(root + "/template/" + Bank::ShardFile(s)));
+    for (uint32_t s = 0; s < 2; ++s) files.push_back(ReadFile(root + "/template/" + bank->ShardFile(s)));
     runner = std::make_unique<TrialRunner>(*bank, std::map<std::string, std::vector<std::string>>{{"rollback", files}},
                                            std::vector<std::string>{});
   }
@@ -121,12 +122,12 @@ void BM_BareCrashTrial(benchmark::State& state) {
   SHARDLAB_BENCH_LOOP(state) {
     const std::string dir = f.root + "/bare" + std::to_string(n++);
     mkdir(dir.c_str(), 0755);
-    for (uint32_t s = 0; s < 2; ++s) WriteFile(dir + "/" + Bank::ShardFile(s), f.files[s]);
+    for (uint32_t s = 0; s < 2; ++s) WriteFile(dir + "/" + f.bank->ShardFile(s), f.files[s]);
     const pid_t pid = fork();
     if (pid == 0) {
       sqlite3* db;
-      sqlite3_open((dir + "/" + Bank::ShardFile(0)).c_str(), &db);
-      sqlite3_exec(db, ("ATTACH '" + dir + "/" + Bank::ShardFile(1) + "' AS s1").c_str(), nullptr, nullptr, nullptr);
+      sqlite3_open((dir + "/" + f.bank->ShardFile(0)).c_str(), &db);
+      sqlite3_exec(db, ("ATTACH '" + dir + "/" + f.bank->ShardFile(1) + "' AS s1").c_str(), nullptr, nullptr, nullptr);
       const std::string a = t.from_shard == 0 ? "main" : "s1", b = t.to_shard == 0 ? "main" : "s1";
       const std::string sql = "BEGIN; UPDATE " + a + ".accounts SET balance = balance - 1 WHERE id = '" + t.from +
                               "'; UPDATE " + b + ".accounts SET balance = balance + 1 WHERE id = '" + t.to + "'; COMMIT;";
@@ -137,7 +138,7 @@ void BM_BareCrashTrial(benchmark::State& state) {
     waitpid(pid, &status, 0);
     int64_t total = 0;
     for (uint32_t s = 0; s < 2; ++s) {
-      auto db = Db::Open(dir + "/" + Bank::ShardFile(s));
+      auto db = Db::Open(dir + "/" + f.bank->ShardFile(s));
       if (!db.ok() || *db->QueryText("PRAGMA integrity_check") != "ok") state.SkipWithError("bare trial: check failed");
       total += *db->QueryInt("SELECT sum(balance) FROM accounts");
     }
@@ -241,6 +242,7 @@ struct ReplayFixture {
     root = mkdtemp(tmpl);
     BankSpec spec;
     spec.shards = 2;
+    spec.files = {"shard_0000.db", "shard_0001.db"};  // as the crash kind names 2 shards
     spec.accounts = 64;
     spec.keys.format = "acct:{i}";
     spec.transfers = 2;
@@ -248,7 +250,7 @@ struct ReplayFixture {
     mkdir((root + "/template").c_str(), 0755);
     if (!bank->CreateShards(root + "/template", "delete").ok()) std::abort();
     std::vector<std::string> files;
-    for (uint32_t s = 0; s < 2; ++s) files.push_back(ReadFile(root + "/template/" + Bank::ShardFile(s)));
+    for (uint32_t s = 0; s < 2; ++s) files.push_back(ReadFile(root + "/template/" + bank->ShardFile(s)));
     runner = std::make_unique<TrialRunner>(*bank, std::map<std::string, std::vector<std::string>>{{"rollback", files}},
                                            std::vector<std::string>{});
     dir = root + "/replay";

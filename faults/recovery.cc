@@ -8,7 +8,7 @@ namespace shardlab {
 
 Recovered RecoverShards(const Bank& bank, const std::string& dir, bool saga, const char* vfs) {
   std::vector<std::string> paths;
-  for (uint32_t s = 0; s < bank.spec().shards; ++s) paths.push_back(dir + "/" + Bank::ShardFile(s));
+  for (uint32_t s = 0; s < bank.spec().shards; ++s) paths.push_back(dir + "/" + bank.ShardFile(s));
   Recovered out;
   out.after = ReadShards(paths, vfs);
   out.saga = saga;

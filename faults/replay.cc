@@ -27,7 +27,7 @@ Status Errno(const std::string& what, const std::string& path) {
 FileSet TemplateFiles(const TrialRunner& runner, const std::string& journal_mode) {
   FileSet files;
   if (const auto* t = runner.Templates(journal_mode)) {
-    for (size_t s = 0; s < t->size(); ++s) files[Bank::ShardFile(static_cast<uint32_t>(s))] = (*t)[s];
+    for (size_t s = 0; s < t->size(); ++s) files[runner.bank().ShardFile(static_cast<uint32_t>(s))] = (*t)[s];
   }
   return files;
 }
@@ -52,7 +52,7 @@ StatusOr<IoTrace> RecordTrace(const TrialRunner& runner, const CellSpec& cell, u
   SHARDLAB_ASSIGN_OR_RETURN(CrashVfs * shim, CrashVfs::Get());
   const Bank& bank = runner.bank();
   SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<TransferRunner> transfers_runner,
-                            TransferRunner::Open(cell.strategy, dir, bank.spec().shards, cell.journal_mode,
+                            TransferRunner::Open(cell.strategy, dir, bank, cell.journal_mode,
                                                  cell.synchronous, CrashVfs::kName));
   // What the transfers start from: the templates, and the files opening them made (WAL mode
   // creates an empty -wal when the connection first reads). Files present when recording
@@ -225,7 +225,7 @@ StatusOr<Recovered> RecoverWithCrashes(const Bank& bank, bool saga, const std::s
       if (tally.differences.size() < 10) {
         std::string what;
         for (size_t s = 0; s < again.after.size(); ++s) {
-          if (again.after[s].integrity != "ok") what = Bank::ShardFile(static_cast<uint32_t>(s)) + ": " + again.after[s].integrity;
+          if (again.after[s].integrity != "ok") what = bank.ShardFile(static_cast<uint32_t>(s)) + ": " + again.after[s].integrity;
         }
         tally.differences.push_back(std::string(model) + " during recovery, before its event " + std::to_string(q) + " (" +
                                     DescribeOp(trace.ops[q]) + "): recovering again ends differently" +

@@ -24,6 +24,7 @@ class ReplayTest : public ::testing::Test {
   void SetUp() override {
     BankSpec spec;
     spec.shards = 2;
+    spec.files = {"shard_0000.db", "shard_0001.db"};  // as the crash kind names 2 shards
     spec.accounts = 16;
     spec.keys.count = 16;
     spec.keys.format = "acct:{i}";

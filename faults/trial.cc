@@ -196,7 +196,7 @@ void RunTrialChild(const Bank& bank, const TrialSpec& spec, const std::string& d
   };
   auto shim = CrashVfs::Get();
   if (!shim.ok()) fail(shim.status().message());
-  auto runner = TransferRunner::Open(spec.strategy, dir, bank.spec().shards, spec.journal_mode, spec.synchronous,
+  auto runner = TransferRunner::Open(spec.strategy, dir, bank, spec.journal_mode, spec.synchronous,
                                      CrashVfs::kName);
   if (!runner.ok()) fail(runner.status().message());
 
@@ -244,7 +244,7 @@ Status TrialRunner::WriteTemplates(const std::string& journal_mode, const std::s
   auto tmpl = templates_.find(TemplateKey(journal_mode));
   if (tmpl == templates_.end()) return Status::Runtime("no template for journal mode " + journal_mode);
   for (size_t s = 0; s < tmpl->second.size(); ++s) {
-    SHARDLAB_RETURN_IF_ERROR(WriteFile(dir + "/" + Bank::ShardFile(static_cast<uint32_t>(s)), tmpl->second[s]));
+    SHARDLAB_RETURN_IF_ERROR(WriteFile(dir + "/" + bank_->ShardFile(static_cast<uint32_t>(s)), tmpl->second[s]));
   }
   return Status::Ok();
 }

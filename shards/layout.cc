@@ -36,4 +36,20 @@ std::string RootDirectory(const std::string& root, const std::string& data_dir) 
 
 const std::string& ShardRoot(const ShardsSpec& spec, uint32_t id) { return spec.roots[id % spec.roots.size()]; }
 
+std::string ShardSetDir(const ShardsSpec& spec, const std::string& data_dir, uint32_t id, const std::string& set) {
+  const std::string& root = ShardRoot(spec, id);
+  std::string dir = root == "." ? data_dir : RootDirectory(root, data_dir);
+  if (!set.empty()) dir += "/" + set;
+  return dir;
+}
+
+std::string ShardPath(const ShardsSpec& spec, const std::string& data_dir, uint32_t id, const std::string& set) {
+  return ShardSetDir(spec, data_dir, id, set) + "/" + ShardRelativePath(spec, id);
+}
+
+std::string ShardParentDir(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
 }  // namespace shardlab

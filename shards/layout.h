@@ -22,4 +22,18 @@ std::string RootDirectory(const std::string& root, const std::string& data_dir);
 // The root directory (as written in the scenario) of shard `id`.
 const std::string& ShardRoot(const ShardsSpec& spec, uint32_t id);
 
+// THE place a shard file goes; every kind names its shard files through this:
+//   <root>/<set>/<ShardRelativePath>
+// where <root> is ShardRoot(spec, id) as a directory (absolute roots as they are, relative
+// ones under `data_dir`, "." being `data_dir` itself) and `set` (may be empty, may hold
+// slashes) keeps apart the shard sets one run makes (one per scheme, journal mode, copy):
+// under an absolute root they would otherwise collide. The path is absolute when
+// `data_dir` is (a root given as absolute always is).
+std::string ShardPath(const ShardsSpec& spec, const std::string& data_dir, uint32_t id, const std::string& set = "");
+// Its `<root>/<set>` part (no trailing slash): the directory a set's files of shard
+// `id`'s root are below (to sync or census one root's share of a set).
+std::string ShardSetDir(const ShardsSpec& spec, const std::string& data_dir, uint32_t id, const std::string& set = "");
+// The directory part of a shard path ("." for a bare name): what MakeDirs must create.
+std::string ShardParentDir(const std::string& path);
+
 }  // namespace shardlab

@@ -140,6 +140,45 @@ TEST(LayoutTest, ShardRootIsRoundRobin) {
   EXPECT_EQ(ShardRelativePath(spec, 4), "shard_0004.db");
 }
 
+TEST(LayoutTest, ShardPathIsRootSetAndRelativePath) {
+  // The default: flat names in the data directory itself (no "./" in the path: SQLite
+  // writes paths into super-journals, so their length is part of the bytes written).
+  ShardsSpec spec = Spec(8, "flat");
+  EXPECT_EQ(ShardPath(spec, "/data", 3), "/data/shard_0003.db");
+  EXPECT_EQ(ShardPath(spec, "/data", 3, "wal"), "/data/wal/shard_0003.db");
+  EXPECT_EQ(ShardPath(spec, "rel/data", 3, "a/b"), "rel/data/a/b/shard_0003.db");
+  // Digits layout over roots: relative roots in the data directory, absolute as they are.
+  spec = Spec(100000, "digits");
+  spec.roots = {"r0", "/mnt/r1", "."};
+  EXPECT_EQ(ShardPath(spec, "/data", 45678), "/data/r0/4/56/78.db");        // 45678 % 3 == 0
+  EXPECT_EQ(ShardPath(spec, "/data", 45679), "/mnt/r1/4/56/79.db");
+  EXPECT_EQ(ShardPath(spec, "/data", 45680), "/data/4/56/80.db");
+  EXPECT_EQ(ShardPath(spec, "/data", 4, "uuid7"), "/mnt/r1/uuid7/0/00/04.db");
+  EXPECT_EQ(ShardPath(spec, "/data", 5, "uuid7"), "/data/uuid7/0/00/05.db");
+  EXPECT_EQ(ShardSetDir(spec, "/data", 4, "uuid7"), "/mnt/r1/uuid7");
+  EXPECT_EQ(ShardSetDir(spec, "/data", 6), "/data/r0");
+  EXPECT_EQ(ShardParentDir(ShardPath(spec, "/data", 4, "uuid7")), "/mnt/r1/uuid7/0/00");
+  // Past 10,000 shards the flat names widen with the count, the same in every caller.
+  EXPECT_EQ(ShardPath(Spec(10001, "flat"), "/d", 10000), "/d/shard_10000.db");
+  EXPECT_EQ(ShardPath(Spec(10001, "flat"), "/d", 7), "/d/shard_00007.db");
+}
+
+TEST(LayoutTest, ShardPathsOfOneSetAreDistinctAndSetsDoNotCollide) {
+  ShardsSpec spec = Spec(3000, "digits");
+  spec.roots = {"/abs/a", "/abs/b"};
+  std::set<std::string> paths;
+  for (const char* set : {"", "wal", "delete"}) {
+    for (uint32_t id = 0; id < spec.count; ++id) paths.insert(ShardPath(spec, "/data", id, set));
+  }
+  EXPECT_EQ(paths.size(), 3u * 3000u);
+}
+
+TEST(LayoutTest, ShardParentDir) {
+  EXPECT_EQ(ShardParentDir("/d/0/00/5.db"), "/d/0/00");
+  EXPECT_EQ(ShardParentDir("/5.db"), "/");
+  EXPECT_EQ(ShardParentDir("5.db"), ".");
+}
+
 }  // namespace
 }  // namespace layout_test
 }  // namespace shardlab

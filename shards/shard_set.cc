@@ -3,14 +3,6 @@
 #include "shards/layout.h"
 
 namespace shardlab {
-namespace {
-
-std::string Parent(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
-
-}  // namespace
 
 Status ApplyPragmas(Db& db, const SqliteSpec& sqlite) {
   // First, so that even the pragmas wait (e.g. while another thread's connection runs
@@ -35,12 +27,12 @@ StatusOr<Db> ShardSet::ConnectPath(const std::string& path, const SqliteSpec& sq
 }
 
 StatusOr<ShardSet> ShardSet::Create(const ShardsSpec& shards, const SqliteSpec& sqlite, const std::string& data_dir,
-                                    const std::string& schema_sql, Workspace& workspace) {
+                                    const std::string& schema_sql, Workspace& workspace, const std::string& set) {
   std::vector<std::string> paths;
   paths.reserve(shards.count);
   for (uint32_t id = 0; id < shards.count; ++id) {
-    std::string path = RootDirectory(ShardRoot(shards, id), data_dir) + "/" + ShardRelativePath(shards, id);
-    SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(Parent(path)));
+    std::string path = ShardPath(shards, data_dir, id, set);
+    SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(ShardParentDir(path)));
     SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(path));
     SHARDLAB_ASSIGN_OR_RETURN(Db db, ConnectPath(path, sqlite));
     SHARDLAB_RETURN_IF_ERROR(db.Exec(schema_sql).Wrap(path));

@@ -15,10 +15,11 @@ namespace shardlab {
 
 class ShardSet {
  public:
-  // Creates every shard file (which must not exist yet) with `schema_sql` and the
-  // pragmas. `data_dir` anchors relative roots.
+  // Creates every shard file (which must not exist yet) at its ShardPath (layout.h) with
+  // `schema_sql` and the pragmas. `data_dir` anchors relative roots; `set` names this
+  // set of shards within each root when a run makes several.
   static StatusOr<ShardSet> Create(const ShardsSpec& shards, const SqliteSpec& sqlite, const std::string& data_dir,
-                                   const std::string& schema_sql, Workspace& workspace);
+                                   const std::string& schema_sql, Workspace& workspace, const std::string& set = "");
 
   uint32_t count() const { return static_cast<uint32_t>(paths_.size()); }
   const std::string& path(uint32_t shard) const { return paths_[shard]; }

@@ -343,3 +343,111 @@ def test_a_timed_micro_regression_is_measured_again_and_the_second_series_decide
     proc = gate(run, baseline)
     rows = {r["name"]: r["status"] for r in json.loads((run / "gate.json").read_text())["rows"] if r["source"] == "micro"}
     assert rows["BM_Route/jump/1024"] == "ok" and rows["BM_Hash/xxh3"] == "regression", proc.stdout
+
+
+# --- Input the gate cannot judge: exit 2, one line naming the file, never a traceback ------
+
+
+def gate_with(run_dir, baseline, *options):
+    return subprocess.run([sys.executable, str(GATE), str(run_dir), "--baseline", str(baseline), *options],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(REPO))
+
+
+def assert_usage_error(proc, *names):
+    """Exit 2, no traceback, one line on stderr naming each of `names`, and no gate.json."""
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    for name in names:
+        assert str(name) in lines[0], lines[0]
+
+
+def test_a_truncated_result_is_a_usage_error_naming_the_file(tmp_path, baseline):
+    run = make_run(tmp_path / "run", seed=2)
+    path = run / "repeats" / "3" / "demo.json"
+    path.write_text(path.read_text()[:60])
+    proc = gate(run, baseline)
+    assert_usage_error(proc, path, "not valid JSON")
+    assert not (run / "gate.json").exists()
+
+
+def test_an_empty_result_file_is_a_usage_error_naming_the_file(tmp_path, baseline):
+    run = make_run(tmp_path / "run", seed=2)
+    (run / "demo.json").write_text("")
+    assert_usage_error(gate(run, baseline), run / "demo.json", "empty")
+    # The baseline's files are judged the same way.
+    (baseline / "demo.json").write_text("  \n")
+    assert_usage_error(gate(make_run(tmp_path / "run2", seed=3), baseline), baseline / "demo.json", "empty")
+
+
+def test_a_micro_json_whose_times_are_all_nan_is_a_usage_error(tmp_path, baseline):
+    run = make_run(tmp_path / "run", seed=2)
+    data = json.loads((run / "micro.json").read_text())
+    for b in data["benchmarks"]:
+        b["real_time"] = b["cpu_time"] = float("nan")
+    (run / "micro.json").write_text(json.dumps(data))  # NaN literals, as Google Benchmark writes them
+    assert_usage_error(gate(run, baseline), run / "micro.json", "BM_Route/jump/1024", "real_time", "nan")
+    # Only the aggregates, all NaN (no repetition left to test): refused too, not "0 failing".
+    data["benchmarks"] = [b for b in data["benchmarks"] if b["run_type"] == "aggregate"]
+    (run / "micro.json").write_text(json.dumps(data))
+    assert_usage_error(gate(run, baseline), run / "micro.json", "nan")
+    for b in data["benchmarks"]:
+        b["real_time"] = b["cpu_time"] = 1.0
+    (run / "micro.json").write_text(json.dumps(data))
+    assert_usage_error(gate(run, baseline), run / "micro.json", "no repetitions")
+
+
+@pytest.mark.parametrize("metric", ["throughput.ops_per_s", "per_shard_counts"])
+def test_nan_in_a_scenario_metric_is_a_usage_error_naming_file_and_metric(tmp_path, baseline, metric):
+    run = make_run(tmp_path / "run", seed=2)
+    path = run / "demo.json"
+    r = json.loads(path.read_text())
+    if metric == "throughput.ops_per_s":
+        r["metrics"]["throughput"]["ops_per_s"] = float("nan")
+    else:
+        r["metrics"]["per_shard_counts"] = [10, float("nan"), 30]  # inside a list: not "changed"
+    path.write_text(json.dumps(r))
+    assert_usage_error(gate(run, baseline), path, "metrics." + metric, "NaN")
+
+
+@pytest.mark.parametrize("option, value", [("--threshold", "nan"), ("--threshold", "inf"), ("--threshold", "-0.1"),
+                                           ("--threshold", "fast"), ("--alpha", "-1"), ("--alpha", "nan"),
+                                           ("--alpha", "0"), ("--alpha", "1"),
+                                           ("--instructions-threshold", "nan")])
+def test_a_non_finite_or_out_of_range_option_is_a_usage_error(tmp_path, baseline, option, value):
+    # `--threshold nan` made every comparison false: everything passed.
+    run = make_run(tmp_path / "run", micro_scale=1.3, ops=700.0, seed=3)
+    proc = gate_with(run, baseline, option, value)
+    assert_usage_error(proc, option, value)
+    if option != "--alpha":  # ci/bench fills the thresholds from these variables
+        assert "SHARDLAB_GATE_" in proc.stderr
+    assert not (run / "gate.json").exists()
+
+
+def test_a_missing_file_is_a_usage_error_naming_it(tmp_path, baseline):
+    run = make_run(tmp_path / "run", seed=2)
+    (run / "lost.json").symlink_to(tmp_path / "nowhere.json")  # listed, but not there
+    assert_usage_error(gate(run, baseline), run / "lost.json", "cannot read")
+    (run / "lost.json").unlink()
+    (run / "micro.json").unlink()
+    (run / "micro.json").symlink_to(tmp_path / "nowhere.json")
+    assert_usage_error(gate(run, baseline), run / "micro.json", "cannot read")
+    assert_usage_error(gate(tmp_path / "no-such-run", baseline), tmp_path / "no-such-run")
+
+
+def test_a_truncated_instructions_json_is_a_usage_error(tmp_path, baseline):
+    instructions_json(baseline / "instructions.json", COUNTS)
+    run = make_run(tmp_path / "run", seed=2)
+    (run / "instructions.json").write_text('{"benchmarks": {"BM_Hash/xxh3": {"instructions_per')
+    assert_usage_error(gate(run, baseline), run / "instructions.json", "not valid JSON")
+
+
+def test_confirm_ab_on_a_truncated_gate_json_is_a_usage_error(tmp_path):
+    (tmp_path / "gate.json").write_text('{"rows": [')
+    proc = subprocess.run([sys.executable, str(REPO / "ci" / "confirm_ab.py"), str(tmp_path), "b", "c", "3", "0.1"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(REPO))
+    assert_usage_error(proc, tmp_path / "gate.json")
+    proc = subprocess.run([sys.executable, str(REPO / "ci" / "confirm_ab.py"), str(tmp_path), "b", "c", "x", "0.1"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(REPO))
+    assert_usage_error(proc, "ROUNDS")

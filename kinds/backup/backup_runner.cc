@@ -17,6 +17,7 @@
 #include "kinds/backup/backup_methods.h"
 #include "kinds/backup/backup_spec.h"
 #include "kinds/backup/backup_writers.h"
+#include "shards/layout.h"
 #include "shards/shard_set.h"
 #include "sqlite/io_counter.h"
 #include "workloads/rng.h"
@@ -25,12 +26,6 @@ namespace shardlab {
 namespace {
 
 constexpr const char* kSidecars[] = {"-wal", "-journal"};
-
-std::string ShardFile(uint32_t shard) {
-  char name[32];
-  std::snprintf(name, sizeof(name), "shard_%04u.db", shard);
-  return name;
-}
 
 // Removes a database file this run wrote, with what SQLite or the copy put beside it.
 void RemoveDatabaseFiles(const std::string& path) {
@@ -51,12 +46,11 @@ StatusOr<std::vector<int64_t>> InitialRows(const Scenario& s) {
   return rows;
 }
 
-// The restore: the backup's files copied into a fresh directory under their own names,
-// opened there, judged, and removed again (the backup itself stays untouched).
-StatusOr<RestoreVerdict> RestoreAndCheck(const std::string& backup_db, const std::string& dir, const BackupModel& m,
+// The restore: the backup's files copied to `target` (claimed, its directory made: a
+// path of its own in the shard's layout and root), opened there, judged, and removed
+// again (the backup itself stays untouched).
+StatusOr<RestoreVerdict> RestoreAndCheck(const std::string& backup_db, const std::string& target, const BackupModel& m,
                                          uint64_t acked_at_start, uint64_t max_commit) {
-  if (::mkdir(dir.c_str(), 0755) != 0) return Status::Runtime("cannot create restore directory " + dir);
-  const std::string target = dir + "/" + ShardFile(m.shard);
   Status copied = CopyFileRaw(backup_db, target, false, nullptr, nullptr);
   for (const char* suffix : kSidecars) {
     bool missing = false;
@@ -65,7 +59,6 @@ StatusOr<RestoreVerdict> RestoreAndCheck(const std::string& backup_db, const std
   RestoreVerdict verdict;
   if (copied.ok()) verdict = CheckRestoredShard(target, m, acked_at_start, max_commit);
   RemoveDatabaseFiles(target);
-  ::rmdir(dir.c_str());
   SHARDLAB_RETURN_IF_ERROR(copied);
   return verdict;
 }
@@ -143,8 +136,10 @@ StatusOr<ModeResult> RunMode(const Scenario& s, const std::string& mode, const s
   const BackupSpec& b = s.Spec<BackupSpec>();
   SqliteSpec sqlite = s.sqlite;
   sqlite.journal_mode = mode;
-  const std::string mode_dir = data_dir + "/" + mode;
-  SHARDLAB_ASSIGN_OR_RETURN(ShardSet set, ShardSet::Create(s.shards, sqlite, mode_dir, BackupSchemaSql(), workspace));
+  // The live shards are the set `<mode>` in each root; each backup goes beside its shard,
+  // as the set `<mode>/backups/<method>/r<round>` (same layout, same root).
+  SHARDLAB_ASSIGN_OR_RETURN(ShardSet set,
+                            ShardSet::Create(s.shards, sqlite, data_dir, BackupSchemaSql(), workspace, mode));
   std::vector<BackupModel> models;
   for (uint32_t shard = 0; shard < set.count(); ++shard) {
     BackupModel m;
@@ -160,8 +155,6 @@ StatusOr<ModeResult> RunMode(const Scenario& s, const std::string& mode, const s
     if (mode == "wal") SHARDLAB_RETURN_IF_ERROR(db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
     models.push_back(m);
   }
-  const std::string backups_dir = mode_dir + "/backups", restore_dir = mode_dir + "/restore";
-  SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(restore_dir));
 
   // No connection of this process is open here: the writers are forked from it.
   SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<WriterGroup> writers,
@@ -186,9 +179,9 @@ StatusOr<ModeResult> RunMode(const Scenario& s, const std::string& mode, const s
           if (b.jitter_ms > 0) {
             std::this_thread::sleep_for(std::chrono::microseconds(schedule.Below(static_cast<uint64_t>(b.jitter_ms) * 1000 + 1)));
           }
-          const std::string dir = backups_dir + "/" + method + "/r" + std::to_string(round);
-          const std::string dest = dir + "/" + ShardFile(shard);
-          SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
+          const std::string dest =
+              ShardPath(s.shards, data_dir, shard, mode + "/backups/" + method + "/r" + std::to_string(round));
+          SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(ShardParentDir(dest)));
           SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(dest));
           Record r;
           r.shard = shard;
@@ -199,11 +192,14 @@ StatusOr<ModeResult> RunMode(const Scenario& s, const std::string& mode, const s
           r.io = IoCounts::Snapshot() - io_before;
           r.acked_finish = writers->Acked(shard);
           if (r.taken.completed) {
+            // The restore goes beside its shard too, as the set `<mode>/restore/<method>/r<round>`.
+            const std::string restored =
+                ShardPath(s.shards, data_dir, shard, mode + "/restore/" + method + "/r" + std::to_string(round));
+            SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(ShardParentDir(restored)));
+            SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(restored));
             // A copy may hold a commit whose COMMIT has not returned yet: one past the acknowledged.
-            SHARDLAB_ASSIGN_OR_RETURN(r.verdict, RestoreAndCheck(dest,
-                                                                 restore_dir + "/" + method + "-r" + std::to_string(round) +
-                                                                     "-s" + std::to_string(shard),
-                                                                 models[shard], r.acked_start, writers->Acked(shard) + 1));
+            SHARDLAB_ASSIGN_OR_RETURN(r.verdict, RestoreAndCheck(dest, restored, models[shard], r.acked_start,
+                                                                 writers->Acked(shard) + 1));
           } else {
             r.verdict.outcome = BackupOutcome::kFailed;
             r.verdict.detail = r.taken.failure;

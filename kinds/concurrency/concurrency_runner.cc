@@ -125,14 +125,17 @@ void RunThread(const ShardSet& files, const KeySpace& keys, const Router& router
   }
 }
 
-// The files of one (journal mode, layout): every key in one file, or spread by the router.
-StatusOr<ShardSet> MakeFiles(const Scenario& s, const std::string& mode, bool one_file, const std::string& dir,
-                             const KeySpace& keys, const Router& router, Workspace& workspace) {
+// The files of one (journal mode, layout): every key in one file, or spread by the router;
+// in the scenario's shards layout and roots, as the set `<mode>-<layout>` in each root.
+StatusOr<ShardSet> MakeFiles(const Scenario& s, const std::string& mode, bool one_file, const std::string& data_dir,
+                             const std::string& set_name, const KeySpace& keys, const Router& router,
+                             Workspace& workspace) {
   ShardsSpec shards = s.shards;
   if (one_file) shards.count = 1;
   SqliteSpec sqlite = s.sqlite;
   sqlite.journal_mode = mode;
-  SHARDLAB_ASSIGN_OR_RETURN(ShardSet set, ShardSet::Create(shards, sqlite, dir, KvSchemaSql(false, false), workspace));
+  SHARDLAB_ASSIGN_OR_RETURN(ShardSet set,
+                            ShardSet::Create(shards, sqlite, data_dir, KvSchemaSql(false, false), workspace, set_name));
   std::vector<Db> dbs;
   std::vector<Stmt> inserts;
   for (uint32_t f = 0; f < set.count(); ++f) {
@@ -295,8 +298,8 @@ StatusOr<Json> RunConcurrency(const Scenario& s, const std::string& data_dir, Wo
     // ratios are paired by repetition).
     std::vector<ShardSet> files;
     for (const std::string& layout : c.layouts) {
-      SHARDLAB_ASSIGN_OR_RETURN(ShardSet set, MakeFiles(s, mode, layout == "one_file", data_dir + "/" + mode + "-" + layout,
-                                                       keys, *router, workspace));
+      SHARDLAB_ASSIGN_OR_RETURN(ShardSet set, MakeFiles(s, mode, layout == "one_file", data_dir, mode + "-" + layout, keys,
+                                                       *router, workspace));
       files.push_back(std::move(set));
     }
     std::map<std::string, std::map<std::string, std::vector<Window1>>> windows;  // [layout][writers_N]

@@ -28,6 +28,7 @@
 #include "faults/trial.h"
 #include "kinds/crash/crash_kind.h"
 #include "kinds/crash/crash_spec.h"
+#include "shards/layout.h"
 
 namespace shardlab {
 namespace {
@@ -42,6 +43,8 @@ BankSpec BankSpecOf(const Scenario& s) {
   b.router = s.router;
   b.transfers = static_cast<uint32_t>(crash.transfers);
   b.seed = s.seed;
+  // One trial directory (Check refuses other layouts and roots): the flat names.
+  for (uint32_t id = 0; id < b.shards; ++id) b.files.push_back(ShardRelativePath(s.shards, id));
   return b;
 }
 
@@ -66,12 +69,12 @@ StatusOr<std::map<std::string, std::vector<std::string>>> MakeTemplates(const Ba
     const std::string dir = data_dir + "/template-" + key;
     SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
     for (uint32_t s = 0; s < bank.spec().shards; ++s) {
-      SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(dir + "/" + Bank::ShardFile(s)));
+      SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(dir + "/" + bank.ShardFile(s)));
     }
     SHARDLAB_RETURN_IF_ERROR(bank.CreateShards(dir, key == "wal" ? "wal" : "delete"));
     std::vector<std::string> files;
     for (uint32_t s = 0; s < bank.spec().shards; ++s) {
-      SHARDLAB_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(dir + "/" + Bank::ShardFile(s)));
+      SHARDLAB_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(dir + "/" + bank.ShardFile(s)));
       files.push_back(std::move(bytes));
     }
     templates[key] = std::move(files);

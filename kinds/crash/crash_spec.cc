@@ -99,8 +99,20 @@ void CheckCrashSpec(const Scenario& s, Problems& problems) {
                                      " attached databases (SQLITE_LIMIT_ATTACHED), so at most " +
                                      std::to_string(limit + 1) + " shards");
   }
-  if (s.shards.layout != "flat" || s.shards.roots.size() != 1 || s.shards.roots[0] != ".") {
-    problems.Add("shards", "crash trials keep every shard in one trial directory: only shards.count applies");
+  // Not supported rather than ignored: every trial is one fresh directory holding all the
+  // shards (a copy of the template), and the crash VFS, the disk models and the replay
+  // engine know a file by its name in that directory and model that one directory's
+  // syncs; the digits layout's subdirectories (and same names in them: 0/00/1.db,
+  // 0/01/1.db) and roots elsewhere have no place in that model.
+  if (s.shards.layout != "flat") {
+    problems.Add("shards.layout", "found \"" + s.shards.layout + "\"; the crash kind supports only \"flat\": every "
+                                  "trial keeps all shards in one directory, the one directory its crash models simulate");
+  }
+  if (s.shards.roots != std::vector<std::string>{"."}) {
+    std::string roots;
+    for (const std::string& root : s.shards.roots) roots += (roots.empty() ? "\"" : ", \"") + root + "\"";
+    problems.Add("shards.roots", "found [" + roots + "]; the crash kind supports only [\".\"]: every trial keeps all "
+                                 "shards in one fresh directory under the data directory");
   }
 }
 

@@ -208,15 +208,19 @@ TEST(CrashSpecTest, ShardsMustSuitTransfersAndAttach) {
   j["crash"] = {{"strategies", {"naive", "saga"}}};  // no attach: no limit
   EXPECT_TRUE(Load(j).ok());
 
-  // One trial directory: no layout, no roots.
-  for (const char* key : {"layout", "roots"}) {
-    j = Base();
-    if (std::string(key) == "layout") j["shards"]["layout"] = "digits";
-    if (std::string(key) == "roots") j["shards"]["roots"] = {"a"};
-    EXPECT_EQ(ProblemLines(j),
-              Lines({"shards: crash trials keep every shard in one trial directory: only shards.count applies"}))
-        << key;
-  }
+  // One trial directory: no layout, no roots; each refused by its own field.
+  j = Base();
+  j["shards"]["layout"] = "digits";
+  EXPECT_EQ(ProblemLines(j), Lines({"shards.layout: found \"digits\"; the crash kind supports only \"flat\": every "
+                                    "trial keeps all shards in one directory, the one directory its crash models "
+                                    "simulate"}));
+  j = Base();
+  j["shards"]["roots"] = {"a", "/b"};
+  EXPECT_EQ(ProblemLines(j), Lines({"shards.roots: found [\"a\", \"/b\"]; the crash kind supports only [\".\"]: "
+                                    "every trial keeps all shards in one fresh directory under the data directory"}));
+  j["shards"]["roots"] = {"."};
+  j["shards"]["layout"] = "flat";
+  EXPECT_TRUE(Load(j).ok());
 }
 
 // --- Metrics and --quick ------------------------------------------------------------------

@@ -10,6 +10,7 @@
 #include "core/elapsed.h"
 #include "core/round.h"
 #include "kinds/ids/ids_spec.h"
+#include "shards/layout.h"
 #include "sqlite/sqlite_db.h"
 #include "workloads/rng.h"
 
@@ -62,8 +63,6 @@ StatusOr<Json> RunIds(const Scenario& s, const std::string& data_dir, Workspace&
   }
   Json out = Json::object();
   for (const std::string& scheme : ids.schemes) {
-    const std::string dir = data_dir + "/" + scheme;
-    SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
     Rng rng(DeriveSeed(s.seed, "ids/" + scheme));
     std::unordered_set<std::string> seen_blobs;
     std::unordered_set<int64_t> seen_ints;
@@ -72,9 +71,9 @@ StatusOr<Json> RunIds(const Scenario& s, const std::string& data_dir, Workspace&
     double seconds = 0;
     IoCounts io;  // over the timed inserts
     for (uint32_t shard = 0; shard < n; ++shard) {
-      char name[32];
-      std::snprintf(name, sizeof(name), "/shard_%04u.db", shard);
-      const std::string path = dir + name;
+      // Each scheme's shards are the set `<scheme>` in the scenario's layout and roots.
+      const std::string path = ShardPath(s.shards, data_dir, shard, scheme);
+      SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(ShardParentDir(path)));
       SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(path));
       SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(path));
       SHARDLAB_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=" + s.sqlite.journal_mode + "; PRAGMA synchronous=" +

@@ -18,17 +18,6 @@
 namespace shardlab {
 namespace {
 
-std::string Parent(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
-
-// "<root>/<name>": relative roots live in the data directory.
-std::string FleetBase(const std::string& root, const std::string& data_dir, const std::string& name) {
-  if (root == ".") return data_dir + "/" + name;
-  return (root.front() == '/' ? root : data_dir + "/" + root) + "/" + name;
-}
-
 Status SyncFilesystemOf(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (fd < 0) return Status::Runtime("cannot open " + dir + ": " + std::strerror(errno));
@@ -84,10 +73,9 @@ StatusOr<Fleet> Fleet::Provision(const Scenario& s, const FleetRows& rows, uint3
   std::set<std::string> bases;
   KeyRef ref;
   for (uint32_t id = 0; id < files; ++id) {
-    const std::string base = FleetBase(ShardRoot(s.shards, id), data_dir, name);
-    bases.insert(base);
-    std::string path = base + "/" + ShardRelativePath(s.shards, id);
-    SHARDLAB_RETURN_IF_ERROR(fleet.workspace_->MakeDirs(Parent(path)));
+    std::string path = ShardPath(s.shards, data_dir, id, name);
+    bases.insert(ShardSetDir(s.shards, data_dir, id, name));  // "<root>/<name>": synced once
+    SHARDLAB_RETURN_IF_ERROR(fleet.workspace_->MakeDirs(ShardParentDir(path)));
     SHARDLAB_RETURN_IF_ERROR(fleet.workspace_->ClaimNewDatabase(path));
     SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(path));
     SHARDLAB_RETURN_IF_ERROR(db.Exec(pragmas).Wrap(path));

@@ -4,12 +4,12 @@
 
 #include <chrono>
 #include <functional>
-#include <cstdio>
 #include <map>
 #include <set>
 
 #include "core/elapsed.h"
 #include "core/json.h"
+#include "shards/layout.h"
 #include "sqlite/sqlite_db.h"
 #include "workloads/rng.h"
 
@@ -17,8 +17,6 @@ namespace shardlab {
 namespace {
 
 constexpr const char* kSchema = "CREATE TABLE IF NOT EXISTS kv(k TEXT PRIMARY KEY, v BLOB NOT NULL)";
-
-std::string Path(const std::string& dir, uint32_t shard) { return dir + "/" + MigrationShardFile(shard); }
 
 std::string Payload(uint64_t seed, uint64_t i, int64_t bytes) {
   Rng rng(DeriveSeed(seed, "payload", i));
@@ -36,7 +34,7 @@ Status Configure(Db& db, const std::string& synchronous) {
 
 // control.db: the target of the migration, so a rerun finishes the same one.
 Status RecordTarget(const MigrationPlan& plan) {
-  SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(plan.dir + "/control.db", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, plan.vfs));
+  SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(plan.files.Control(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, plan.vfs));
   SHARDLAB_RETURN_IF_ERROR(Configure(db, plan.synchronous));
   SHARDLAB_RETURN_IF_ERROR(db.Exec(
       "CREATE TABLE IF NOT EXISTS migration(id INTEGER PRIMARY KEY CHECK (id = 1), router TEXT NOT NULL,"
@@ -58,7 +56,7 @@ Status RecordTarget(const MigrationPlan& plan) {
 }
 
 Status MarkFinished(const MigrationPlan& plan) {
-  SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(plan.dir + "/control.db", SQLITE_OPEN_READWRITE, plan.vfs));
+  SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(plan.files.Control(), SQLITE_OPEN_READWRITE, plan.vfs));
   SHARDLAB_RETURN_IF_ERROR(Configure(db, plan.synchronous));
   return db.Exec("UPDATE migration SET finished = 1");
 }
@@ -89,7 +87,7 @@ Status CreateNewShards(const MigrationPlan& plan, const char* vfs) {
   const std::set<uint32_t> before(plan.before.begin(), plan.before.end());
   for (uint32_t s : plan.after) {
     if (before.count(s)) continue;
-    SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(Path(plan.dir, s), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs));
+    SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(plan.files.Shard(s), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs));
     SHARDLAB_RETURN_IF_ERROR(Configure(db, plan.synchronous));
     SHARDLAB_RETURN_IF_ERROR(db.Exec(kSchema));
   }
@@ -101,11 +99,11 @@ Status CreateNewShards(const MigrationPlan& plan, const char* vfs) {
 Status ForEachMisplacedGroup(const MigrationPlan& plan, const std::set<uint32_t>& sources, const char* vfs,
                              const std::function<Status(Db&, uint32_t, const std::vector<std::string>&)>& move) {
   for (uint32_t src : sources) {
-    SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(Path(plan.dir, src), SQLITE_OPEN_READWRITE, vfs));
+    SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(plan.files.Shard(src), SQLITE_OPEN_READWRITE, vfs));
     SHARDLAB_RETURN_IF_ERROR(Configure(db, plan.synchronous));
     SHARDLAB_ASSIGN_OR_RETURN(auto misplaced, Misplaced(db, src, *plan.target, plan.key_hash));
     for (const auto& [dst, keys] : misplaced) {
-      SHARDLAB_RETURN_IF_ERROR(db.Exec("ATTACH '" + Path(plan.dir, dst) + "' AS dst"));
+      SHARDLAB_RETURN_IF_ERROR(db.Exec("ATTACH '" + plan.files.Shard(dst) + "' AS dst"));
       SHARDLAB_RETURN_IF_ERROR(db.Exec("PRAGMA dst.journal_mode=delete; PRAGMA dst.synchronous=" + plan.synchronous));
       SHARDLAB_RETURN_IF_ERROR(move(db, dst, keys));
       SHARDLAB_RETURN_IF_ERROR(db.Exec("DETACH dst"));
@@ -116,13 +114,10 @@ Status ForEachMisplacedGroup(const MigrationPlan& plan, const std::set<uint32_t>
 
 }  // namespace
 
-std::string MigrationShardFile(uint32_t shard) {
-  char name[32];
-  std::snprintf(name, sizeof(name), "shard_%04u.db", shard);
-  return name;
-}
+std::string MigrationFiles::Shard(uint32_t shard) const { return ShardPath(shards, data_dir, shard, set); }
+std::string MigrationFiles::Control() const { return ShardSetDir(shards, data_dir, 0, set) + "/control.db"; }
 
-StatusOr<std::vector<uint64_t>> CreateMigrationShards(const std::string& dir, const KeySpace& keys, const Router& router,
+StatusOr<std::vector<uint64_t>> CreateMigrationShards(const MigrationFiles& files, const KeySpace& keys, const Router& router,
                                                       int64_t payload_bytes, uint64_t seed) {
   std::map<uint32_t, Db> dbs;
   std::map<uint32_t, Stmt> inserts;
@@ -132,7 +127,7 @@ StatusOr<std::vector<uint64_t>> CreateMigrationShards(const std::string& dir, co
     keys.Fill(i, true, ref);
     const uint32_t shard = router.Route(ref.hash, ref.route);
     if (!dbs.count(shard)) {
-      SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(Path(dir, shard)));
+      SHARDLAB_ASSIGN_OR_RETURN(Db db, Db::Open(files.Shard(shard)));
       SHARDLAB_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=delete"));
       SHARDLAB_RETURN_IF_ERROR(db.Exec(std::string(kSchema) + "; BEGIN"));
       SHARDLAB_ASSIGN_OR_RETURN(Stmt insert, db.Prepare("INSERT INTO kv VALUES(?1, ?2)"));
@@ -194,16 +189,16 @@ StatusOr<MigrationStats> Migrate(const MigrationPlan& plan) {
   return stats;
 }
 
-MigrationCheck VerifyMigration(const std::string& dir, const std::vector<uint32_t>& shards_on_disk, const KeySpace& keys,
+MigrationCheck VerifyMigration(const MigrationFiles& files, const std::vector<uint32_t>& shards_on_disk, const KeySpace& keys,
                                const Router& target, const std::vector<uint64_t>& checksums) {
   MigrationCheck check;
   std::map<std::string, std::vector<std::pair<uint32_t, uint64_t>>> seen;  // key -> (shard, checksum)
   for (uint32_t s : shards_on_disk) {
-    auto db = Db::Open(Path(dir, s), SQLITE_OPEN_READWRITE);
+    auto db = Db::Open(files.Shard(s), SQLITE_OPEN_READWRITE);
     auto integrity = db.ok() ? db->QueryText("PRAGMA integrity_check") : StatusOr<std::string>(db.status());
     if (!integrity.ok() || *integrity != "ok") {
       ++check.corrupt;
-      check.detail = MigrationShardFile(s) + ": " + (integrity.ok() ? *integrity : integrity.status().message());
+      check.detail = files.Shard(s) + ": " + (integrity.ok() ? *integrity : integrity.status().message());
       continue;
     }
     auto scan = db->Prepare("SELECT k, v FROM kv");

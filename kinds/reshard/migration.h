@@ -18,13 +18,25 @@
 #include <vector>
 
 #include "core/status.h"
+#include "shards/shards_spec.h"
 #include "workloads/key_space.h"
 #include "workloads/router.h"
 
 namespace shardlab {
 
+// Where one copy of a migration's files lives: shard s at ShardPath(shards, data_dir, s,
+// set) (shards/layout.h: the scenario's layout and roots, `set` within each root), and
+// control.db in the set's directory of the first root.
+struct MigrationFiles {
+  ShardsSpec shards;
+  std::string data_dir;
+  std::string set;
+  std::string Shard(uint32_t shard) const;
+  std::string Control() const;
+};
+
 struct MigrationPlan {
-  std::string dir;                 // shard_%04u.db files and control.db
+  MigrationFiles files;            // the shard files and control.db
   std::vector<uint32_t> before;    // identities holding data now
   std::vector<uint32_t> after;     // identities after the change
   const Router* target = nullptr;  // routes over `after`
@@ -47,7 +59,7 @@ StatusOr<MigrationStats> Migrate(const MigrationPlan& plan);
 
 // Creates the `before` shards with `keys` rows (payload `payload_bytes` of bytes from
 // the seed) routed by `router`; returns each key's payload checksum, in key order.
-StatusOr<std::vector<uint64_t>> CreateMigrationShards(const std::string& dir, const KeySpace& keys,
+StatusOr<std::vector<uint64_t>> CreateMigrationShards(const MigrationFiles& files, const KeySpace& keys,
                                                       const Router& router, int64_t payload_bytes, uint64_t seed);
 
 // After a migration: every key exactly once, on its owner, with its payload unchanged.
@@ -56,14 +68,12 @@ struct MigrationCheck {
   bool ok() const { return lost + duplicated + misplaced + changed + corrupt == 0; }
   std::string detail;
 };
-MigrationCheck VerifyMigration(const std::string& dir, const std::vector<uint32_t>& shards_on_disk, const KeySpace& keys,
+MigrationCheck VerifyMigration(const MigrationFiles& files, const std::vector<uint32_t>& shards_on_disk, const KeySpace& keys,
                                const Router& target, const std::vector<uint64_t>& checksums);
 
 // The physical limit on this machine: the same rows copied with one
 // `INSERT INTO dst SELECT ... FROM attached src` per (source, destination) pair, no
-// deletes, no batches. Works on its own copy of the shards in `dir`.
+// deletes, no batches. Works on its own copy of the shards (`plan.files`).
 StatusOr<MigrationStats> BareCopy(const MigrationPlan& plan);
-
-std::string MigrationShardFile(uint32_t shard);  // "shard_0003.db"
 
 }  // namespace shardlab

@@ -1,6 +1,5 @@
 #include "kinds/reshard/migration_runner.h"
 
-#include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -17,6 +16,7 @@
 #include "faults/crash_vfs.h"
 #include "kinds/reshard/migration.h"
 #include "kinds/reshard/reshard_spec.h"
+#include "shards/layout.h"
 #include "sqlite/io_counter.h"
 #include "workloads/movement.h"
 #include "workloads/rng.h"
@@ -24,34 +24,37 @@
 namespace shardlab {
 namespace {
 
-std::vector<std::string> FilesIn(const std::string& dir) {
-  std::vector<std::string> out;
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) {
-      if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) out.emplace_back(e->d_name);
-    }
-    closedir(d);
+// A fresh copy of the template's shards as the set `to.set` (every path claimed first:
+// the `before` shards copied, the `after` ones and control.db for the migration to make).
+Status CopyShards(const MigrationFiles& from, const MigrationFiles& to, const std::vector<uint32_t>& before,
+                  const std::vector<uint32_t>& on_disk, Workspace& workspace) {
+  SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(ShardParentDir(to.Control())));
+  SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(to.Control()));
+  for (uint32_t shard : on_disk) {
+    SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(ShardParentDir(to.Shard(shard))));
+    SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(to.Shard(shard)));
   }
-  return out;
-}
-
-// A fresh directory `to` (which must not exist) holding copies of the files in `from`.
-Status CopyDir(const std::string& from, const std::string& to) {
-  if (mkdir(to.c_str(), 0755) != 0) return Status::Runtime("cannot create " + to + ": " + std::strerror(errno));
-  for (const std::string& name : FilesIn(from)) {
-    std::ifstream in(from + "/" + name, std::ios::binary);
-    std::ofstream out(to + "/" + name, std::ios::binary);
+  for (uint32_t shard : before) {
+    std::ifstream in(from.Shard(shard), std::ios::binary);
+    std::ofstream out(to.Shard(shard), std::ios::binary);
     out << in.rdbuf();
-    if (!out) return Status::Runtime("cannot copy " + name + " into " + to);
+    if (!in || !out) return Status::Runtime("cannot copy " + from.Shard(shard) + " to " + to.Shard(shard));
   }
   return Status::Ok();
 }
 
-// Removes a directory this run made by CopyDir, with the files in it (all made by this
-// run: the copies and what SQLite created beside them).
-void RemoveRunDir(const std::string& dir) {
-  for (const std::string& name : FilesIn(dir)) unlink((dir + "/" + name).c_str());
-  rmdir(dir.c_str());
+// Removes a copy's files at once (disk space; they were claimed, so the run's cleanup
+// would remove them, and the directories, too).
+void RemoveCopy(const MigrationFiles& files, const std::vector<uint32_t>& on_disk) {
+  std::vector<std::string> paths{files.Control()};
+  for (uint32_t shard : on_disk) paths.push_back(files.Shard(shard));
+  for (const std::string& path : paths) {
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) unlink((path + suffix).c_str());
+  }
+}
+
+MigrationFiles FilesOf(const Scenario& s, const std::string& data_dir, const std::string& set) {
+  return MigrationFiles{s.shards, data_dir, set};
 }
 
 struct Setup {
@@ -128,11 +131,13 @@ StatusOr<Json> RunMigration(const Scenario& s, const std::string& data_dir, Work
   SHARDLAB_ASSIGN_OR_RETURN(KeySpace keys, KeySpace::Make(s.keys));
   SHARDLAB_ASSIGN_OR_RETURN(Setup setup, MakeSetup(s));
 
-  // The shards as they are before the change: the template every run starts from.
-  const std::string tmpl = data_dir + "/migration-template";
-  SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(tmpl));
+  // The shards as they are before the change: the template every run starts from. Every
+  // copy is a set of its own (`migration`, `migration-bare`, ...) in the scenario's
+  // layout and roots.
+  const MigrationFiles tmpl = FilesOf(s, data_dir, "migration-template");
   for (uint32_t shard : setup.membership.before) {
-    SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(tmpl + "/" + MigrationShardFile(shard)));
+    SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(ShardParentDir(tmpl.Shard(shard))));
+    SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(tmpl.Shard(shard)));
   }
   SHARDLAB_ASSIGN_OR_RETURN(std::vector<uint64_t> checksums,
                             CreateMigrationShards(tmpl, keys, *setup.before, mig.payload_bytes, s.seed));
@@ -145,6 +150,10 @@ StatusOr<Json> RunMigration(const Scenario& s, const std::string& data_dir, Work
   plan.batch_rows = mig.batch_rows;
   plan.synchronous = mig.synchronous;
   const std::vector<uint32_t> on_disk = ShardsOnDisk(setup);
+  auto copy = [&](MigrationPlan& p, const std::string& set) {
+    p.files = FilesOf(s, data_dir, set);
+    return CopyShards(tmpl, p.files, setup.membership.before, on_disk, workspace);
+  };
 
   Json out;
   out["router"] = setup.router_name;
@@ -157,12 +166,11 @@ StatusOr<Json> RunMigration(const Scenario& s, const std::string& data_dir, Work
                     "(DELETE); a rerun moves whatever is still misplaced";
 
   // 1. The migration, uninterrupted, and its verification.
-  plan.dir = data_dir + "/migration";
-  SHARDLAB_RETURN_IF_ERROR(CopyDir(tmpl, plan.dir));
+  SHARDLAB_RETURN_IF_ERROR(copy(plan, "migration"));
   const IoCounts io_before = IoCounts::Snapshot();
   SHARDLAB_ASSIGN_OR_RETURN(MigrationStats stats, Migrate(plan));
   const IoCounts io = IoCounts::Snapshot() - io_before;
-  const MigrationCheck check = VerifyMigration(plan.dir, on_disk, keys, *setup.target, checksums);
+  const MigrationCheck check = VerifyMigration(plan.files, on_disk, keys, *setup.target, checksums);
   out["rows_moved"] = stats.rows_moved;
   out["bytes_moved"] = stats.bytes_moved;
   out["batches"] = stats.batches;
@@ -175,15 +183,14 @@ StatusOr<Json> RunMigration(const Scenario& s, const std::string& data_dir, Work
   // A rerun of a finished migration moves nothing.
   SHARDLAB_ASSIGN_OR_RETURN(MigrationStats again, Migrate(plan));
   out["rerun_rows_moved"] = again.rows_moved;
-  if (check.ok()) RemoveRunDir(plan.dir);
+  if (check.ok()) RemoveCopy(plan.files, on_disk);
 
   // 2. The physical limit: the same rows by one INSERT ... SELECT per pair.
   if (mig.bare) {
     MigrationPlan bare = plan;
-    bare.dir = data_dir + "/migration-bare";
-    SHARDLAB_RETURN_IF_ERROR(CopyDir(tmpl, bare.dir));
+    SHARDLAB_RETURN_IF_ERROR(copy(bare, "migration-bare"));
     SHARDLAB_ASSIGN_OR_RETURN(MigrationStats limit, BareCopy(bare));
-    RemoveRunDir(bare.dir);
+    RemoveCopy(bare.files, on_disk);
     const double bare_rate = static_cast<double>(limit.rows_moved) / std::max(limit.seconds, 1e-9);
     out["bare_rows_per_s"] = RoundDigits(bare_rate, 0);
     out["rows_per_s_over_bare"] = RoundDigits(out["rows_per_s"].get<double>() / std::max(bare_rate, 1e-9), 3);
@@ -199,10 +206,9 @@ StatusOr<Json> RunMigration(const Scenario& s, const std::string& data_dir, Work
     uint32_t events = 0;
     {
       MigrationPlan clean = plan;
-      clean.dir = data_dir + "/migration-clean";
-      SHARDLAB_RETURN_IF_ERROR(CopyDir(tmpl, clean.dir));
+      SHARDLAB_RETURN_IF_ERROR(copy(clean, "migration-clean"));
       SHARDLAB_ASSIGN_OR_RETURN(int status, MigrateInChild(clean, -1, 0, &events));
-      RemoveRunDir(clean.dir);
+      RemoveCopy(clean.files, on_disk);
       if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return Status::Runtime("the clean migration run failed");
     }
     crash["events"] = events;
@@ -216,13 +222,12 @@ StatusOr<Json> RunMigration(const Scenario& s, const std::string& data_dir, Work
     }
     for (size_t t = 0; t < kills.size(); ++t) {
       MigrationPlan trial = plan;
-      trial.dir = data_dir + "/migration-trial" + std::to_string(t);
-      SHARDLAB_RETURN_IF_ERROR(CopyDir(tmpl, trial.dir));
+      SHARDLAB_RETURN_IF_ERROR(copy(trial, "migration-trial" + std::to_string(t)));
       SHARDLAB_ASSIGN_OR_RETURN(int killed, MigrateInChild(trial, kills[t].first, kills[t].second, nullptr));
       const bool was_killed = WIFSIGNALED(killed) && WTERMSIG(killed) == SIGKILL;
       // Resume in a fresh process, without the shim, then verify.
       SHARDLAB_ASSIGN_OR_RETURN(int resumed, MigrateInChild(trial, -1, 0, nullptr));
-      const MigrationCheck c = VerifyMigration(trial.dir, on_disk, keys, *setup.target, checksums);
+      const MigrationCheck c = VerifyMigration(trial.files, on_disk, keys, *setup.target, checksums);
       crash["trials"] = crash["trials"].get<int64_t>() + 1;
       if (!was_killed) crash["not_killed"] = crash["not_killed"].get<int64_t>() + 1;
       const bool resume_ok = WIFEXITED(resumed) && WEXITSTATUS(resumed) == 0;
@@ -234,9 +239,9 @@ StatusOr<Json> RunMigration(const Scenario& s, const std::string& data_dir, Work
                            {"verdict", verdict}, {"lost", c.lost}, {"duplicated", c.duplicated}, {"corrupt", c.corrupt}});
       if (!c.ok() || !resume_ok) {
         failures.push_back({{"trial", t}, {"event", kills[t].first}, {"batch", kills[t].second}, {"verdict", verdict},
-                            {"resume_ok", resume_ok}, {"detail", c.detail}, {"dir", trial.dir}});
+                            {"resume_ok", resume_ok}, {"detail", c.detail}, {"dir", ShardParentDir(trial.files.Control())}});
       } else {
-        RemoveRunDir(trial.dir);
+        RemoveCopy(trial.files, on_disk);
       }
     }
     crash["failures"] = failures;

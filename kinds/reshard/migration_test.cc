@@ -30,8 +30,14 @@ class MigrationTest : public ::testing::Test {
     membership_ = *ApplyChange("ring", 3, ShardChange{ShardChange::Kind::kAdd, 1, 0});
     before_ = std::move(MakeMemberRouter(ring, membership_.before).value());
     target_ = std::move(MakeMemberRouter(ring, membership_.after).value());
-    checksums_ = *CreateMigrationShards(dir_, *keys_, *before_, 32, 7);
-    plan_.dir = dir_;
+    // The shards in the digits layout over two roots, as a scenario may place them.
+    plan_.files.shards.count = 3;
+    plan_.files.shards.layout = "digits";
+    plan_.files.shards.roots = {"a", "b"};
+    plan_.files.data_dir = dir_;
+    for (uint32_t s = 0; s < 4; ++s) std::filesystem::create_directories(std::filesystem::path(plan_.files.Shard(s)).parent_path());
+    std::filesystem::create_directories(std::filesystem::path(plan_.files.Control()).parent_path());
+    checksums_ = *CreateMigrationShards(plan_.files, *keys_, *before_, 32, 7);
     plan_.before = membership_.before;
     plan_.after = membership_.after;
     plan_.target = target_.get();
@@ -39,7 +45,7 @@ class MigrationTest : public ::testing::Test {
     plan_.batch_rows = 100;
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-  MigrationCheck Verify() const { return VerifyMigration(dir_, {0, 1, 2, 3}, *keys_, *target_, checksums_); }
+  MigrationCheck Verify() const { return VerifyMigration(plan_.files, {0, 1, 2, 3}, *keys_, *target_, checksums_); }
 
   std::string dir_;
   std::unique_ptr<KeySpace> keys_;
@@ -52,6 +58,10 @@ class MigrationTest : public ::testing::Test {
 TEST_F(MigrationTest, MovesEveryMisplacedRowOnceAndVerifies) {
   auto stats = Migrate(plan_);
   ASSERT_TRUE(stats.ok()) << stats.status().message();
+  // Every file where the layout puts it: the new shard 3 too, and control.db in root a.
+  for (const char* file : {"a/0/00/0.db", "b/0/00/1.db", "a/0/00/2.db", "b/0/00/3.db", "a/control.db"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir_ + "/" + file)) << file;
+  }
   EXPECT_GT(stats->rows_moved, 0);
   // Batches of at most 100 rows per (source, destination) pair: 3 sources move to shard 3.
   EXPECT_GE(stats->batches, (stats->rows_moved + 99) / 100);
@@ -110,10 +120,10 @@ TEST_F(MigrationTest, ARerunTowardsAnotherTargetIsRefused) {
 TEST_F(MigrationTest, VerifySeesLossDuplicationAndChanges) {
   ASSERT_TRUE(Migrate(plan_).ok());
   // Drop a row: lost. Copy a row to another shard: duplicated (and misplaced).
-  auto a = Db::Open(dir_ + "/" + MigrationShardFile(0));
+  auto a = Db::Open(plan_.files.Shard(0));
   ASSERT_TRUE(a.ok());
   const std::string k = *a->QueryText("SELECT k FROM kv LIMIT 1");
-  ASSERT_TRUE(a->Exec("ATTACH '" + dir_ + "/" + MigrationShardFile(1) + "' AS b").ok());
+  ASSERT_TRUE(a->Exec("ATTACH '" + plan_.files.Shard(1) + "' AS b").ok());
   ASSERT_TRUE(a->Exec("INSERT INTO b.kv SELECT k, v FROM main.kv WHERE k = '" + k + "'").ok());
   ASSERT_TRUE(a->Exec("DELETE FROM main.kv WHERE k = (SELECT k FROM main.kv ORDER BY k DESC LIMIT 1)").ok());
   ASSERT_TRUE(a->Exec("UPDATE b.kv SET v = x'00' WHERE k = (SELECT k FROM b.kv ORDER BY k DESC LIMIT 1)").ok());

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <set>
 
 #include "core/elapsed.h"
 #include "core/progress.h"
@@ -17,7 +19,7 @@
 namespace shardlab {
 
 StatusOr<PackedLoad> BuildPackedFiles(const Scenario& s, const KeySpace& keys, const std::string& name,
-                                      const std::string& dir, uint32_t files, Workspace& workspace) {
+                                      const std::string& data_dir, uint32_t files, Workspace& workspace) {
   const TenantsSpec& tenants = s.Spec<TenantsSpec>();
   const auto start = std::chrono::steady_clock::now();
   SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<Router> router, MakeRouter(s.router, files));
@@ -32,15 +34,16 @@ StatusOr<PackedLoad> BuildPackedFiles(const Scenario& s, const KeySpace& keys, c
     out.packing.file_of_user[u] = f;
     users_of[f].push_back(u);
   }
-  ShardsSpec flat;
-  flat.count = files;
-  SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
+  ShardsSpec packed = s.shards;  // the scenario's layout and roots, `files` of them
+  packed.count = files;
+  std::set<std::string> made;
   SqliteSpec load = s.sqlite;
   load.synchronous = "off";  // like provisioning: synced once at the end
   const std::vector<std::string> row_keys = TenantRowKeys(keys);
   Progress progress("pack " + name, files);
   for (uint32_t f = 0; f < files; ++f) {
-    const std::string path = dir + "/" + ShardRelativePath(flat, f);
+    const std::string path = ShardPath(packed, data_dir, f, name);
+    if (made.insert(ShardParentDir(path)).second) SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(ShardParentDir(path)));
     SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(path));
     SHARDLAB_ASSIGN_OR_RETURN(Db db, ShardSet::ConnectPath(path, load));
     SHARDLAB_RETURN_IF_ERROR(
@@ -62,10 +65,16 @@ StatusOr<PackedLoad> BuildPackedFiles(const Scenario& s, const KeySpace& keys, c
     out.packing.paths.push_back(path);
     progress.Add(1);
   }
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::syncfs(fd);
-    ::close(fd);
+  // `<root>/<name>` of every root that holds a file: one syncfs each.
+  for (uint32_t f = 0; f < files && f < packed.roots.size(); ++f) {
+    const std::string dir = ShardSetDir(packed, data_dir, f, name);
+    if (std::find(out.dirs.begin(), out.dirs.end(), dir) != out.dirs.end()) continue;
+    out.dirs.push_back(dir);
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+      ::syncfs(fd);
+      ::close(fd);
+    }
   }
   out.seconds = SecondsSince(start);
   return out;

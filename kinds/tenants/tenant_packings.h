@@ -4,6 +4,7 @@
 // column; the scenario's router places users on files by the text "user:<id>".
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/workspace.h"
 #include "kinds/tenants/tenant_requests.h"
@@ -15,11 +16,13 @@ namespace shardlab {
 struct PackedLoad {
   Packing packing;
   double seconds = 0;  // creating and filling every file (synchronous=off, then synced)
+  std::vector<std::string> dirs;  // `<root>/<name>` of each distinct root: where the files are
 };
 
-// Creates `files` files under `dir` (flat layout) holding every tenant's rows as
-// provisioning wrote them.
+// Creates `files` files holding every tenant's rows as provisioning wrote them, in the
+// scenario's shards layout and roots (file f where shard f of `files` shards would be),
+// as the set `<name>` in each root (shards/layout.h ShardPath).
 StatusOr<PackedLoad> BuildPackedFiles(const Scenario& s, const KeySpace& keys, const std::string& name,
-                                      const std::string& dir, uint32_t files, Workspace& workspace);
+                                      const std::string& data_dir, uint32_t files, Workspace& workspace);
 
 }  // namespace shardlab

@@ -101,7 +101,7 @@ Status SyncFilesystem(const std::string& dir) {
 }  // namespace
 
 std::string TenantPath(const ShardsSpec& shards, const std::string& data_dir, uint32_t id) {
-  return RootDirectory(ShardRoot(shards, id), data_dir) + "/" + ShardRelativePath(shards, id);
+  return ShardPath(shards, data_dir, id);
 }
 
 std::string TenantValue(uint64_t tenant, uint64_t row, int64_t value_bytes, uint64_t version) {
@@ -154,15 +154,14 @@ StatusOr<ProvisionTiming> ProvisionTenants(const Scenario& s, const KeySpace& ke
   return timing;
 }
 
-StatusOr<ProvisionTiming> BareProvisionLoop(const Scenario& s, const KeySpace& keys, const std::string& dir,
+StatusOr<ProvisionTiming> BareProvisionLoop(const Scenario& s, const KeySpace& keys, const std::string& data_dir,
                                             uint32_t files, int threads) {
   Workspace bare;
   std::vector<std::string> paths;
   Status status = Status::Ok();
   std::unordered_set<std::string> made;
-  ShardsSpec layout = s.shards;  // same file names and fan-out, one root
   for (uint32_t id = 0; id < files && status.ok(); ++id) {
-    paths.push_back(dir + "/" + ShardRelativePath(layout, id));
+    paths.push_back(ShardPath(s.shards, data_dir, id, "bare-loop"));  // same names, fan-out and roots
     if (made.insert(Parent(paths.back())).second) status = bare.MakeDirs(Parent(paths.back()));
     if (status.ok()) status = bare.ClaimNewDatabase(paths.back());
   }

@@ -37,9 +37,10 @@ struct ProvisionTiming {
 StatusOr<ProvisionTiming> ProvisionTenants(const Scenario& s, const KeySpace& keys, const std::string& data_dir,
                                            const std::vector<std::string>& paths, int threads, Workspace& workspace);
 
-// The bare loop on `files` files under `dir` (same layout), directories made untimed
-// beforehand; the files are removed again before returning.
-StatusOr<ProvisionTiming> BareProvisionLoop(const Scenario& s, const KeySpace& keys, const std::string& dir,
+// The bare loop on the first `files` tenants' paths, as the set `bare-loop` in each root
+// (same layout and roots), directories made untimed beforehand; the files are removed
+// again before returning.
+StatusOr<ProvisionTiming> BareProvisionLoop(const Scenario& s, const KeySpace& keys, const std::string& data_dir,
                                             uint32_t files, int threads);
 
 }  // namespace shardlab

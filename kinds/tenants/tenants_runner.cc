@@ -73,7 +73,7 @@ StatusOr<Json> RunTenants(const Scenario& s, const std::string& data_dir, Worksp
   Json bare = nullptr;
   if (t.bare_files > 0) {
     const uint32_t files = static_cast<uint32_t>(std::min<int64_t>(t.bare_files, tenants));
-    SHARDLAB_ASSIGN_OR_RETURN(ProvisionTiming b, BareProvisionLoop(s, keys, data_dir + "/bare-loop", files, threads));
+    SHARDLAB_ASSIGN_OR_RETURN(ProvisionTiming b, BareProvisionLoop(s, keys, data_dir, files, threads));
     bare = {{"files", b.files}, {"seconds", std::round(b.seconds * 1000) / 1000}, {"files_per_s", Rate(b.files, b.seconds)}};
   }
 
@@ -136,10 +136,13 @@ StatusOr<Json> RunTenants(const Scenario& s, const std::string& data_dir, Worksp
                               PackingMetrics(s, per_user, p.seconds, census, requests, peak, walk_row));
     const std::pair<const char*, int64_t> packed[] = {{"minishards", t.minishards}, {"shards", t.packed_shards}};
     for (const auto& [name, files] : packed) {
-      const std::string dir = data_dir + "/" + name;
       SHARDLAB_ASSIGN_OR_RETURN(PackedLoad load,
-                                BuildPackedFiles(s, keys, name, dir, static_cast<uint32_t>(files), workspace));
-      SHARDLAB_ASSIGN_OR_RETURN(DirCensus c, TakeDirCensus(dir));
+                                BuildPackedFiles(s, keys, name, data_dir, static_cast<uint32_t>(files), workspace));
+      DirCensus c;  // over the packing's directory in every root
+      for (const std::string& dir : load.dirs) {
+        SHARDLAB_ASSIGN_OR_RETURN(DirCensus one, TakeDirCensus(dir));
+        c.Merge(one, dir);
+      }
       peak.Sample();
       SHARDLAB_ASSIGN_OR_RETURN(Json replay, ReplayRequests(s, keys, load.packing, stream));
       peak.Note(replay);
