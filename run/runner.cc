@@ -55,14 +55,15 @@ std::vector<std::string> AbsoluteRoots(const Scenario& s) {
 }
 
 // A file in an absolute root that the run would create, or SQLite would create beside a
-// shard (-journal, -wal, -shm, -mj…): kInvalidInput naming it.
+// shard (-journal, -wal, -shm, -mj…): kInvalidInput naming it. Shards of a named set
+// (<root>/<set>/…, kinds/backup, reshard, …) are checked again when claimed.
 Status CheckRootsFree(const Scenario& s, const std::string& data_dir) {
   if (AbsoluteRoots(s).empty()) return Status::Ok();
   MjNames listed;
   for (uint32_t id = 0; id < s.shards.count; ++id) {
     const std::string& root = ShardRoot(s.shards, id);
     if (root.empty() || root[0] != '/') continue;
-    const std::string path = RootDirectory(root, data_dir) + "/" + ShardRelativePath(s.shards, id);
+    const std::string path = ShardPath(s.shards, data_dir, id);
     if (const std::string found = ExistingDatabaseFile(path, listed); !found.empty()) {
       return Status::Invalid("shards.roots: " + found +
                              " exists already; shardlab only creates and removes files of its own there (choose another root)");
