@@ -11,9 +11,11 @@
 #include <iostream>
 
 #include "core/overrides.h"
+#include "core/process_stats.h"
 #include "core/workspace.h"
 #include "kinds/crash/crash_runner.h"
 #include "kinds/registry.h"
+#include "run/footprint_check.h"
 #include "run/runner.h"
 #include "scenario/scenario.h"
 #include "sqlite/io_counter.h"
@@ -242,7 +244,10 @@ int CmdRun(const std::vector<std::string>& argv, const std::string& command_line
   options.self_executable = SelfExecutable();
   options.load = args.load;
   options.command_line = command_line;
-  // Refuse before running anything if a data directory is there already.
+  // Refuse before running anything if a data directory is there already, or a run
+  // cannot fit (space, inodes, descriptors).
+  std::vector<FootprintVerdict> verdicts;
+  uint64_t fds_needed = 0;
   for (const Scenario& s : scenarios) {
     const std::string dir = DataDirFor(s, options);
     if (PathExists(dir)) {
@@ -250,6 +255,18 @@ int CmdRun(const std::vector<std::string>& argv, const std::string& command_line
                 << " exists already; shardlab only uses directories it creates (choose another --data or --out)\n";
       return kExitInvalid;
     }
+    verdicts.push_back(CheckFootprint(s, dir));
+    if (!verdicts.back().status.ok()) {
+      std::cerr << verdicts.back().status.message() << "\n";
+      return kExitInvalid;
+    }
+    for (const std::string& w : verdicts.back().warnings) std::cerr << w << "\n";
+    fds_needed = std::max(fds_needed, verdicts.back().estimate.fds + kFdMargin);
+  }
+  // Below the hard limit (checked above): raise the soft one to what the largest run needs.
+  if (auto limit = EnsureOpenFileLimit(fds_needed); !limit.ok()) {
+    std::cerr << limit.status().message() << "\n";
+    return kExitRuntime;
   }
   // Every connection of the run counts its I/O (kinds report it per operation).
   if (Status st = InstallIoCounter(); !st.ok()) {
@@ -262,7 +279,9 @@ int CmdRun(const std::vector<std::string>& argv, const std::string& command_line
     return kExitRuntime;
   }
 
-  for (const Scenario& s : scenarios) {
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    const Scenario& s = scenarios[i];
+    if (verdicts[i].large) std::cerr << "estimate: " << DescribeFootprint(verdicts[i].estimate) << "\n";
     std::cerr << "running " << s.file << " (seed " << s.seed << ")\n";
     ScenarioOutcome outcome = RunScenario(s, options);
     std::cout << SummarizeResult(outcome.result);
@@ -296,8 +315,22 @@ int CmdValidate(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
   auto loaded = ParseAndLoad(argv, false, "validate", exit_code);
   if (!loaded) return exit_code;
-  for (const Scenario& s : loaded->scenarios) std::cout << "ok  " << s.file << "  (" << s.name << ", " << s.kind << ")\n";
-  return kExitOk;
+  // The footprint against the default data location (results/<run>/data/) or the
+  // scenario's data_dir.
+  RunOptions where;
+  where.run_dir = "results/run";
+  for (const Scenario& s : loaded->scenarios) {
+    const FootprintVerdict v = CheckFootprint(s, DataDirFor(s, where));
+    for (const std::string& w : v.warnings) std::cerr << w << "\n";
+    if (!v.status.ok()) {
+      std::cerr << v.status.message() << "\n";
+      exit_code = kExitInvalid;
+      continue;
+    }
+    std::cout << "ok  " << s.file << "  (" << s.name << ", " << s.kind << ")\n"
+              << "    estimate: " << DescribeFootprint(v.estimate) << "\n";
+  }
+  return exit_code;
 }
 
 int CmdList(const std::vector<std::string>& argv) {
