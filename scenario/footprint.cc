@@ -62,12 +62,14 @@ uint64_t SqliteFileBytes(uint64_t rows, uint64_t row_payload, uint64_t index_pay
   const double cell_bytes = static_cast<double>(row_payload) + static_cast<double>(index_payload);
   const double data_pages = std::ceil(static_cast<double>(rows) * cell_bytes / (static_cast<double>(page) * kPageFill));
   // Page 1 (header and schema) and one root page per table and index.
-  const double pages = data_pages + 2 + indexes;
-  double bytes = pages * static_cast<double>(page);
-  if (sqlite.journal_mode == "wal") {
-    bytes += std::min<double>(pages, kWalCheckpointPages) * static_cast<double>(page + 24) + 32 + kShmBytes;
-  }
+  const double bytes = (data_pages + 2 + indexes) * static_cast<double>(page);
   return bytes >= 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(bytes);
+}
+
+uint64_t SidecarBytes(const SqliteSpec& sqlite, uint64_t pages_written) {
+  if (sqlite.journal_mode != "wal") return 0;
+  const uint64_t page = static_cast<uint64_t>(sqlite.page_size);
+  return std::min(pages_written, kWalCheckpointPages) * (page + 24) + 32 + kShmBytes;
 }
 
 uint64_t FdsPerConnection(const std::string& journal_mode) { return journal_mode == "wal" ? 3 : 1; }

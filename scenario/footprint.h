@@ -4,7 +4,8 @@
 // Each kind computes its own (Kind::Estimate) from these building blocks; run/ checks the
 // estimate against the machine (free space, RLIMIT_NOFILE). Estimates are meant as honest
 // upper-ish bounds: every phase that can coexist on disk is counted at its peak, B-tree
-// pages at a fill a random insert order reaches (~65 %), a WAL at its checkpoint size.
+// pages at a fill a random insert order reaches (~65 %), a WAL at what is written to it
+// until its checkpoint (1000 pages).
 #include <cstdint>
 #include <string>
 
@@ -33,12 +34,19 @@ struct Footprint {
 // The size of one SQLite file holding `rows` rows whose table cells (key, value and
 // record overhead: kRowOverhead) take `row_payload` bytes each and whose index entries
 // (a TEXT PRIMARY KEY is one index: key + kIndexOverhead) take `index_payload` bytes per
-// row over `indexes` indexes. Pages at ~65 % fill plus page 1 and one root page per
-// b-tree; in WAL mode plus the -wal at its checkpoint size and the -shm.
+// row over `indexes` indexes: pages at ~65 % fill plus page 1 and one root page per b-tree.
 constexpr uint64_t kRowOverhead = 12;
 constexpr uint64_t kIndexOverhead = 10;
 uint64_t SqliteFileBytes(uint64_t rows, uint64_t row_payload, uint64_t index_payload, int indexes,
                          const SqliteSpec& sqlite);
+// What an open file has beside it in WAL mode: the -wal, which grows with the pages
+// written until the automatic checkpoint (1000 pages) resets it, and the -shm. 0 in the
+// rollback modes (a journal lives for one transaction). The WAL goes when the last
+// connection closes, so this counts per file open at once.
+uint64_t SidecarBytes(const SqliteSpec& sqlite, uint64_t pages_written);
+// Pages a commit of one row writes (leaf, its index leaf, an interior page now and then).
+constexpr uint64_t kPagesPerRowCommit = 4;
+
 // Descriptors one connection holds: the database, and in WAL mode its -wal and -shm.
 uint64_t FdsPerConnection(const std::string& journal_mode);
 // The longest key text of `keys` (sampled at the ends of its range): bytes per key.

@@ -22,6 +22,9 @@ Footprint EstimateConcurrencyFootprint(const Scenario& s) {
   int64_t writers = 0;
   for (int64_t w : c.writers) writers = std::max(writers, w);
   const uint64_t threads = static_cast<uint64_t>(writers + c.readers);
+  // Writers commit one row at a time for every window: a few hundred commits a second
+  // at synchronous=full, spread over the files (each WAL up to its checkpoint).
+  const double commits = 200.0 * c.duration_s * static_cast<double>(c.repetitions * c.writers.size());
   Footprint f;
   for (const std::string& mode : c.journal_modes) {
     SqliteSpec sqlite = s.sqlite;
@@ -29,11 +32,16 @@ Footprint EstimateConcurrencyFootprint(const Scenario& s) {
     for (const std::string& layout : c.layouts) {
       Footprint part;
       if (layout == "one_file") {
-        part = FlatFilesFootprint(1, SqliteFileBytes(rows, row, index, 1, sqlite));
+        const uint64_t file = SqliteFileBytes(rows, row, index, 1, sqlite);
+        const uint64_t pages = file / static_cast<uint64_t>(sqlite.page_size);
+        part = FlatFilesFootprint(1, file + SidecarBytes(sqlite, pages + static_cast<uint64_t>(commits) * kPagesPerRowCommit));
         part.fds = FdsPerConnection(mode);
       } else {
         const uint64_t per_shard = rows / shards + (rows % shards != 0);
-        part = ShardFilesFootprint(s.shards, shards, SqliteFileBytes(per_shard, row, index, 1, sqlite), mode);
+        const uint64_t file = SqliteFileBytes(per_shard, row, index, 1, sqlite);
+        const uint64_t pages = file / static_cast<uint64_t>(sqlite.page_size);
+        const uint64_t commit_pages = static_cast<uint64_t>(commits / static_cast<double>(shards)) * kPagesPerRowCommit;
+        part = ShardFilesFootprint(s.shards, shards, file + SidecarBytes(sqlite, pages + commit_pages), mode);
         part.dirs += 1;
       }
       part.fds *= std::max<uint64_t>(1, threads) + 1;

@@ -13,9 +13,9 @@ namespace shardlab {
 namespace {
 
 // The accounts (a WITHOUT ROWID table: key + balance) and the transfer log on each
-// shard; a template per journal family, then per worker a trial directory and a
-// materialised state (tmpfs when /dev/shm is one; counted here all the same), each with
-// every shard and its journal or WAL. Worker children hold their own descriptors.
+// shard; a template per journal family, then per worker a trial directory with every
+// shard and its journal or WAL. Replayed states go to /dev/shm when it is a tmpfs (not
+// counted: another filesystem). Worker children hold their own descriptors.
 Footprint EstimateCrashFootprint(const Scenario& s) {
   const CrashSpec& c = s.Spec<CrashSpec>();
   const uint64_t shards = s.shards.count;
@@ -33,7 +33,7 @@ Footprint EstimateCrashFootprint(const Scenario& s) {
                                          : static_cast<uint64_t>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
   // A trial's shards with a journal or WAL as large as the file, and the -shm.
   const uint64_t trial_bytes = shards * (2 * file + (wal ? 32768 : 0));
-  const uint64_t copies = 2 * (c.relocate ? 2 : 1);  // the trial and its state (and a relocated copy)
+  const uint64_t copies = c.relocate ? 2 : 1;  // the trial (and its relocated copy)
   Footprint f = FlatFilesFootprint(templates * shards, file);
   f.dirs = templates + 2;
   Footprint trials;

@@ -21,7 +21,7 @@ Footprint EstimateIdsFootprint(const Scenario& s) {
     const bool uuid = scheme == "uuid4" || scheme == "uuid7";
     const uint64_t file = SqliteFileBytes(rows, key + (uuid ? 17 : 9) + kRowOverhead, uuid ? 17 + kIndexOverhead : 0,
                                           uuid ? 1 : 0, s.sqlite);
-    Footprint part = FlatFilesFootprint(shards, file);
+    Footprint part = FlatFilesFootprint(shards, file + SidecarBytes(s.sqlite, file / static_cast<uint64_t>(s.sqlite.page_size)));
     part.fds = shards * FdsPerConnection(s.sqlite.journal_mode) + 16;
     f.Add(part);
   }

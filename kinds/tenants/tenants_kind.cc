@@ -39,7 +39,10 @@ Footprint EstimateTenantsFootprint(const Scenario& s) {
     file = (file / chunk + 1) * chunk;
     f.Add(FlatFilesFootprint(static_cast<uint64_t>(t.chunk_files), file).Times(2));
   }
-  f.fds = static_cast<uint64_t>(t.cache_files) * FdsPerConnection(s.sqlite.journal_mode) + 64;
+  const uint64_t open = std::min<uint64_t>(tenants, static_cast<uint64_t>(t.cache_files));
+  const uint64_t tenant_pages = SqliteFileBytes(rows, row, index, 1, sqlite) / static_cast<uint64_t>(sqlite.page_size);
+  f.bytes += open * SidecarBytes(sqlite, tenant_pages);
+  f.fds = open * FdsPerConnection(s.sqlite.journal_mode) + 64;
   return f;
 }
 

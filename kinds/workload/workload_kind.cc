@@ -22,14 +22,24 @@ Footprint EstimateWorkloadFootprint(const Scenario& s) {
   const uint64_t index = (s.keys.integer_keys ? 0 : key + kIndexOverhead) + (w.index_values ? value + kIndexOverhead : 0);
   const int indexes = (s.keys.integer_keys ? 0 : 1) + (w.index_values ? 1 : 0);
   const uint64_t per_shard_rows = rows / shards + (rows % shards != 0);
-  Footprint f = ShardFilesFootprint(s.shards, shards, SqliteFileBytes(per_shard_rows, row, index, indexes, s.sqlite),
+  const uint64_t file = SqliteFileBytes(per_shard_rows, row, index, indexes, s.sqlite);
+  // Every shard stays open through the run: in WAL mode its -wal holds the load's pages
+  // and then a few pages per put, up to the checkpoint.
+  double put_weight = 0;
+  for (const auto& [op, weight] : w.mix) put_weight += op == OpType::kPut ? weight : 0;
+  const double puts = put_weight * static_cast<double>(w.ops * w.repetitions + w.warmup_ops);
+  const uint64_t pages = file / static_cast<uint64_t>(s.sqlite.page_size);
+  const uint64_t put_pages = static_cast<uint64_t>(puts / static_cast<double>(shards)) * kPagesPerRowCommit;
+  Footprint f = ShardFilesFootprint(s.shards, shards, file + SidecarBytes(s.sqlite, pages + put_pages),
                                     s.sqlite.journal_mode);
   int64_t walk_fanout = 1;
   for (int64_t t : w.walk.fanout_threads) walk_fanout = std::max(walk_fanout, t);
   const uint64_t sessions = 1 + static_cast<uint64_t>(w.threads) * (1 + std::max(w.fanout_threads, walk_fanout));
   f.fds *= sessions;
   if (w.walk.single_file) {
-    Footprint single = FlatFilesFootprint(1, SqliteFileBytes(rows, row, index, indexes, s.sqlite));
+    const uint64_t single_file = SqliteFileBytes(rows, row, index, indexes, s.sqlite);
+    Footprint single = FlatFilesFootprint(
+        1, single_file + SidecarBytes(s.sqlite, single_file / static_cast<uint64_t>(s.sqlite.page_size)));
     single.dirs = 0;
     f.Add(single);
   }
