@@ -10,12 +10,17 @@
 namespace shardlab {
 namespace {
 
-// B-tree pages filled by inserts in hash order: SQLite splits full pages, leaving them
-// half to fully used (~70 % on average); 65 % keeps the estimate on the high side.
-constexpr double kPageFill = 0.65;
+// Table rows get rowids in insertion order, so table pages fill up (SQLite splits an
+// appended-to page at its end): ~90 %. Index entries arrive in hash or key order, and
+// splits leave index pages half to fully used (~70 % on average); 65 % keeps the
+// estimate on the high side.
+constexpr double kTableFill = 0.9;
+constexpr double kIndexFill = 0.65;
 // SQLite's default wal_autocheckpoint: the WAL is reset after 1000 pages.
 constexpr uint64_t kWalCheckpointPages = 1000;
 constexpr uint64_t kShmBytes = 32768;
+// A directory's own block (ext4; more for one with thousands of entries).
+constexpr uint64_t kDirectoryBytes = 4096;
 
 uint64_t CeilDiv(uint64_t a, uint64_t b) { return b == 0 ? 0 : a / b + (a % b != 0); }
 
@@ -59,10 +64,14 @@ Footprint& Footprint::Peak(const Footprint& other) {
 uint64_t SqliteFileBytes(uint64_t rows, uint64_t row_payload, uint64_t index_payload, int indexes,
                          const SqliteSpec& sqlite) {
   const uint64_t page = static_cast<uint64_t>(sqlite.page_size);
-  const double cell_bytes = static_cast<double>(row_payload) + static_cast<double>(index_payload);
-  const double data_pages = std::ceil(static_cast<double>(rows) * cell_bytes / (static_cast<double>(page) * kPageFill));
-  // Page 1 (header and schema) and one root page per table and index.
-  const double bytes = (data_pages + 2 + indexes) * static_cast<double>(page);
+  const double page_bytes = static_cast<double>(page), n = static_cast<double>(rows);
+  // A b-tree is at least its root page (a small one holds every row there); interior
+  // pages add ~1 % to a large one.
+  const double table_pages = std::max(1.0, std::ceil(1.01 * n * static_cast<double>(row_payload) / (page_bytes * kTableFill)));
+  const double index_pages = std::max<double>(
+      indexes, std::ceil(1.01 * n * static_cast<double>(index_payload) / (page_bytes * kIndexFill)));
+  // Page 1 holds the header and the schema.
+  const double bytes = (1 + table_pages + index_pages) * page_bytes;
   return bytes >= 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(bytes);
 }
 
@@ -110,6 +119,7 @@ Footprint ShardFilesFootprint(const ShardsSpec& shards, uint64_t count, uint64_t
   } else {
     f.files_per_dir_max = CeilDiv(count, roots);
   }
+  f.bytes = SatAdd(f.bytes, SatMul(f.dirs, kDirectoryBytes));
   return f;
 }
 
@@ -119,6 +129,7 @@ Footprint FlatFilesFootprint(uint64_t count, uint64_t bytes_each) {
   f.files = count;
   f.files_per_dir_max = count;
   f.dirs = 1;
+  f.bytes = SatAdd(f.bytes, kDirectoryBytes);
   return f;
 }
 

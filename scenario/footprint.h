@@ -3,7 +3,7 @@
 // bytes on disk, files, the fullest directory, directories, and descriptors open at once.
 // Each kind computes its own (Kind::Estimate) from these building blocks; run/ checks the
 // estimate against the machine (free space, RLIMIT_NOFILE). Estimates are meant as honest
-// upper-ish bounds: every phase that can coexist on disk is counted at its peak, B-tree
+// upper-ish bounds: every phase that can coexist on disk is counted at its peak, index
 // pages at a fill a random insert order reaches (~65 %), a WAL at what is written to it
 // until its checkpoint (1000 pages).
 #include <cstdint>
@@ -34,7 +34,8 @@ struct Footprint {
 // The size of one SQLite file holding `rows` rows whose table cells (key, value and
 // record overhead: kRowOverhead) take `row_payload` bytes each and whose index entries
 // (a TEXT PRIMARY KEY is one index: key + kIndexOverhead) take `index_payload` bytes per
-// row over `indexes` indexes: pages at ~65 % fill plus page 1 and one root page per b-tree.
+// row over `indexes` indexes: table pages at ~90 % fill (rowids in insertion order), index
+// pages at ~65 % (entries in random order), plus page 1; each b-tree at least its root.
 constexpr uint64_t kRowOverhead = 12;
 constexpr uint64_t kIndexOverhead = 10;
 uint64_t SqliteFileBytes(uint64_t rows, uint64_t row_payload, uint64_t index_payload, int indexes,

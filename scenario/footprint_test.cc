@@ -24,10 +24,11 @@ TEST(Footprint, SqliteFileBytes) {
   SqliteSpec sqlite;  // delete, 4096
   // An empty kv table with its key index: page 1 and two roots.
   EXPECT_EQ(SqliteFileBytes(0, 30, 20, 1, sqlite), 3u * 4096);
-  // 100,000 rows of ~50 bytes in cells: ~7.7 MB at 65 % fill.
+  EXPECT_EQ(SqliteFileBytes(10, 30, 20, 1, sqlite), 3u * 4096);  // small tables live in their root page
+  // 100,000 rows: 3 MB of table cells at 90 % fill, 2 MB of index entries at 65 %.
   const uint64_t b = SqliteFileBytes(100'000, 30, 20, 1, sqlite);
-  EXPECT_GT(b, 7'000'000u);
-  EXPECT_LT(b, 8'500'000u);
+  EXPECT_GT(b, 6'400'000u);
+  EXPECT_LT(b, 6'600'000u);
   EXPECT_EQ(SidecarBytes(sqlite, 5000), 0u);  // a rollback journal lives for one transaction
   sqlite.journal_mode = "wal";
   EXPECT_EQ(SidecarBytes(sqlite, 10), 10u * 4120 + 32 + 32768);

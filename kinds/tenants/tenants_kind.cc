@@ -13,7 +13,8 @@ namespace {
 
 // The tenant files (layout and roots; the bare loop's files are removed before them),
 // the two packings (every user's rows again, in minishards and packed_shards files), the
-// pre-allocation files (with and without the chunk size, rounded up to chunks); the
+// pre-allocation files of every round (without the chunk size, and with it: rounded up
+// to chunks); the
 // connection cache bounds the descriptors (three per connection in WAL mode).
 Footprint EstimateTenantsFootprint(const Scenario& s) {
   const TenantsSpec& t = s.Spec<TenantsSpec>();
@@ -35,9 +36,12 @@ Footprint EstimateTenantsFootprint(const Scenario& s) {
   }
   if (t.preallocation) {
     const uint64_t chunk = static_cast<uint64_t>(t.chunk_bytes);
-    uint64_t file = SqliteFileBytes(static_cast<uint64_t>(t.chunk_rows), value + 9 + kRowOverhead, 0, 0, sqlite);
-    file = (file / chunk + 1) * chunk;
-    f.Add(FlatFilesFootprint(static_cast<uint64_t>(t.chunk_files), file).Times(2));
+    const uint64_t file = SqliteFileBytes(static_cast<uint64_t>(t.chunk_rows), value + 9 + kRowOverhead, 0, 0, sqlite);
+    const uint64_t chunked = (file / chunk + 1) * chunk;
+    // Every round's files stay until the run ends: without and with the chunk size.
+    const uint64_t rounds = static_cast<uint64_t>(t.chunk_rounds);
+    f.Add(FlatFilesFootprint(static_cast<uint64_t>(t.chunk_files), file).Times(rounds));
+    f.Add(FlatFilesFootprint(static_cast<uint64_t>(t.chunk_files), chunked).Times(rounds));
   }
   const uint64_t open = std::min<uint64_t>(tenants, static_cast<uint64_t>(t.cache_files));
   const uint64_t tenant_pages = SqliteFileBytes(rows, row, index, 1, sqlite) / static_cast<uint64_t>(sqlite.page_size);
