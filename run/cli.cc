@@ -13,10 +13,12 @@
 
 #include "core/interrupt.h"
 #include "core/overrides.h"
+#include "core/process_stats.h"
 #include "core/str_format.h"
 #include "core/workspace.h"
 #include "kinds/crash/crash_runner.h"
 #include "kinds/registry.h"
+#include "run/footprint_check.h"
 #include "run/runner.h"
 #include "scenario/scenario.h"
 #include "sqlite/io_counter.h"
@@ -250,16 +252,31 @@ int CmdRun(const std::vector<std::string>& argv, const std::string& command_line
   options.self_executable = SelfExecutable();
   options.load = args.load;
   options.command_line = command_line;
-  // Refuse before running anything if a data directory or a result is there already:
-  // shardlab neither reuses a directory nor replaces a file it did not create.
+  // Refuse before running anything if a data directory or a result is there already
+  // (shardlab neither reuses a directory nor replaces a file it did not create), or a
+  // run cannot fit (space, inodes, descriptors).
   bool taken = false;
+  std::vector<FootprintVerdict> verdicts;
+  uint64_t fds_needed = 0;
   for (const Scenario& s : scenarios) {
     if (Status st = CheckPlacesFree(s, options); !st.ok()) {
       std::cerr << s.file << ": " << st.message() << "\n";
       taken = true;
     }
+    verdicts.push_back(CheckFootprint(s, DataDirFor(s, options)));
+    if (!verdicts.back().status.ok()) {
+      std::cerr << verdicts.back().status.message() << "\n";
+      taken = true;
+    }
+    for (const std::string& w : verdicts.back().warnings) std::cerr << w << "\n";
+    fds_needed = std::max(fds_needed, verdicts.back().estimate.fds + kFdMargin);
   }
   if (taken) return kExitInvalid;
+  // Below the hard limit (checked above): raise the soft one to what the largest run needs.
+  if (auto limit = EnsureOpenFileLimit(fds_needed); !limit.ok()) {
+    std::cerr << limit.status().message() << "\n";
+    return kExitRuntime;
+  }
   // Every connection of the run counts its I/O (kinds report it per operation).
   if (Status st = InstallIoCounter(); !st.ok()) {
     std::cerr << st.message() << "\n";
@@ -283,8 +300,10 @@ int CmdRun(const std::vector<std::string>& argv, const std::string& command_line
   }
 
   size_t finished = 0;
-  for (const Scenario& s : scenarios) {
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    const Scenario& s = scenarios[i];
     if (Interrupted()) break;
+    if (verdicts[i].large) std::cerr << "estimate: " << DescribeFootprint(verdicts[i].estimate) << "\n";
     std::cerr << "running " << s.file << " (seed " << s.seed << ")\n";
     ScenarioOutcome outcome = RunScenario(s, options);
     if (outcome.interrupted) {
@@ -343,8 +362,22 @@ int CmdValidate(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
   auto loaded = ParseAndLoad(argv, false, "validate", exit_code);
   if (!loaded) return exit_code;
-  for (const Scenario& s : loaded->scenarios) std::cout << "ok  " << s.file << "  (" << s.name << ", " << s.kind << ")\n";
-  return kExitOk;
+  // The footprint against the default data location (results/<run>/data/) or the
+  // scenario's data_dir.
+  RunOptions where;
+  where.run_dir = "results/run";
+  for (const Scenario& s : loaded->scenarios) {
+    const FootprintVerdict v = CheckFootprint(s, DataDirFor(s, where));
+    for (const std::string& w : v.warnings) std::cerr << w << "\n";
+    if (!v.status.ok()) {
+      std::cerr << v.status.message() << "\n";
+      exit_code = kExitInvalid;
+      continue;
+    }
+    std::cout << "ok  " << s.file << "  (" << s.name << ", " << s.kind << ")\n"
+              << "    estimate: " << DescribeFootprint(v.estimate) << "\n";
+  }
+  return exit_code;
 }
 
 int CmdList(const std::vector<std::string>& argv) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 
+#include "scenario/path_check.h"
 #include "workloads/router_impl.h"
 
 namespace shardlab {
@@ -89,8 +90,35 @@ void ReadShards(FieldReader r, ShardsSpec& out) {
   out.layout = r.Choice("layout", "flat", {"flat", "digits"});
   out.roots = r.StringList("roots", std::vector<std::string>{"."});
   if (out.roots.empty()) r.Problem("roots", "found an empty array; expected at least one directory");
-  for (const std::string& root : out.roots) {
-    if (root.empty()) r.Problem("roots", "found an empty string; expected directory paths");
+  // Each root must be a legal directory path; a relative one stays inside the data
+  // directory (lexically: a symlink below it may still lead elsewhere, on purpose); no
+  // two name the same directory.
+  std::vector<std::string> normalized;
+  for (size_t i = 0; i < out.roots.size(); ++i) {
+    const std::string& root = out.roots[i];
+    const std::string key = "roots[" + std::to_string(i) + "]";
+    if (root.empty()) {
+      r.Problem(key.c_str(), "found an empty string; expected a directory path");
+      continue;
+    }
+    if (auto problem = PathProblem(root, kMaxRootBytes)) {
+      r.Problem(key.c_str(), *problem);
+      continue;
+    }
+    const std::optional<std::string> norm = NormalizeLexically(root);
+    if (!norm) {
+      r.Problem(key.c_str(), "found " + QuotedPath(root) +
+                                 ", which climbs out of the data directory; expected a directory inside it, or an "
+                                 "absolute path");
+      continue;
+    }
+    for (size_t j = 0; j < normalized.size(); ++j) {
+      if (normalized[j] == *norm) {
+        r.Problem(key.c_str(), "found " + QuotedPath(root) + ", the same directory as an earlier root (" + *norm +
+                                   "); roots must differ");
+      }
+    }
+    normalized.push_back(*norm);
   }
   out.digits_width = static_cast<int>(r.Int("digits_width", 0, 0, 18));
   if (out.digits_width != 0 && out.digits_width < 4) {

@@ -115,7 +115,12 @@ TEST(CommonBlocksTest, ShardsCountLayoutRootsAndDigitsWidth) {
   j["shards"]["roots"] = Json::array();
   ExpectOnlyProblem(j, "shards.roots: found an empty array; expected at least one directory");
   j["shards"]["roots"] = {"a", ""};
-  ExpectOnlyProblem(j, "shards.roots: found an empty string; expected directory paths");
+  ExpectOnlyProblem(j, "shards.roots[1]: found an empty string; expected a directory path");
+  j["shards"]["roots"] = {"a", "b/../.."};
+  ExpectOnlyProblem(j, "shards.roots[1]: found \"b/../..\", which climbs out of the data directory; expected a "
+                       "directory inside it, or an absolute path");
+  j["shards"]["roots"] = {"a/b", "./a//b/"};
+  ExpectOnlyProblem(j, "shards.roots[1]: found \"./a//b/\", the same directory as an earlier root (a/b); roots must differ");
   j = Base();
   j["shards"]["digits_width"] = 3;
   ExpectOnlyProblem(j, "shards.digits_width: found 3; expected 0 (automatic) or a width from 4 to 18 "

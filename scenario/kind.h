@@ -10,6 +10,7 @@
 #include "core/json_fwd.h"
 #include "core/status.h"
 #include "core/workspace.h"
+#include "scenario/footprint.h"
 #include "scenario/scenario.h"
 
 namespace shardlab {
@@ -49,6 +50,11 @@ class Kind {
 
   // --quick: a shorter run with the same loaded data; also updates s.resolved.
   virtual void ApplyQuick(Scenario& /*s*/) const {}
+
+  // What a run of `s` (as loaded, --quick applied) will create at its peak: bytes, files,
+  // the fullest directory, descriptors open at once (scenario/footprint.h). Pure: from the
+  // resolved sizes only; run/ checks it against the machine before anything is created.
+  virtual Footprint Estimate(const Scenario& s) const = 0;
 
   // Runs the scenario and returns its metrics.
   virtual StatusOr<Json> Run(const Scenario& s, RunContext& context) const = 0;

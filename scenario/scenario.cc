@@ -8,6 +8,7 @@
 #include "core/str_format.h"
 #include "scenario/common_blocks.h"
 #include "scenario/kind.h"
+#include "scenario/path_check.h"
 
 namespace shardlab {
 namespace {
@@ -105,12 +106,19 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   if (root.Has("name") && raw["name"].is_string() && !(IsWordOf(s.name, "._-") && s.name[0] != '.' && s.name[0] != '-')) {
     root.Problem("name", "found \"" + s.name + "\"; expected letters, digits, '.', '_' or '-' (it names the result file)");
   }
+  if (s.name.size() > kMaxScenarioNameBytes) {
+    root.Problem("name", std::to_string(s.name.size()) + " characters; at most " + std::to_string(kMaxScenarioNameBytes) +
+                             " (it names the result file and the data directory)");
+  }
   s.kind = root.Choice("kind", std::nullopt, KindNames(kinds));
   const Kind* kind = FindKind(kinds, s.kind);
   s.description = root.String("description", "");
   s.claims = root.StringList("claims", std::vector<std::string>{});
   s.seed = root.Uint64("seed", 1);
   s.data_dir = root.String("data_dir", "");
+  if (auto problem = s.data_dir.empty() ? std::nullopt : PathProblem(s.data_dir, kMaxDataDirBytes)) {
+    root.Problem("data_dir", *problem);
+  }
   ReadShards(root.Object("shards", true), s.shards);
   ReadKeys(root.Object("keys", true), s.keys, s.distribution);
   ReadRouter(root.Object("router"), file, s.keys.hash, s.router);

@@ -25,6 +25,7 @@ class FakeKind : public Kind {
     static const std::set<std::string> kRoots = {"rows"};
     return kRoots;
   }
+  Footprint Estimate(const Scenario&) const override { return {}; }
   StatusOr<Json> Run(const Scenario&, RunContext&) const override { return Status::Runtime("not run"); }
   std::string Summarize(const Json&) const override { return ""; }
 };
