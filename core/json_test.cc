@@ -119,8 +119,9 @@ TEST(JsonTest, CheckJsonTextBoundsNesting) {
   const std::string deep = std::string(64, '[') + std::string(64, ']');
   EXPECT_TRUE(CheckJsonText(deep, "mem").ok());
   EXPECT_TRUE(ParseJsonText(deep, "mem").ok());
+  // The root object is level 1: the 64th '[' is level 65.
   const Status st = CheckJsonText("{\"a\":\n" + std::string(65, '['), "mem");
-  EXPECT_EQ(st.message(), "mem: nesting deeper than 64 levels at line 2, column 65");
+  EXPECT_EQ(st.message(), "mem: nesting deeper than 64 levels at line 2, column 64");
   // Brackets inside strings (with escaped quotes) and comments do not nest.
   const std::string quiet = "// [[[[\n/* {{{{ */ [\"\\\"[[[[\", \"\\\\\"]";
   EXPECT_TRUE(CheckJsonText(quiet, "mem", JsonLimits{100, 1, "x"}).ok()) << quiet;

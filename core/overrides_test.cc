@@ -125,8 +125,8 @@ TEST(OverridesTest, BadArrayIndexIsAnError) {
     const Status st = ApplyOverride(j, path, "z");
     ASSERT_FALSE(st.ok()) << path;
     EXPECT_EQ(st.kind(), ErrorKind::kInvalidInput);
-    EXPECT_EQ(st.message(), "--set " + path + "=z: workload.probes is an array of 2 items; '" + index +
-                                "' is not an index in it");
+    EXPECT_EQ(st.message(), "--set " + path + "=z: workload.probes is an array of 2 items; \"" + index +
+                                "\" is not an index in it");
     EXPECT_EQ(j, base) << "a rejected override changed the scenario";
   }
 }
