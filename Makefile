@@ -1,9 +1,11 @@
 # Thin wrapper so a fresh clone needs only `make bench` and `make test`.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 600
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build test test-asan bench bench-quick bench-baseline report clean
+.PHONY: all deps build test test-asan fuzz bench bench-quick bench-baseline report clean
 
 all: build
 
@@ -14,9 +16,16 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release > $(BUILD).configure.log 2>&1 || { cat $(BUILD).configure.log; exit 1; }
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Every test through ctest: GoogleTest unit tests and the pytest black-box suite.
+# Every test through ctest: GoogleTest unit tests, the pytest black-box suite and the fuzz
+# targets' replay of their seeds and regressions; then each libFuzzer target for 60 s
+# (clang, $(FUZZ_BUILD)/; ci/fuzz prints a crashing input and fails).
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@FUZZ_BUILD=$(FUZZ_BUILD) JOBS=$(JOBS) ci/fuzz 60
+
+# The libFuzzer targets for FUZZ_SECONDS each (default 600); tests/fuzz/README.md.
+fuzz: deps
+	@FUZZ_BUILD=$(FUZZ_BUILD) JOBS=$(JOBS) ci/fuzz $(FUZZ_SECONDS)
 
 # The unit tests and the CLI under AddressSanitizer + UndefinedBehaviorSanitizer. Built
 # file by file (no unity batches), so it also checks that every file includes what it uses.
@@ -47,4 +56,4 @@ report:
 	@/usr/bin/python3 plot/report.py $${RUN:-$$(ls -d results/2*/ | sort | tail -1)}
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BUILD).configure.log $(ASAN_BUILD).configure.log
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BUILD).configure.log $(ASAN_BUILD).configure.log $(FUZZ_BUILD).configure.log

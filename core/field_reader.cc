@@ -4,6 +4,9 @@
 #include <cassert>
 #include <cmath>
 #include <sstream>
+#include <utility>
+
+#include "core/str_format.h"
 
 namespace shardlab {
 namespace {
@@ -44,6 +47,42 @@ std::string NumberRange(double min, double max, bool min_exclusive, bool max_exc
 bool IsInteger(const Json& v) { return v.is_number_integer() || v.is_number_unsigned(); }
 
 }  // namespace
+
+void Problems::Add(const std::string& path, const std::string& message) {
+  constexpr size_t kMaxLineBytes = 2000;
+  lines_.push_back(Printable(file_, 500) + ": " + (path.empty() ? "" : Printable(path, 500) + ": ") +
+                   Printable(message, kMaxLineBytes));
+}
+
+void CheckStrings(const Json& value, Problems& problems, size_t max_bytes) {
+  const auto check = [&](const std::string& text, const std::string& path, const char* what) {
+    if (text.size() > max_bytes) {
+      problems.Add(path, std::string(what) + " of " + std::to_string(text.size()) + " bytes (" + Quoted(text, 40) +
+                             "); at most " + std::to_string(max_bytes) + " bytes");
+    } else if (const size_t nul = text.find('\0'); nul != std::string::npos) {
+      problems.Add(path, std::string(what) + " with a NUL character (\\u0000) at byte " + std::to_string(nul) + " (" +
+                             Quoted(text, 40) + ")");
+    }
+  };
+  std::vector<std::pair<const Json*, std::string>> todo{{&value, ""}};
+  while (!todo.empty()) {
+    auto [v, path] = std::move(todo.back());
+    todo.pop_back();
+    if (v->is_string()) {
+      check(v->get_ref<const std::string&>(), path, "a string");
+    } else if (v->is_array()) {
+      for (size_t i = v->size(); i-- > 0;) todo.emplace_back(&(*v)[i], path + "[" + std::to_string(i) + "]");
+    } else if (v->is_object()) {
+      std::vector<std::pair<const Json*, std::string>> items;
+      for (auto it = v->begin(); it != v->end(); ++it) {
+        const std::string item_path = path.empty() ? it.key() : path + "." + it.key();
+        check(it.key(), item_path.size() > 200 ? path : item_path, "a key");
+        items.emplace_back(&it.value(), item_path);
+      }
+      for (auto it = items.rbegin(); it != items.rend(); ++it) todo.push_back(std::move(*it));
+    }
+  }
+}
 
 Status Problems::ToStatus() const {
   if (lines_.empty()) return Status::Ok();
@@ -333,7 +372,7 @@ void FieldReader::Finish() {
     for (const std::string& k : known_) allowed += (allowed.empty() ? "" : ", ") + k;
     for (auto it = object_->begin(); it != object_->end(); ++it) {
       if (std::find(known_.begin(), known_.end(), it.key()) == known_.end()) {
-        problems_->Add(path_.empty() ? it.key() : path_ + "." + it.key(),
+        problems_->Add(path_.empty() ? Printable(it.key(), 80) : path_ + "." + Printable(it.key(), 80),
                        "unknown key; allowed keys here: " + (allowed.empty() ? std::string("none") : allowed));
       }
     }

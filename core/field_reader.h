@@ -17,12 +17,16 @@
 
 namespace shardlab {
 
+// The longest string a scenario may hold (the longest shipped one, a note, has 175 bytes;
+// names, roots and claims are far shorter).
+inline constexpr size_t kMaxStringBytes = 4096;
+
 class Problems {
  public:
   explicit Problems(std::string file) : file_(std::move(file)) {}
-  void Add(const std::string& path, const std::string& message) {
-    lines_.push_back(file_ + ": " + (path.empty() ? "" : path + ": ") + message);
-  }
+  // One line, always: control characters in `path` and `message` are escaped and a line
+  // is cut at kMaxLineBytes (values in messages are cut shorter where they are quoted).
+  void Add(const std::string& path, const std::string& message);
   bool empty() const { return lines_.empty(); }
   const std::vector<std::string>& lines() const { return lines_; }
   const std::string& file() const { return file_; }
@@ -33,6 +37,11 @@ class Problems {
   std::string file_;
   std::vector<std::string> lines_;
 };
+
+// Every string and object key under `value`: at most `max_bytes` bytes and no NUL
+// character (strings become paths, file names and SQL). One problem per string, named by
+// its path ("roots[0]"). Walks without recursion.
+void CheckStrings(const Json& value, Problems& problems, size_t max_bytes = kMaxStringBytes);
 
 class FieldReader {
  public:

@@ -290,6 +290,44 @@ TEST(FieldReaderTest, MovedReaderKeepsItsState) {
   EXPECT_EQ(root.resolved(), Json::parse(R"({"o": {"a": 1, "b": 2}})"));
 }
 
+TEST(FieldReaderTest, ProblemsAreOneLineEach) {
+  Problems problems("f.json");
+  problems.Add("a\nb", "found \"x\ny\"");
+  problems.Add("", std::string(10000, 'm'));
+  ASSERT_EQ(problems.lines().size(), 2u);
+  EXPECT_EQ(problems.lines()[0], "f.json: a\\nb: found \"x\\ny\"");
+  EXPECT_LT(problems.lines()[1].size(), 2100u);
+  EXPECT_EQ(problems.lines()[1].find('\n'), std::string::npos);
+}
+
+TEST(FieldReaderTest, CheckStringsBoundsLengthAndNul) {
+  Json j = Json::parse(R"({"name": "ok", "roots": ["a", "b"], "deep": {"list": [{"x": "y"}]}})");
+  j["roots"][1] = std::string("b\0c", 3);
+  j["deep"]["list"][0]["x"] = std::string(5000, 'x');
+  j[std::string(5000, 'k')] = 1;
+  Problems problems("f.json");
+  CheckStrings(j, problems);
+  // An object's keys are checked before the values inside it.
+  ASSERT_EQ(problems.lines().size(), 3u) << problems.ToStatus().message();
+  EXPECT_EQ(problems.lines()[0].rfind("f.json: a key of 5000 bytes (\"kkk", 0), 0u) << problems.lines()[0];
+  EXPECT_EQ(problems.lines()[1], "f.json: roots[1]: a string with a NUL character (\\u0000) at byte 1 (\"b\\u0000c\")");
+  EXPECT_EQ(problems.lines()[2].rfind("f.json: deep.list[0].x: a string of 5000 bytes (\"xxx", 0), 0u);
+  EXPECT_NE(problems.lines()[2].find("\xe2\x80\xa6\"); at most 4096 bytes"), std::string::npos);
+  Problems none("f.json");
+  CheckStrings(Json::parse(R"({"a": ["b", {"c": "d"}]})"), none);
+  EXPECT_TRUE(none.empty());
+}
+
+TEST(FieldReaderTest, UnknownKeyIsEscapedAndCut) {
+  const Json j = {{std::string("bad\nkey") + std::string(200, 'k'), 1}};
+  Problems problems("f.json");
+  FieldReader r(j, &problems);
+  r.Finish();
+  ASSERT_EQ(problems.lines().size(), 1u);
+  EXPECT_EQ(problems.lines()[0].rfind("f.json: bad\\nkeykkk", 0), 0u) << problems.lines()[0];
+  EXPECT_LT(problems.lines()[0].size(), 200u);
+}
+
 }  // namespace
 }  // namespace field_reader_test
 }  // namespace shardlab

@@ -125,8 +125,8 @@ TEST(OverridesTest, BadArrayIndexIsAnError) {
     const Status st = ApplyOverride(j, path, "z");
     ASSERT_FALSE(st.ok()) << path;
     EXPECT_EQ(st.kind(), ErrorKind::kInvalidInput);
-    EXPECT_EQ(st.message(), "--set " + path + "=z: workload.probes is an array of 2 items; '" + index +
-                                "' is not an index in it");
+    EXPECT_EQ(st.message(), "--set " + path + "=z: workload.probes is an array of 2 items; \"" + index +
+                                "\" is not an index in it");
     EXPECT_EQ(j, base) << "a rejected override changed the scenario";
   }
 }
@@ -157,6 +157,26 @@ TEST(OverridesTest, EmptySegmentIsAnError) {
     EXPECT_EQ(st.kind(), ErrorKind::kInvalidInput);
     EXPECT_EQ(st.message(), std::string("--set ") + path + "=1: empty path segment");
   }
+}
+
+TEST(OverridesTest, ValuesAndPathsAreBounded) {
+  Json j = {{"expect", Json::array({Json::object()})}};
+  Status st = ApplyOverride(j, "expect.99999999999.value", "1");
+  EXPECT_EQ(st.message(), "--set expect.99999999999.value=1: expect is an array of 1 items; \"99999999999\" is not an index in it");
+  st = ApplyOverride(j, "a", std::string(100000, '[') + std::string(100000, ']'));
+  EXPECT_NE(st.message().find("nesting deeper than 64 levels"), std::string::npos) << st.message();
+  st = ApplyOverride(j, "seed", "1e400");
+  EXPECT_NE(st.message().find("seed: number 1e400 is out of range"), std::string::npos) << st.message();
+  std::string deep = "a";
+  for (int i = 0; i < 100; ++i) deep += ".a";
+  st = ApplyOverride(j, deep, "1");
+  EXPECT_NE(st.message().find("a path deeper than 64 levels"), std::string::npos);
+  st = ApplyOverride(j, "name", std::string("a\0b", 3));
+  EXPECT_NE(st.message().find("a NUL byte at offset 1"), std::string::npos) << st.message();
+  // Messages stay on one line and short, whatever the value.
+  st = ApplyOverride(j, "expect.x", "v\n" + std::string(100000, 'v'));
+  EXPECT_EQ(st.message().find('\n'), std::string::npos);
+  EXPECT_LT(st.message().size(), 400u);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "core/str_format.h"
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 
@@ -32,5 +33,72 @@ bool IsWordOf(std::string_view text, std::string_view extra) {
   }
   return true;
 }
+
+namespace {
+
+// The length of the UTF-8 character starting at text[i], or 0 when the bytes there are
+// not one (a stray continuation byte, an overlong form, a surrogate, past U+10FFFF).
+size_t Utf8Length(std::string_view text, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(i);
+  size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xbf;  // the range of the second byte
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 2;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 3;
+    if (c == 0xe0) lo = 0xa0;
+    if (c == 0xed) hi = 0x9f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 4;
+    if (c == 0xf0) lo = 0x90;
+    if (c == 0xf4) hi = 0x8f;
+  } else {
+    return 0;
+  }
+  if (i + n > text.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string Printable(std::string_view text, size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes) + 4);
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    std::string piece;
+    size_t used = 1;
+    if (c == '\n') {
+      piece = "\\n";
+    } else if (c == '\r') {
+      piece = "\\r";
+    } else if (c == '\t') {
+      piece = "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      piece = StrFormat("\\u%04x", c);
+    } else if (c < 0x80) {
+      piece = std::string(1, static_cast<char>(c));
+    } else if (const size_t n = Utf8Length(text, i); n > 0) {
+      piece = std::string(text.substr(i, n));
+      used = n;
+    } else {
+      piece = StrFormat("\\x%02x", c);
+    }
+    if (out.size() + piece.size() > max_bytes) {
+      out += "\xe2\x80\xa6";  // …
+      break;
+    }
+    out += piece;
+    i += used;
+  }
+  return out;
+}
+
+std::string Quoted(std::string_view text, size_t max_bytes) { return "\"" + Printable(text, max_bytes) + "\""; }
 
 }  // namespace shardlab

@@ -1,6 +1,7 @@
 #pragma once
 // Text helpers: printf-style formatting into a std::string as long as the output needs
 // (console tables), fixed-point numbers, and character-class checks for names.
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -13,5 +14,12 @@ std::string Fixed(double v, int digits);
 // True when `text` is non-empty and every character is an ASCII letter, a digit or one of
 // `extra` (names that become file or metric names; cheaper to build than std::regex).
 bool IsWordOf(std::string_view text, std::string_view extra);
+
+// User input as it may appear inside a one-line message: control characters escaped
+// (\n, \t, \u001b), bytes that are not UTF-8 as \xff, and cut after `max_bytes` bytes
+// (never inside a UTF-8 character) with "…". Every message that echoes input uses it.
+std::string Printable(std::string_view text, size_t max_bytes = 80);
+// Printable(text) in double quotes: "router.vnodes".
+std::string Quoted(std::string_view text, size_t max_bytes = 80);
 
 }  // namespace shardlab

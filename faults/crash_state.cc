@@ -76,11 +76,11 @@ Json CrashStateToJson(const CrashState& s) {
 StatusOr<CrashState> CrashStateFromJson(const Json& j) {
   try {
     CrashState s;
-    s.point = j.at("point").get<uint32_t>();
-    s.dropped = j.at("dropped").get<std::vector<uint32_t>>();
+    s.point = IntegerAt<uint32_t>(j, "point");
+    s.dropped = IntegerListAt<uint32_t>(j, "dropped");
     if (j.contains("torn")) {
-      s.torn = j.at("torn").get<std::vector<uint32_t>>();
-      s.tear_seed = j.at("tear_seed").get<uint64_t>();
+      s.torn = IntegerListAt<uint32_t>(j, "torn");
+      s.tear_seed = IntegerAt<uint64_t>(j, "tear_seed");
     }
     if (!std::is_sorted(s.dropped.begin(), s.dropped.end()) || !std::is_sorted(s.torn.begin(), s.torn.end())) {
       return Status::Invalid("crash state: dropped and torn must be ascending");

@@ -123,17 +123,17 @@ StatusOr<TrialSpec> TrialSpecFromJson(const Json& j) {
     s.synchronous = j.at("synchronous");
     s.fault = j.at("fault");
     s.torn = j.at("torn");
-    s.crash_event = j.at("crash_event");
+    s.crash_event = IntegerAt<int64_t>(j, "crash_event");
     s.crash_after = j.at("crash_after");
     s.fail_point = j.at("fail_point");
-    s.fail_k = j.at("fail_k");
-    s.fail_errno = j.at("fail_errno");
-    s.transfers = j.at("transfers");
-    s.seed = j.at("seed");
+    s.fail_k = IntegerAt<int64_t>(j, "fail_k");
+    s.fail_errno = IntegerAt<int>(j, "fail_errno");
+    s.transfers = IntegerAt<uint32_t>(j, "transfers");
+    s.seed = IntegerAt<uint64_t>(j, "seed");
     s.record_events = j.at("record_events");
     s.relocate = j.at("relocate");
     s.timeout_s = j.at("timeout_s");
-    s.prng_seed = j.value("prng_seed", uint32_t{0});
+    s.prng_seed = j.contains("prng_seed") ? IntegerAt<uint32_t>(j, "prng_seed") : 0;
     return s;
   } catch (const std::exception& e) {
     return Status::Invalid(std::string("trial spec: ") + e.what());

@@ -1,15 +1,21 @@
 #include "run/cli.h"
 
 #include <dirent.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <iostream>
+#include <set>
+#include <utility>
 
 #include "core/interrupt.h"
 #include "core/overrides.h"
@@ -73,33 +79,78 @@ bool IsDirectory(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-void CollectJson(const std::string& dir, std::vector<std::string>& out) {
+// Directory expansion is bounded: it never leaves the tree it was given (no symlinked
+// directories, no directory twice), never enters procfs or sysfs (/proc/self loops
+// through the whole filesystem), and stops at kMaxWalkDepth levels or kMaxWalkEntries
+// entries with an error rather than walking on.
+constexpr int kMaxWalkDepth = 32;
+constexpr size_t kMaxWalkEntries = 100000;
+
+struct Walk {
+  std::set<std::pair<dev_t, ino_t>> seen;
+  size_t entries = 0;
+};
+
+// "" or why `dir` is not walked: "on a procfs filesystem".
+std::string PseudoFilesystem(const std::string& dir) {
+  struct statfs fs;
+  if (::statfs(dir.c_str(), &fs) != 0) return "";
+  if (fs.f_type == PROC_SUPER_MAGIC) return "a procfs filesystem";
+  if (fs.f_type == SYSFS_MAGIC) return "a sysfs filesystem";
+  return "";
+}
+
+Status CollectJson(const std::string& dir, int depth, Walk& walk, std::vector<std::string>& out) {
+  if (depth > kMaxWalkDepth) {
+    return Status::Invalid(dir + ": more than " + std::to_string(kMaxWalkDepth) + " directory levels below the scenario path");
+  }
+  if (const std::string pseudo = PseudoFilesystem(dir); !pseudo.empty()) {
+    return Status::Invalid(dir + ": on " + pseudo + "; scenario files are not there");
+  }
   DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return;
+  if (d == nullptr) return Status::Invalid("cannot read " + dir + ": " + std::strerror(errno));
+  struct stat self;
+  if (::fstat(::dirfd(d), &self) == 0 && !walk.seen.insert({self.st_dev, self.st_ino}).second) {
+    ::closedir(d);
+    return Status::Ok();  // reached twice (a bind mount): walked once
+  }
   std::vector<std::string> names;
-  while (dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
+  while (dirent* e = ::readdir(d)) {
+    if (++walk.entries > kMaxWalkEntries) {
+      ::closedir(d);
+      return Status::Invalid(dir + ": more than " + std::to_string(kMaxWalkEntries) +
+                             " entries below the scenario path; name the scenario files or a smaller directory");
+    }
+    names.emplace_back(e->d_name);
+  }
   ::closedir(d);
   std::sort(names.begin(), names.end());
   for (const std::string& name : names) {
     if (name == "." || name == "..") continue;
     const std::string path = (dir == "." ? "" : dir + "/") + name;
-    if (IsDirectory(path)) {
-      if (name != "data") CollectJson(path, out);
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      if (name != "data") SHARDLAB_RETURN_IF_ERROR(CollectJson(path, depth + 1, walk, out));
     } else if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0) {
+      // A symlink to a directory is not followed; one to a file is read like the file.
+      if (S_ISLNK(st.st_mode) && IsDirectory(path)) continue;
       out.push_back(path);
     }
   }
+  return Status::Ok();
 }
 
 // Files and directories on the command line -> scenario files. kInvalidInput when a
 // path does not exist or a directory holds no scenario.
 StatusOr<std::vector<std::string>> ExpandScenarioPaths(const std::vector<std::string>& args) {
   std::vector<std::string> files;
+  Walk walk;
   for (std::string arg : args) {
     while (arg.size() > 1 && arg.back() == '/') arg.pop_back();
     if (IsDirectory(arg)) {
       const size_t before = files.size();
-      CollectJson(arg, files);
+      SHARDLAB_RETURN_IF_ERROR(CollectJson(arg, 0, walk, files));
       if (files.size() == before) return Status::Invalid(arg + ": no scenario files (*.json) in this directory");
     } else if (PathExists(arg)) {
       files.push_back(arg);

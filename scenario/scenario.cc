@@ -41,7 +41,7 @@ void ReadExpectations(FieldReader& root, std::vector<Expectation>& out) {
     }
     e.claim = r.String("claim", "");
     if (!e.claim.empty() && !IsClaimId(e.claim)) {
-      r.Problem("claim", "found \"" + e.claim + "\"; expected a claim id like \"C1\" (scenarios/CLAIMS.md)");
+      r.Problem("claim", "found " + Quoted(e.claim) + "; expected a claim id like \"C1\" (scenarios/CLAIMS.md)");
     }
     e.note = r.String("note", "");
     out.push_back(std::move(e));
@@ -58,7 +58,8 @@ void CheckExpectationMetrics(const Scenario& s, const Kind& kind, Problems& prob
     if (!roots.count(root)) {
       std::string allowed;
       for (const std::string& r : roots) allowed += (allowed.empty() ? "" : ", ") + r;
-      problems.Add(path, "found \"" + metric + "\"; a " + s.kind + " result has no metric \"" + root + "\" (metrics: " + allowed + ")");
+      problems.Add(path, "found " + Quoted(metric) + "; a " + s.kind + " result has no metric " + Quoted(root) +
+                            " (metrics: " + allowed + ")");
       continue;
     }
     kind.CheckMetric(s, metric, path, problems);
@@ -81,7 +82,13 @@ const Kind* FindKind(const Kinds& kinds, const std::string& name) {
 }
 
 StatusOr<Scenario> LoadScenario(const std::string& file, const LoadOptions& options, const Kinds& kinds) {
-  SHARDLAB_ASSIGN_OR_RETURN(Json raw, ReadJsonFile(file));
+  SHARDLAB_ASSIGN_OR_RETURN(std::string text, ReadRegularFile(file));
+  return LoadScenarioText(text, file, options, kinds);
+}
+
+StatusOr<Scenario> LoadScenarioText(const std::string& text, const std::string& file, const LoadOptions& options,
+                                    const Kinds& kinds) {
+  SHARDLAB_ASSIGN_OR_RETURN(Json raw, ParseJsonText(text, file));
   return LoadScenarioFromJson(std::move(raw), file, options, kinds);
 }
 
@@ -89,6 +96,12 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
                                         const Kinds& kinds) {
   for (const auto& [path, value] : options.overrides) {
     SHARDLAB_RETURN_IF_ERROR(ApplyOverride(raw, path, value).Wrap(file));
+  }
+  {
+    // Strings (the file's and the overrides') are bounded before anything reads them.
+    Problems too_long(file);
+    CheckStrings(raw, too_long);
+    if (!too_long.empty()) return too_long.ToStatus();
   }
   if (options.seed.has_value() && raw.is_object()) raw["seed"] = *options.seed;
   if (raw.is_object()) {
@@ -104,7 +117,7 @@ StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& file, const
   FieldReader root(raw, &problems);
   s.name = root.String("name", std::nullopt);
   if (root.Has("name") && raw["name"].is_string() && !(IsWordOf(s.name, "._-") && s.name[0] != '.' && s.name[0] != '-')) {
-    root.Problem("name", "found \"" + s.name + "\"; expected letters, digits, '.', '_' or '-' (it names the result file)");
+    root.Problem("name", "found " + Quoted(s.name) + "; expected letters, digits, '.', '_' or '-' (it names the result file)");
   }
   if (s.name.size() > kMaxScenarioNameBytes) {
     root.Problem("name", std::to_string(s.name.size()) + " characters; at most " + std::to_string(kMaxScenarioNameBytes) +

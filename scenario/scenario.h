@@ -75,6 +75,10 @@ struct LoadOptions {
 // list and shorter overloads). Every problem is reported (kInvalidInput, one line each,
 // "FILE: json.path: found X; expected Y"); nothing is run or written.
 StatusOr<Scenario> LoadScenario(const std::string& file, const LoadOptions& options, const Kinds& kinds);
+// The same from a scenario file's text (LoadScenario reads the file, bounded, and calls
+// this; the fuzzer calls it directly).
+StatusOr<Scenario> LoadScenarioText(const std::string& text, const std::string& origin, const LoadOptions& options,
+                                    const Kinds& kinds);
 // The same from JSON already in memory; `origin` names it in messages (tests, benchmarks).
 StatusOr<Scenario> LoadScenarioFromJson(Json raw, const std::string& origin, const LoadOptions& options,
                                         const Kinds& kinds);

@@ -1,6 +1,6 @@
 """Layering is one way: a folder includes only from itself and the layers below it.
 
-    core  <-  sqlite, postgres, workloads  <-  shards, faults  <-  scenario  <-  kinds  <-  run
+    core  <-  sqlite, postgres, workloads  <-  shards, faults  <-  scenario  <-  kinds  <-  run, fuzz
 
 Folders on one layer do not include each other (shards does not reach into faults), and a
 kind's folder (kinds/<kind>/) includes no other kind's folder: only kinds/registry.* sees
@@ -12,7 +12,7 @@ from pathlib import Path
 from conftest import REPO
 
 LAYERS = {"core": 0, "sqlite": 1, "postgres": 1, "workloads": 1, "shards": 2, "faults": 2, "scenario": 3,
-          "kinds": 4, "run": 5}
+          "kinds": 4, "run": 5, "fuzz": 6}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
@@ -66,3 +66,5 @@ def test_the_rule_catches_an_upward_include(tmp_path):
     assert violation(REPO / "kinds" / "crash" / "x.cc", "kinds/registry.h")
     assert violation(REPO / "kinds" / "registry.cc", "kinds/crash/crash_kind.h") is None
     assert violation(REPO / "run" / "x.cc", "core/json.h") is None
+    assert violation(REPO / "fuzz" / "x.cc", "kinds/crash/crash_runner.h") is None
+    assert violation(REPO / "kinds" / "registry.cc", "fuzz/fuzz_check.h")

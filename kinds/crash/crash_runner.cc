@@ -10,8 +10,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
+#include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -19,6 +20,7 @@
 
 #include "core/elapsed.h"
 #include "core/progress.h"
+#include "core/str_format.h"
 #include "faults/bank.h"
 #include "faults/campaign.h"
 #include "faults/crash_state.h"
@@ -289,12 +291,9 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
 namespace {
 
 // Reruns a fork-engine violation: the same trial spec, a fresh child, the same recovery.
-int ReproForkTrial(const Scenario& s, const Json& recorded, uint64_t trial, const std::string& dir) {
-  auto spec = TrialSpecFromJson(recorded["spec"]);
-  if (!spec.ok()) {
-    std::cerr << "the recorded trial: " << spec.status().message() << "\n";
-    return 2;
-  }
+int ReproForkTrial(const Scenario& s, const TrialSpec& trial_spec, const std::string& was, uint64_t trial,
+                   const std::string& dir) {
+  const TrialSpec* spec = &trial_spec;
   Workspace workspace;  // kept: the point of a repro is the post-mortem
   auto run = [&]() -> StatusOr<TrialResult> {
     SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
@@ -311,7 +310,6 @@ int ReproForkTrial(const Scenario& s, const Json& recorded, uint64_t trial, cons
     std::cerr << out.status().message() << "\n";
     return 3;
   }
-  const std::string was = recorded["outcome"];
   std::cout << "trial " << trial << " (fork engine: " << spec->strategy << ", " << spec->journal_mode << "/"
             << spec->synchronous << ", " << spec->fault << (spec->torn ? " torn" : "");
   if (spec->crash_event >= 0) std::cout << ", " << (spec->crash_after ? "after" : "before") << " event " << spec->crash_event;
@@ -326,16 +324,10 @@ int ReproForkTrial(const Scenario& s, const Json& recorded, uint64_t trial, cons
 // directory (journals name their super-journal by absolute path, so the state must live
 // where its trace was recorded), writes the state, recovers and judges it, then writes the
 // state again so that the stock sqlite3 CLI finds the files as the crash left them.
-int ReproReplayState(const Scenario& s, const Json& cell_json, const Json& recorded, uint64_t trial,
-                     const std::string& dir) {
-  auto state = CrashStateFromJson(recorded["state"]);
-  if (!state.ok()) {
-    std::cerr << "the recorded state: " << state.status().message() << "\n";
-    return 2;
-  }
+int ReproReplayState(const Scenario& s, const CellSpec& cell, const CrashState& recorded_state, const std::string& was,
+                     uint64_t trial, const std::string& dir) {
+  const CrashState* state = &recorded_state;
   const CrashSpec& crash = s.Spec<CrashSpec>();
-  CellSpec cell{cell_json.value("strategy", ""), cell_json.value("journal_mode", ""), cell_json.value("synchronous", ""),
-                cell_json.value("fault", "")};
   Workspace workspace;  // kept
   const std::string trial_dir = dir + "/trial";
   const std::string state_dir = crash.relocate ? trial_dir + ".moved" : trial_dir;
@@ -363,7 +355,6 @@ int ReproReplayState(const Scenario& s, const Json& cell_json, const Json& recor
     std::cerr << st.message() << "\n";
     return st.kind() == ErrorKind::kInvalidInput ? 2 : 3;
   }
-  const std::string was = recorded["outcome"];
   const std::string now = judged.verdict.outcome;
   std::cout << "trial " << trial << " (replay engine: " << CellName(cell) << ", crash after " << state->point
             << " of " << trace.size() << " events): " << now << " — " << judged.verdict.detail << "\n";
@@ -386,45 +377,136 @@ int ReproReplayState(const Scenario& s, const Json& cell_json, const Json& recor
 
 }  // namespace
 
-int ReproTrial(const std::string& result_path, uint64_t trial, const std::string& data_root) {
-  auto result = ReadJsonFile(result_path);
-  if (!result.ok()) {
-    std::cerr << result.status().message() << "\n";
-    return 2;
+namespace {
+
+// "FILE: metrics.cells[2].fault: found 3 (an integer); expected a string".
+Status ReproProblem(const std::string& origin, const std::string& path, const std::string& message) {
+  return Status::Invalid(origin + ": " + Printable(path, 200) + ": " + message);
+}
+
+StatusOr<std::string> ReproString(const Json& object, const char* key, const std::string& origin,
+                                  const std::string& path) {
+  const auto it = object.find(key);
+  if (it == object.end()) return ReproProblem(origin, path + "." + key, "missing; expected a string");
+  if (!it->is_string() || it->get_ref<const std::string&>().empty() ||
+      it->get_ref<const std::string&>().size() > kMaxStringBytes) {
+    return ReproProblem(origin, path + "." + key, "found " + DescribeJsonValue(*it) + "; expected a non-empty string");
   }
-  const Json& r = *result;
-  if (r.value("kind", "") != "crash" || !r.contains("metrics") || !r["metrics"].contains("cells")) {
-    std::cerr << result_path << ": not a crash result (kind \"crash\" with metrics.cells)\n";
-    return 2;
-  }
+  return it->get<std::string>();
+}
+
+Status ReproOneOf(const std::string& value, const std::vector<std::string>& allowed, const std::string& origin,
+                  const std::string& path) {
+  if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return Status::Ok();
+  std::string list;
+  for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  return ReproProblem(origin, path, "found " + Quoted(value) + "; the result's scenario has " + list);
+}
+
+}  // namespace
+
+StatusOr<ReproRequest> ReadReproRequest(const std::string& text, const std::string& origin, uint64_t trial) {
+  SHARDLAB_ASSIGN_OR_RETURN(Json result, ParseJsonText(text, origin, kResultLimits));
+  return ReproRequestFromJson(result, origin, trial);
+}
+
+StatusOr<ReproRequest> ReproRequestFromJson(const Json& r, const std::string& origin, uint64_t trial) {
+  const auto not_crash = [&] { return Status::Invalid(origin + ": not a crash result (kind \"crash\" with metrics.cells)"); };
+  if (!r.is_object()) return not_crash();
+  const auto kind = r.find("kind");
+  const auto metrics = r.find("metrics");
+  if (kind == r.end() || *kind != "crash" || metrics == r.end() || !metrics->is_object()) return not_crash();
+  const auto cells = metrics->find("cells");
+  if (cells == metrics->end()) return not_crash();
+  if (!cells->is_array()) return ReproProblem(origin, "metrics.cells", "found " + DescribeJsonValue(*cells) + "; expected an array");
+
   const Json* recorded = nullptr;
   const Json* recorded_cell = nullptr;
-  for (const Json& cell : r["metrics"]["cells"]) {
-    for (const Json& v : cell["violations"]) {
-      if (v.contains("trial") && v["trial"].is_number_unsigned() && v["trial"].get<uint64_t>() == trial) {
+  std::string recorded_path, cell_path;
+  for (size_t i = 0; i < cells->size(); ++i) {
+    const Json& cell = (*cells)[i];
+    const std::string path = "metrics.cells[" + std::to_string(i) + "]";
+    if (!cell.is_object()) return ReproProblem(origin, path, "found " + DescribeJsonValue(cell) + "; expected an object");
+    const auto violations = cell.find("violations");
+    if (violations == cell.end()) continue;
+    if (!violations->is_array()) {
+      return ReproProblem(origin, path + ".violations", "found " + DescribeJsonValue(*violations) + "; expected an array");
+    }
+    for (size_t k = 0; k < violations->size(); ++k) {
+      const Json& v = (*violations)[k];
+      const auto t = v.is_object() ? v.find("trial") : v.end();
+      if (v.is_object() && t != v.end() && t->is_number_unsigned() && t->get<uint64_t>() == trial) {
         recorded = &v;
         recorded_cell = &cell;
+        recorded_path = path + ".violations[" + std::to_string(k) + "]";
+        cell_path = path;
       }
     }
   }
   if (recorded == nullptr) {
-    std::cerr << result_path << ": trial " << trial << " is not among the recorded violations\n";
+    return Status::Invalid(origin + ": trial " + std::to_string(trial) + " is not among the recorded violations");
+  }
+
+  const auto scenario = r.find("scenario");
+  if (scenario == r.end()) return ReproProblem(origin, "scenario", "missing; expected the scenario the result ran");
+  ReproRequest out;
+  SHARDLAB_ASSIGN_OR_RETURN(out.scenario,
+                            LoadScenarioFromJson(*scenario, origin + " (scenario)", LoadOptions{}, {&CrashKind()}));
+  const CrashSpec& crash = out.scenario.Spec<CrashSpec>();
+  SHARDLAB_ASSIGN_OR_RETURN(out.cell.strategy, ReproString(*recorded_cell, "strategy", origin, cell_path));
+  SHARDLAB_ASSIGN_OR_RETURN(out.cell.journal_mode, ReproString(*recorded_cell, "journal_mode", origin, cell_path));
+  SHARDLAB_ASSIGN_OR_RETURN(out.cell.synchronous, ReproString(*recorded_cell, "synchronous", origin, cell_path));
+  SHARDLAB_ASSIGN_OR_RETURN(out.cell.fault, ReproString(*recorded_cell, "fault", origin, cell_path));
+  SHARDLAB_RETURN_IF_ERROR(ReproOneOf(out.cell.strategy, crash.strategies, origin, cell_path + ".strategy"));
+  SHARDLAB_RETURN_IF_ERROR(ReproOneOf(out.cell.journal_mode, crash.journal_modes, origin, cell_path + ".journal_mode"));
+  SHARDLAB_RETURN_IF_ERROR(ReproOneOf(out.cell.synchronous, crash.synchronous, origin, cell_path + ".synchronous"));
+  SHARDLAB_RETURN_IF_ERROR(ReproOneOf(out.cell.fault, crash.faults, origin, cell_path + ".fault"));
+  SHARDLAB_ASSIGN_OR_RETURN(out.outcome, ReproString(*recorded, "outcome", origin, recorded_path));
+
+  if (const auto state = recorded->find("state"); state != recorded->end()) {
+    auto parsed = CrashStateFromJson(*state);
+    if (!parsed.ok()) return ReproProblem(origin, recorded_path + ".state", Printable(parsed.status().message(), 300));
+    out.state = std::move(parsed).value();
+  } else if (const auto spec = recorded->find("spec"); spec != recorded->end()) {
+    auto parsed = TrialSpecFromJson(*spec);
+    if (!parsed.ok()) return ReproProblem(origin, recorded_path + ".spec", Printable(parsed.status().message(), 300));
+    const TrialSpec& t = *parsed;
+    const std::string spec_path = recorded_path + ".spec";
+    SHARDLAB_RETURN_IF_ERROR(ReproOneOf(t.strategy, crash.strategies, origin, spec_path + ".strategy"));
+    SHARDLAB_RETURN_IF_ERROR(ReproOneOf(t.journal_mode, crash.journal_modes, origin, spec_path + ".journal_mode"));
+    SHARDLAB_RETURN_IF_ERROR(ReproOneOf(t.synchronous, crash.synchronous, origin, spec_path + ".synchronous"));
+    if (!std::isfinite(t.timeout_s) || t.timeout_s <= 0 || t.timeout_s > 86400) {
+      return ReproProblem(origin, spec_path + ".timeout_s", "found " + Fixed(t.timeout_s, 1) + "; expected a number > 0 and <= 86400");
+    }
+    if (t.fail_point.size() > 200) {
+      return ReproProblem(origin, spec_path + ".fail_point", "found " + Quoted(t.fail_point) + "; expected a fail point name");
+    }
+    out.spec = t;
+  } else {
+    return ReproProblem(origin, recorded_path, "names neither a replayed state nor a trial spec");
+  }
+  return out;
+}
+
+int ReproTrial(const std::string& result_path, uint64_t trial, const std::string& data_root) {
+  auto text = ReadRegularFile(result_path, kResultLimits);
+  if (!text.ok()) {
+    std::cerr << text.status().message() << "\n";
     return 2;
   }
-  auto s = LoadScenarioFromJson(r["scenario"], result_path + " (scenario)", LoadOptions{}, {&CrashKind()});
-  if (!s.ok()) {
-    std::cerr << s.status().message() << "\n";
+  auto request = ReadReproRequest(*text, result_path, trial);
+  if (!request.ok()) {
+    std::cerr << request.status().message() << "\n";
     return 2;
   }
-  const std::string dir = data_root + "/repro-" + s->name + "-trial" + std::to_string(trial);
+  const Scenario& s = request->scenario;
+  const std::string dir = data_root + "/repro-" + s.name + "-trial" + std::to_string(trial);
   if (PathExists(dir)) {
     std::cerr << "data directory " << dir << " exists already; shardlab only uses directories it creates\n";
     return 2;
   }
-  if (recorded->contains("state")) return ReproReplayState(*s, *recorded_cell, *recorded, trial, dir);
-  if (recorded->contains("spec")) return ReproForkTrial(*s, *recorded, trial, dir);
-  std::cerr << result_path << ": trial " << trial << " names neither a replayed state nor a trial spec\n";
-  return 2;
+  if (request->state) return ReproReplayState(s, request->cell, *request->state, request->outcome, trial, dir);
+  return ReproForkTrial(s, *request->spec, request->outcome, trial, dir);
 }
 
 int TrialChildMain(const std::string& scenario_file, const std::string& dir, int fd, const std::string& spec_json) {
