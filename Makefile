@@ -31,7 +31,7 @@ fuzz: deps
 # file by file (no unity batches), so it also checks that every file includes what it uses.
 test-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSHARDLAB_SANITIZE=ON -DSHARDLAB_UNITY_BUILD=OFF > $(ASAN_BUILD).configure.log 2>&1 || { cat $(ASAN_BUILD).configure.log; exit 1; }
-	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target shardlab_tests shardlab
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target shardlab_tests shardlab fuzz_scenario_replay fuzz_repro_replay
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # The regression gate, A/B: this checkout against BASE (default HEAD~1, built once in a
