@@ -10,6 +10,7 @@
   touches nothing;
 - a result that cannot be written (a full disk) keeps the shard files and says so.
 """
+import fcntl
 import json
 import os
 import signal
@@ -53,6 +54,25 @@ def wait_until(predicate, timeout):
             return True
         time.sleep(0.05)
     return predicate()
+
+
+def state_dirs():
+    return {f"/dev/shm/{p}" for p in os.listdir("/dev/shm") if p.startswith("shardlab-states-")}
+
+
+def held(path):
+    """True when a live run holds the directory's lock (or it is gone already)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
 
 
 def start(shardlab, args):
@@ -137,6 +157,7 @@ def test_an_interrupted_run_cleans_up_and_runs_again(shardlab, run, write_scenar
     if scenario is not None:
         args = [write_scenario(scenario)]
     out = tmp_path / "out"
+    states_before = state_dirs()
     proc = start(shardlab, ["run", *args, "--out", out])
     # Interrupt once it is working (its data directory has files).
     data = out / "data"
@@ -157,8 +178,9 @@ def test_an_interrupted_run_cleans_up_and_runs_again(shardlab, run, write_scenar
     assert wait_until(lambda: not session_processes(proc.pid), 10), session_processes(proc.pid)
     # Nothing half-done: no data, no result, no temp file, not even an empty directory.
     assert not out.exists(), files_under(out)
-    leftovers = [p for p in os.listdir("/dev/shm") if p.startswith("shardlab-")]
-    assert not any(str(proc.pid) in p for p in leftovers), leftovers
+    # Crash states on tmpfs: a new state directory nobody holds (flock) was left behind.
+    leftovers = [p for p in state_dirs() - states_before if not held(p)]
+    assert not leftovers, leftovers
     if kind == "workload":
         # The same command runs (smaller, to be quick).
         rerun = run(["run", args[0], "--out", out, "--set", "keys.count=100"])
