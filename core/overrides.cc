@@ -1,6 +1,7 @@
 #include "core/overrides.h"
 
 #include <cerrno>
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -12,16 +13,34 @@
 namespace shardlab {
 namespace {
 
-std::vector<std::string> SplitPath(const std::string& path) {
-  std::vector<std::string> parts;
-  size_t start = 0;
+// One step of a path: a key, or an array index written `[i]` (`routers[0].vnodes`) or
+// as a bare number segment (`routers.0.vnodes`) on an array.
+struct Segment {
+  std::string text;
+  bool bracketed = false;  // `[i]`: must index an array
+};
+
+// "a.b[0].c" -> a, b, [0], c. kInvalidInput on an empty segment or a bad bracket.
+StatusOr<std::vector<Segment>> SplitPath(const std::string& path, const std::string& origin) {
+  std::vector<Segment> parts;
+  size_t i = 0;
   for (;;) {
-    const size_t dot = path.find('.', start);
-    parts.push_back(path.substr(start, dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
+    const size_t end = std::min(path.find_first_of(".[", i), path.size());
+    if (end == i) return Status::Invalid(origin + ": empty path segment");  // "", ".a", "a..b", "a."
+    parts.push_back({path.substr(i, end - i), false});
+    i = end;
+    while (i < path.size() && path[i] == '[') {
+      const size_t close = path.find(']', i + 1);
+      if (close == std::string::npos || close == i + 1) {
+        return Status::Invalid(origin + ": expected an index and ']' after '[' (like routers[0].vnodes)");
+      }
+      parts.push_back({path.substr(i + 1, close - i - 1), true});
+      i = close + 1;
+    }
+    if (i == path.size()) return parts;
+    if (path[i] != '.') return Status::Invalid(origin + ": expected '.' or '[' after ']'");
+    ++i;
   }
-  return parts;
 }
 
 // "1e400": a number no double holds (JSON's grammar rejects it, so it is no bare word).
@@ -59,16 +78,20 @@ Status ApplyOverride(Json& scenario, const std::string& path, const std::string&
     parsed = value;
   }
 
-  const std::vector<std::string> parts = SplitPath(path);
+  SHARDLAB_ASSIGN_OR_RETURN(const std::vector<Segment> parts, SplitPath(path, origin));
   if (parts.size() > static_cast<size_t>(kMaxJsonDepth)) {
     return Status::Invalid(origin + ": a path deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   }
-  Json* node = &scenario;
+  Json edited = scenario;  // a rejected override leaves the scenario as it was
+  Json* node = &edited;
   std::string walked;
   for (size_t i = 0; i < parts.size(); ++i) {
-    const std::string& part = parts[i];
-    if (part.empty()) return Status::Invalid(origin + ": empty path segment");
+    const std::string& part = parts[i].text;
     const bool last = i + 1 == parts.size();
+    if (parts[i].bracketed && !node->is_array()) {
+      return Status::Invalid(origin + ": " + Printable(walked, 200) + " is " + DescribeJsonValue(*node) +
+                             ", not an array; [" + Printable(part, 40) + "] indexes arrays");
+    }
     if (node->is_array()) {
       size_t index = 0;
       auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
@@ -85,9 +108,10 @@ Status ApplyOverride(Json& scenario, const std::string& path, const std::string&
       }
       node = &(*node)[part];
     }
-    walked += (walked.empty() ? "" : ".") + part;
+    walked += parts[i].bracketed ? "[" + part + "]" : (walked.empty() ? "" : ".") + part;
     if (last) *node = parsed;
   }
+  scenario = std::move(edited);
   return Status::Ok();
 }
 

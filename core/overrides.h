@@ -13,7 +13,8 @@ namespace shardlab {
 // or the path is empty.
 StatusOr<std::pair<std::string, std::string>> ParseOverride(const std::string& text);
 
-// Sets the value at a dotted path (numeric segments index arrays), creating missing
+// Sets the value at a dotted path (`[i]` or a numeric segment indexes an array:
+// routers[0].vnodes or routers.0.vnodes), creating missing
 // objects. The value is read as JSON when it parses (64, true, [1,2], "x"), otherwise
 // as a plain string (wal). kInvalidInput when the path crosses a non-object.
 Status ApplyOverride(Json& scenario, const std::string& path, const std::string& value);

@@ -149,6 +149,52 @@ TEST(OverridesTest, CrossingANonObjectIsAnError) {
   }
 }
 
+TEST(OverridesTest, BracketedIndices) {
+  const Json base = Json::parse(R"({"reshard": {"routers": [{"type": "mod"}, {"type": "ring", "vnodes": 100}]},
+                                    "grid": [[1, 2], [3, 4]]})");
+  Json j = Applied(base, "reshard.routers[1].vnodes", "64");
+  EXPECT_EQ(j["reshard"]["routers"][1]["vnodes"], Json(64));
+  EXPECT_EQ(j["reshard"]["routers"][0], base["reshard"]["routers"][0]);
+  EXPECT_EQ(Applied(base, "grid[1][0]", "30")["grid"], Json::parse("[[1, 2], [30, 4]]"));
+  EXPECT_EQ(Applied(base, "reshard.routers[0]", R"({"type": "jump"})")["reshard"]["routers"][0],
+            Json::parse(R"({"type": "jump"})"));
+  // The same as the dotted form.
+  EXPECT_EQ(Applied(base, "reshard.routers[1].vnodes", "64"), Applied(base, "reshard.routers.1.vnodes", "64"));
+}
+
+TEST(OverridesTest, BadBracketsAreErrors) {
+  const Json base = Json::parse(R"({"reshard": {"routers": [{"type": "mod"}]}, "name": "n"})");
+  struct Case {
+    const char* path;
+    const char* message;
+  };
+  for (const Case& c : {
+           Case{"reshard.routers[1].vnodes", "--set reshard.routers[1].vnodes=1: reshard.routers is an array of 1 "
+                                             "items; \"1\" is not an index in it"},
+           Case{"reshard.routers[x]", "--set reshard.routers[x]=1: reshard.routers is an array of 1 items; \"x\" "
+                                      "is not an index in it"},
+           Case{"name[0]", "--set name[0]=1: name is \"n\" (a string), not an array; [0] indexes arrays"},
+           Case{"reshard.routers[0", "--set reshard.routers[0=1: expected an index and ']' after '[' (like "
+                                     "routers[0].vnodes)"},
+           Case{"reshard.routers[]", "--set reshard.routers[]=1: expected an index and ']' after '[' (like "
+                                     "routers[0].vnodes)"},
+           Case{"reshard.routers[0]x", "--set reshard.routers[0]x=1: expected '.' or '[' after ']'"},
+           Case{"reshard.routers[0].", "--set reshard.routers[0].=1: empty path segment"},
+           Case{"[0]", "--set [0]=1: empty path segment"},
+       }) {
+    Json j = base;
+    const Status st = ApplyOverride(j, c.path, "1");
+    ASSERT_FALSE(st.ok()) << c.path;
+    EXPECT_EQ(st.kind(), ErrorKind::kInvalidInput);
+    EXPECT_EQ(st.message(), c.message);
+    EXPECT_EQ(j, base) << "a rejected override changed the scenario";
+  }
+  // A missing array: nothing is created on the way.
+  Json j = base;
+  EXPECT_FALSE(ApplyOverride(j, "reshard.other[0].vnodes", "1").ok());
+  EXPECT_EQ(j, base);
+}
+
 TEST(OverridesTest, EmptySegmentIsAnError) {
   for (const char* path : {"router..type", ".router", "router."}) {
     Json j = Json::object();

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,6 +19,7 @@
 #include <utility>
 
 #include "core/interrupt.h"
+#include "core/json.h"
 #include "core/overrides.h"
 #include "core/process_stats.h"
 #include "core/str_format.h"
@@ -25,6 +27,9 @@
 #include "kinds/crash/crash_runner.h"
 #include "kinds/registry.h"
 #include "run/footprint_check.h"
+#include "run/console.h"
+#include "run/help.h"
+#include "run/options.h"
 #include "run/runner.h"
 #include "scenario/scenario.h"
 #include "sqlite/io_counter.h"
@@ -37,40 +42,12 @@ constexpr int kExitCheckFailed = 1;
 constexpr int kExitInvalid = 2;
 constexpr int kExitRuntime = 3;
 
-constexpr const char* kUsage = R"(usage: shardlab <command> [arguments]
-
-commands:
-  run SCENARIO_OR_DIR... [--out DIR] [--seed N] [--quick] [--set path=value]...
-                         [--data DIR] [--keep]
-      Validate every scenario, then run each against real shard files and write
-      one JSON result per scenario into DIR (default results/<UTC timestamp>/).
-      --seed N         override every scenario's seed
-      --quick          one repetition, fewer timed operations (loaded data unchanged)
-      --set path=value override a scenario key before validation (repeatable),
-                       e.g. --set router.vnodes=64 --set sqlite.journal_mode=wal
-      --data DIR       put shard files under DIR/<scenario>/ (default <out>/data/)
-      --keep           keep the shard files after a successful run
-      --keep-failures  crash scenarios, fork engine: keep each violating trial's directory
-  repro RESULT.json --trial N [--data DIR]
-      Rerun trial N of a crash result (one of its recorded violations) in a fresh
-      directory under DIR (default: beside the result), keep it, and print the
-      verdict: exit 0 when it matches the recorded one, 1 when it differs.
-  validate SCENARIO_OR_DIR... [--set path=value]...
-      Check scenarios without running them.
-  list [DIR]
-      List the scenarios under DIR (default scenarios/): name, kind, claims.
-
-A directory stands for every *.json below it, except under folders named data/.
-exit codes: 0 all expectations held; 1 a run finished but an expectation failed
-            (or named a metric the run did not produce);
-            2 invalid input or usage (nothing written); 3 runtime failure;
-            130/143 interrupted by SIGINT/SIGTERM (the interrupted scenario's files
-            removed, unless --keep; it has no result).
-A result that exists already is never replaced (exit 2): choose another --out.
-)";
-
-int Usage(const std::string& problem) {
-  std::cerr << "shardlab: " << problem << "\n\n" << kUsage;
+int Usage(const std::string& command, const std::string& problem) {
+  std::cerr << "shardlab: " << problem << "\n";
+  if (command.empty() || CommandHelp(command) == nullptr) {
+    std::cerr << "usage: shardlab <command> [options] [arguments]; commands: run, validate, list, repro "
+                 "(shardlab --help)\n";
+  }
   return kExitInvalid;
 }
 
@@ -161,118 +138,60 @@ StatusOr<std::vector<std::string>> ExpandScenarioPaths(const std::vector<std::st
   return files;
 }
 
-struct Args {
-  std::vector<std::string> positional;
-  LoadOptions load;
-  std::optional<std::string> out, data;
-  bool keep = false;
-  bool keep_failures = false;
-  std::optional<uint64_t> trial;
-};
-
-// Parses options common to the commands; kInvalidInput on a bad or misplaced option.
-StatusOr<Args> ParseArgs(const std::vector<std::string>& argv, bool run_options) {
-  Args a;
-  for (size_t i = 0; i < argv.size(); ++i) {
-    const std::string& arg = argv[i];
-    auto value = [&](const char* name) -> StatusOr<std::string> {
-      if (i + 1 >= argv.size()) return Status::Invalid(std::string(name) + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "--set") {
-      SHARDLAB_ASSIGN_OR_RETURN(std::string text, value("--set"));
-      SHARDLAB_ASSIGN_OR_RETURN(auto kv, ParseOverride(text));
-      a.load.overrides.push_back(kv);
-    } else if (run_options && arg == "--seed") {
-      SHARDLAB_ASSIGN_OR_RETURN(std::string text, value("--seed"));
-      uint64_t seed = 0;
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
-      if (ec != std::errc() || end != text.data() + text.size()) {
-        return Status::Invalid("--seed " + text + ": expected a non-negative integer");
-      }
-      a.load.seed = seed;
-    } else if (run_options && arg == "--quick") {
-      a.load.quick = true;
-    } else if (run_options && arg == "--keep") {
-      a.keep = true;
-    } else if (run_options && arg == "--keep-failures") {
-      a.keep_failures = true;
-    } else if (run_options && arg == "--trial") {
-      SHARDLAB_ASSIGN_OR_RETURN(std::string text, value("--trial"));
-      uint64_t n = 0;
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-      if (ec != std::errc() || end != text.data() + text.size()) {
-        return Status::Invalid("--trial " + text + ": expected a non-negative integer");
-      }
-      a.trial = n;
-    } else if (run_options && arg == "--out") {
-      SHARDLAB_ASSIGN_OR_RETURN(std::string dir, value("--out"));
-      a.out = dir;
-    } else if (run_options && arg == "--data") {
-      SHARDLAB_ASSIGN_OR_RETURN(std::string dir, value("--data"));
-      a.data = dir;
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      return Status::Invalid("unknown option " + arg);
-    } else {
-      a.positional.push_back(arg);
-    }
-  }
-  return a;
-}
-
-// Loads every scenario; prints each problem; nullopt if any is invalid.
-std::optional<std::vector<Scenario>> LoadAll(const std::vector<std::string>& files, const LoadOptions& load) {
+// Loads every scenario and prints every problem of each. Returns the scenarios (the
+// invalid ones left out) and whether all were valid. `on_valid` is called for each valid
+// one in order (validate prints its ok line there).
+struct LoadedAll {
   std::vector<Scenario> scenarios;
-  bool ok = true;
+  bool all_valid = true;
+};
+LoadedAll LoadAll(const std::vector<std::string>& files, const LoadOptions& load) {
+  LoadedAll out;
   for (const std::string& file : files) {
     auto s = LoadScenario(file, load);
     if (!s.ok()) {
       std::cerr << s.status().message() << "\n";
-      ok = false;
+      out.all_valid = false;
       continue;
     }
-    for (const Scenario& other : scenarios) {
+    bool unique = true;
+    for (const Scenario& other : out.scenarios) {
       if (other.name == s->name) {
         std::cerr << file << ": name: \"" << s->name << "\" is also the name of " << other.file
                   << "; results are named after scenarios, so names must differ\n";
-        ok = false;
+        out.all_valid = unique = false;
       }
     }
-    scenarios.push_back(std::move(s).value());
+    if (unique) out.scenarios.push_back(std::move(s).value());
   }
-  if (!ok) return std::nullopt;
-  return scenarios;
+  return out;
 }
 
 // The common front of run and validate: parse options, expand paths, load and validate
-// every scenario. nullopt after printing the problem (exit 2).
+// every scenario. nullopt after printing the problem (exit 2) or the help (exit 0).
 struct Loaded {
   Args args;
-  std::vector<Scenario> scenarios;
+  LoadedAll loaded;
 };
-std::optional<Loaded> ParseAndLoad(const std::vector<std::string>& argv, bool run_options, const char* command,
-                                   int& exit_code) {
-  auto args = ParseArgs(argv, run_options);
+std::optional<Loaded> ParseAndLoad(const std::vector<std::string>& argv, const std::string& command, int& exit_code) {
+  auto args = ParseArgs(command, argv);
   if (!args.ok()) {
-    exit_code = Usage(args.status().message());
+    exit_code = Usage(command, args.status().message());
     return std::nullopt;
   }
   if (args->positional.empty()) {
-    exit_code = Usage(std::string(command) + " needs at least one scenario file or directory");
+    exit_code = Usage(command, command + " needs at least one scenario file or directory (shardlab " + command +
+                                   " --help)");
     return std::nullopt;
   }
+  // MERGE-CONSOLE SetVerbosity(args->verbosity < 0 ? Verbosity::kQuiet : args->verbosity > 0 ? Verbosity::kVerbose : Verbosity::kNormal);
   auto files = ExpandScenarioPaths(args->positional);
   if (!files.ok()) {
     std::cerr << files.status().message() << "\n";
     exit_code = kExitInvalid;
     return std::nullopt;
   }
-  auto scenarios = LoadAll(*files, args->load);
-  if (!scenarios) {
-    exit_code = kExitInvalid;
-    return std::nullopt;
-  }
-  return Loaded{std::move(args).value(), std::move(*scenarios)};
+  return Loaded{*args, LoadAll(*files, args->load)};
 }
 
 std::string NewRunDir() {
@@ -288,14 +207,41 @@ std::string NewRunDir() {
 
 const char* SignalName(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal"; }
 
+// results/latest -> the run directory `name` (a sibling), replacing only a link shardlab
+// made: a symlink to a plain name. Anything else there is left alone, with a note.
+void PointLatestAt(const std::string& name) {
+  const std::string latest = "results/latest";
+  struct stat st;
+  if (::lstat(latest.c_str(), &st) == 0) {
+    char target[256];
+    const ssize_t n = S_ISLNK(st.st_mode) ? ::readlink(latest.c_str(), target, sizeof(target) - 1) : -1;
+    const std::string old = n > 0 ? std::string(target, static_cast<size_t>(n)) : "";
+    if (old.empty() || old.find('/') != std::string::npos || !IsWordOf(old, "-_.")) {
+      std::cerr << "note: " << latest << " is not a link shardlab made; left as it is\n";
+      return;
+    }
+  }
+  const std::string temp = "results/.latest." + std::to_string(::getpid());
+  if (::symlink(name.c_str(), temp.c_str()) != 0 || ::rename(temp.c_str(), latest.c_str()) != 0) {
+    std::cerr << "note: cannot point " << latest << " at " << name << ": " << std::strerror(errno) << "\n";
+    ::unlink(temp.c_str());
+  }
+}
+
 int CmdRun(const std::vector<std::string>& argv, const std::string& command_line) {
   int exit_code = kExitOk;
-  auto loaded = ParseAndLoad(argv, true, "run", exit_code);
-  if (!loaded) return exit_code;
-  const Args& args = loaded->args;
-  const std::vector<Scenario>& scenarios = loaded->scenarios;
+  auto parsed = ParseAndLoad(argv, "run", exit_code);
+  if (!parsed) return exit_code;
+  if (!parsed->loaded.all_valid) return kExitInvalid;
+  const Args& args = parsed->args;
+  const std::vector<Scenario>& scenarios = parsed->loaded.scenarios;
+  const bool quiet = args.verbosity < 0;
+  // --format json: stdout carries the summary alone; people read stderr.
+  std::ostream& human = args.json_format ? std::cerr : std::cout;
+  const ConsoleStyle style{UseColour(args.json_format ? STDERR_FILENO : STDOUT_FILENO), quiet};
 
   RunOptions options;
+  const bool default_run_dir = !args.out;
   options.run_dir = args.out.value_or(NewRunDir());
   options.data_dir = args.data;
   options.keep = args.keep;
@@ -307,6 +253,11 @@ int CmdRun(const std::vector<std::string>& argv, const std::string& command_line
   // (shardlab neither reuses a directory nor replaces a file it did not create), or a
   // run cannot fit (space, inodes, descriptors).
   bool taken = false;
+  if (args.summary_json && PathExists(*args.summary_json)) {
+    std::cerr << "--summary-json " << *args.summary_json << ": exists already; shardlab does not replace files "
+              << "(choose another name)\n";
+    taken = true;
+  }
   std::vector<FootprintVerdict> verdicts;
   uint64_t fds_needed = 0;
   for (const Scenario& s : scenarios) {
@@ -350,13 +301,16 @@ int CmdRun(const std::vector<std::string>& argv, const std::string& command_line
     std::cerr << (abandoned.size() > 3 ? " …" : "") << "\n";
   }
 
+  RunTally tally;
+  tally.run_dir = options.run_dir;
   size_t finished = 0;
   for (size_t i = 0; i < scenarios.size(); ++i) {
     const Scenario& s = scenarios[i];
     if (Interrupted()) break;
-    if (verdicts[i].large) std::cerr << "estimate: " << DescribeFootprint(verdicts[i].estimate) << "\n";
-    std::cerr << "running " << s.file << " (seed " << s.seed << ")\n";
+    if (verdicts[i].large && !quiet) std::cerr << "estimate: " << DescribeFootprint(verdicts[i].estimate) << "\n";
+    if (!quiet) std::cerr << "running " << s.file << " (seed " << s.seed << ")\n";
     ScenarioOutcome outcome = RunScenario(s, options);
+    ScenarioTally one{s.name, s.kind, s.file, "", "", outcome.passed, outcome.failed, outcome.unknown, outcome.seconds};
     if (outcome.interrupted) {
       std::cerr << "shardlab: " << s.name << " interrupted by " << SignalName(InterruptSignal()) << " after "
                 << Fixed(outcome.seconds, 1) << " s; no result written for it; "
@@ -364,6 +318,8 @@ int CmdRun(const std::vector<std::string>& argv, const std::string& command_line
                                       : "removed the " + std::to_string(outcome.removed) +
                                             " files and directories it had created")
                 << "\n";
+      one.outcome = "interrupted";
+      tally.scenarios.push_back(one);
       break;
     }
     if (!outcome.status.ok() && outcome.status.kind() == ErrorKind::kInvalidInput && !outcome.result_written) {
@@ -373,36 +329,56 @@ int CmdRun(const std::vector<std::string>& argv, const std::string& command_line
       break;
     }
     ++finished;
-    if (outcome.result_written) std::cout << SummarizeResult(outcome.result);
+    if (outcome.result_written) {
+      human << SummarizeResult(outcome.result, style);
+      one.result_path = outcome.result_path;
+    }
     if (!outcome.status.ok()) {
       std::cerr << s.file << ": " << outcome.status.message() << "\n";
       if (outcome.data_kept && PathExists(outcome.data_dir)) {
         std::cerr << "  shard files kept for inspection in " << AbsolutePath(outcome.data_dir) << "\n";
       }
       if (exit_code != kExitInvalid) exit_code = kExitRuntime;
-    } else if (outcome.failed + outcome.unknown > 0 && exit_code == kExitOk) {
+      one.outcome = "error";
+    } else {
+      one.outcome = OutcomeOf(outcome.failed, outcome.unknown);
       // A check that could not be evaluated did not hold either.
-      exit_code = kExitCheckFailed;
+      if (outcome.failed + outcome.unknown > 0 && exit_code == kExitOk) exit_code = kExitCheckFailed;
     }
-    if (outcome.result_written) std::cout << "  result: " << outcome.result_path << "\n";
-    std::cout.flush();
+    if (outcome.result_written && !quiet) human << "  result: " << outcome.result_path << "\n";
+    human.flush();
+    tally.scenarios.push_back(one);
   }
   results.RemoveCreated();  // the results directory, only when no result went into it
-  if (const int sig = InterruptSignal(); sig != 0) {
+  if (default_run_dir && IsDirectory(options.run_dir)) PointLatestAt(options.run_dir.substr(8));  // "results/"
+  const int sig = InterruptSignal();
+  if (sig != 0) {
     if (finished > 0) {
       std::cerr << "shardlab: interrupted; the results of " << finished << " finished scenario"
                 << (finished == 1 ? "" : "s") << " are in " << options.run_dir << "\n";
     }
-    std::cout.flush();
-    return 128 + sig;
+    exit_code = 128 + sig;
   }
+  tally.exit_code = exit_code;
+  human << ClosingLine(tally, style.colour) << "\n";
+  human.flush();
+  if (args.json_format) std::cout << SummaryJson(tally).dump(2) << "\n";
+  if (args.summary_json) {
+    if (Status st = WriteNewJsonFile(*args.summary_json, SummaryJson(tally)); !st.ok()) {
+      std::cerr << "--summary-json: " << st.message() << "\n";
+      if (exit_code == kExitOk) exit_code = kExitRuntime;
+    }
+  }
+  std::cout.flush();
   return exit_code;
 }
 
 int CmdRepro(const std::vector<std::string>& argv) {
-  auto args = ParseArgs(argv, true);
-  if (!args.ok()) return Usage(args.status().message());
-  if (args->positional.size() != 1 || !args->trial) return Usage("repro needs one result file and --trial N");
+  auto args = ParseArgs("repro", argv);
+  if (!args.ok()) return Usage("repro", args.status().message());
+  if (args->positional.size() != 1 || !args->trial) {
+    return Usage("repro", "repro needs one result file and --trial N (shardlab repro --help)");
+  }
   const std::string& result = args->positional[0];
   const size_t slash = result.rfind('/');
   const std::string beside = slash == std::string::npos ? "." : result.substr(0, slash);
@@ -411,13 +387,15 @@ int CmdRepro(const std::vector<std::string>& argv) {
 
 int CmdValidate(const std::vector<std::string>& argv) {
   int exit_code = kExitOk;
-  auto loaded = ParseAndLoad(argv, false, "validate", exit_code);
-  if (!loaded) return exit_code;
+  auto parsed = ParseAndLoad(argv, "validate", exit_code);
+  if (!parsed) return exit_code;
+  if (!parsed->loaded.all_valid) exit_code = kExitInvalid;
+  const bool quiet = parsed->args.verbosity < 0;
   // The footprint against the default data location (results/<run>/data/) or the
   // scenario's data_dir.
   RunOptions where;
   where.run_dir = "results/run";
-  for (const Scenario& s : loaded->scenarios) {
+  for (const Scenario& s : parsed->loaded.scenarios) {
     const FootprintVerdict v = CheckFootprint(s, DataDirFor(s, where));
     for (const std::string& w : v.warnings) std::cerr << w << "\n";
     if (!v.status.ok()) {
@@ -425,6 +403,7 @@ int CmdValidate(const std::vector<std::string>& argv) {
       exit_code = kExitInvalid;
       continue;
     }
+    if (quiet) continue;
     std::cout << "ok  " << s.file << "  (" << s.name << ", " << s.kind << ")\n"
               << "    estimate: " << DescribeFootprint(v.estimate) << "\n";
   }
@@ -432,9 +411,9 @@ int CmdValidate(const std::vector<std::string>& argv) {
 }
 
 int CmdList(const std::vector<std::string>& argv) {
-  auto args = ParseArgs(argv, false);
-  if (!args.ok()) return Usage(args.status().message());
-  if (args->positional.size() > 1) return Usage("list takes at most one directory");
+  auto args = ParseArgs("list", argv);
+  if (!args.ok()) return Usage("list", args.status().message());
+  if (args->positional.size() > 1) return Usage("list", "list takes at most one directory (shardlab list --help)");
   auto files = ExpandScenarioPaths({args->positional.empty() ? std::string("scenarios") : args->positional[0]});
   if (!files.ok()) {
     std::cerr << files.status().message() << "\n";
@@ -456,28 +435,46 @@ int CmdList(const std::vector<std::string>& argv) {
   return code;
 }
 
+// -h or --help before a `--`.
+bool AsksForHelp(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a == "--") return false;
+    if (a == "--help" || a == "-h") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string command_line = "shardlab";
   for (const std::string& a : args) command_line += " " + a;
-  if (args.empty()) return Usage("missing command");
+  if (args.empty()) return Usage("", "missing command");
   const std::string command = args[0];
   args.erase(args.begin());
-  if (command == "run") return CmdRun(args, command_line);
-  if (command == "validate") return CmdValidate(args);
-  if (command == "list") return CmdList(args);
-  if (command == "repro") return CmdRepro(args);
   if (command == "__trial-child" && args.size() == 4) {
     // Internal: a crash trial child re-executed with libfiu's POSIX preload.
     return TrialChildMain(args[0], args[1], std::stoi(args[2]), args[3]);
   }
   if (command == "help" || command == "--help" || command == "-h") {
-    std::cout << kUsage;
+    const char* help = args.empty() ? nullptr : CommandHelp(args[0]);
+    std::cout << (help != nullptr ? help : TopLevelHelp());
     return kExitOk;
   }
-  return Usage("unknown command " + command);
+  if (command == "--version" || command == "version") {
+    std::cout << VersionText();
+    return kExitOk;
+  }
+  if (CommandHelp(command) != nullptr && AsksForHelp(args)) {
+    std::cout << CommandHelp(command);
+    return kExitOk;
+  }
+  if (command == "run") return CmdRun(args, command_line);
+  if (command == "validate") return CmdValidate(args);
+  if (command == "list") return CmdList(args);
+  if (command == "repro") return CmdRepro(args);
+  return Usage("", "unknown command " + Printable(command, 60));
 }
 
 }  // namespace shardlab

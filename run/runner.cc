@@ -32,7 +32,6 @@ std::string UtcTimestamp(std::chrono::system_clock::time_point t) {
 }
 
 // An interval bound as the console shows it: 4 significant digits.
-std::string ShortFigure(double v) { return StrFormat("%.4g", v); }
 
 }  // namespace
 
@@ -190,31 +189,6 @@ ScenarioOutcome RunScenario(const Scenario& s, const RunOptions& options) {
   if (!status.ok() && !written.ok()) outcome.status = Status::Runtime(status.message() + "; and " + written.message());
   outcome.result = std::move(result);
   return outcome;
-}
-
-std::string SummarizeResult(const Json& r) {
-  std::ostringstream out;
-  out << r["name"].get<std::string>() << " (" << r["kind"].get<std::string>() << ", seed " << r["seed"] << ", "
-      << Fixed(r["duration_s"].get<double>(), 2) << " s)\n";
-  if (r["status"] != "ok") {
-    out << "  error: " << r["error"].get<std::string>() << "\n";
-    return out.str();
-  }
-  if (const Kind* kind = FindKind(AllKinds(), r["kind"].get<std::string>())) out << kind->Summarize(r);
-  for (const Json& c : r["checks"]) {
-    out << "  " << c["verdict"].get<std::string>() << "  " << (c.contains("claim") ? c["claim"].get<std::string>() + " " : "")
-        << c["name"].get<std::string>();
-    if (c.contains("interval")) {
-      // A timed claim judged over its repetitions: the metric, the 95 % interval and n.
-      out << ": " << c["observed"].dump() << " [" << ShortFigure(c["interval"][0].get<double>()) << ", "
-          << ShortFigure(c["interval"][1].get<double>()) << "] n=" << c["samples"].dump();
-    } else if (c["verdict"] != "pass") {
-      out << "  (observed " << c["observed"].dump() << ")";
-    }
-    if (c["verdict"] == "unknown" && c.contains("reason")) out << ": " << c["reason"].get<std::string>();
-    out << "\n";
-  }
-  return out.str();
 }
 
 }  // namespace shardlab

@@ -47,7 +47,4 @@ std::string ResultPathFor(const Scenario& s, const RunOptions& options);
 // absolute root holds a file the run would create or SQLite would create beside one.
 Status CheckPlacesFree(const Scenario& s, const RunOptions& options);
 
-// A short human summary of a result for the terminal.
-std::string SummarizeResult(const Json& result);
-
 }  // namespace shardlab

@@ -44,6 +44,9 @@ class Kind {
 
   // The top-level metric names its results have; `expect[].metric` must start with one.
   virtual const std::set<std::string>& MetricRoots() const = 0;
+  // The metric paths a run of `s` will have (scenario/metric_shape.h), for `validate` to
+  // check expect[].metric and suggest a name. By default only MetricRoots().
+  virtual Json MetricShape(const Scenario& s) const;
   // Deeper checks of an expectation's metric path (a probe or operation that must exist).
   virtual void CheckMetric(const Scenario& /*s*/, const std::string& /*metric*/, const std::string& /*path*/,
                            Problems& /*problems*/) const {}

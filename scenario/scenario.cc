@@ -8,6 +8,7 @@
 #include "core/str_format.h"
 #include "scenario/common_blocks.h"
 #include "scenario/kind.h"
+#include "scenario/metric_shape.h"
 #include "scenario/path_check.h"
 
 namespace shardlab {
@@ -48,9 +49,11 @@ void ReadExpectations(FieldReader& root, std::vector<Expectation>& out) {
   });
 }
 
-// expect[].metric must name a metric the kind produces.
+// expect[].metric must name a metric the kind produces: its root one of the kind's
+// metrics, and the path below it one the scenario's run will have (Kind::MetricShape).
 void CheckExpectationMetrics(const Scenario& s, const Kind& kind, Problems& problems) {
   const std::set<std::string>& roots = kind.MetricRoots();
+  const Json shape = kind.MetricShape(s);
   for (size_t i = 0; i < s.expect.size(); ++i) {
     const std::string& metric = s.expect[i].metric;
     const std::string path = "expect[" + std::to_string(i) + "].metric";
@@ -58,8 +61,13 @@ void CheckExpectationMetrics(const Scenario& s, const Kind& kind, Problems& prob
     if (!roots.count(root)) {
       std::string allowed;
       for (const std::string& r : roots) allowed += (allowed.empty() ? "" : ", ") + r;
-      problems.Add(path, "found " + Quoted(metric) + "; a " + s.kind + " result has no metric " + Quoted(root) +
-                            " (metrics: " + allowed + ")");
+      const std::string guess = ClosestName(root, {roots.begin(), roots.end()});
+      problems.Add(path, "found " + Quoted(metric) + "; a " + s.kind + " result has no metric " + Quoted(root) + " (" +
+                             (guess.empty() ? "" : "did you mean " + Quoted(guess) + "? ") + "metrics: " + allowed + ")");
+      continue;
+    }
+    if (const std::string problem = MetricPathProblem(shape, metric); !problem.empty()) {
+      problems.Add(path, "found " + Quoted(metric, 120) + "; " + problem);
       continue;
     }
     kind.CheckMetric(s, metric, path, problems);
@@ -73,6 +81,8 @@ std::vector<std::string> KindNames(const Kinds& kinds) {
 }
 
 }  // namespace
+
+Json Kind::MetricShape(const Scenario& /*s*/) const { return OpenShape(MetricRoots()); }
 
 const Kind* FindKind(const Kinds& kinds, const std::string& name) {
   for (const Kind* k : kinds) {

@@ -189,7 +189,7 @@ TEST(ScenarioExpectTest, MetricMustStartWithOneOfTheKindsRoots) {
                                     "(metrics: rows, size)"}));
   j["expect"][0]["metric"] = "rowsx";
   EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"rowsx\"; a test result has no metric \"rowsx\" "
-                                    "(metrics: rows, size)"}));
+                                    "(did you mean \"rows\"? metrics: rows, size)"}));
   j["expect"][0]["metric"] = "";
   EXPECT_EQ(ProblemLines(j),
             Lines({"expect[0].metric: found \"\"; a test result has no metric \"\" (metrics: rows, size)"}));

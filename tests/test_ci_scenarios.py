@@ -1,4 +1,5 @@
 """scenarios/ci under --quick: exit 0, and the layout of every result file."""
+import json
 import os
 import re
 from pathlib import Path
@@ -154,3 +155,27 @@ def test_keep_leaves_shard_files(kept_run):
         with open(p, "rb") as f:
             assert f.read(16) == b"SQLite format 3\x00"
     assert not [p for p in Path(out).rglob("*") if ".tmp" in p.name]
+
+
+def metric_paths(node, prefix=""):
+    """Every path to a value in a result's metrics (arrays are values)."""
+    if isinstance(node, dict) and node:
+        for key, value in node.items():
+            yield from metric_paths(value, f"{prefix}.{key}" if prefix else key)
+    elif prefix:
+        yield prefix
+
+
+@pytest.mark.parametrize("name", sorted(CI))
+def test_validate_accepts_every_metric_the_run_produced(ci_run, run, name, tmp_path):
+    """validate checks expect[].metric against what a run will produce; it must not refuse
+    a metric a real run of the same scenario did produce."""
+    _, out = ci_run
+    paths = sorted(set(metric_paths(load_result(out, name)["metrics"])))
+    assert paths
+    scenario = dict(CI[name])
+    scenario["expect"] = [{"metric": p, "op": "ge", "value": 0} for p in paths]
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(scenario))
+    proc = run(["validate", path, "--quiet"])
+    assert proc.returncode == 0, describe(proc)

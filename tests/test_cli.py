@@ -1,4 +1,4 @@
-"""Command-line behaviour: --set, --seed, determinism, --data, --keep, exit 1, layouts, help."""
+"""Command-line behaviour: --set, --seed, determinism, --data, --keep, exit 1, layouts (help and the other conventions: test_cli_conventions.py)."""
 import json
 import os
 import sqlite3
@@ -226,17 +226,6 @@ def test_flat_layout_keep(run, tmp_path, write_scenario):
     assert sorted(os.listdir(data)) == [f"shard_{i:04d}.db" for i in range(4)]
     with sqlite3.connect(data / "shard_0000.db") as db:
         assert db.execute("SELECT COUNT(*) FROM kv").fetchone()[0] == load_result(out, "small")["metrics"]["per_shard_counts"][0]
-
-
-# --- help ---------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("arg", ["help", "--help", "-h"])
-def test_help(run, arg):
-    proc = run_ok(run, [arg])
-    assert proc.stdout.startswith("usage: shardlab")
-    for word in ("run SCENARIO_OR_DIR", "validate", "list", "--out", "--seed", "--quick", "--set", "--data", "--keep"):
-        assert word in proc.stdout, word
-    assert proc.stderr == ""
 
 
 # --- expectations the run cannot check ------------------------------------------------------

@@ -44,7 +44,8 @@ def test_rounds_publish_samples_and_paired_ratios(run, write_scenario, tmp_path)
     assert ratio["samples"] == 3 and ratio["verdict"] == "pass"
     assert "interval" not in rows or rows["verdict"] == "pass"
     line = next(x for x in proc.stdout.splitlines() if "walk.shards_4.threads_1.latency_us.p50 lt" in x)
-    assert line.startswith("  pass  ") and line.endswith("] n=3") and ": " in line and " [" in line, line
+    # The observed value, its 95 % interval over the repetitions and n.
+    assert line.startswith("  pass  ") and line.endswith("] n=3)") and "(observed " in line and " [" in line, line
 
 
 def test_one_round_is_as_before(run, write_scenario, tmp_path):

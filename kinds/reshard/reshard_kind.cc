@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/json.h"
+
 #include "kinds/reshard/reshard_runner.h"
 #include "kinds/reshard/reshard_spec.h"
 #include "kinds/reshard/reshard_summary.h"
@@ -44,6 +46,7 @@ class ReshardKindImpl final : public Kind {
   }
   void Check(const Scenario& s, Problems& problems) const override { CheckReshardSpec(s, problems); }
   const std::set<std::string>& MetricRoots() const override { return ReshardMetricRoots(); }
+  Json MetricShape(const Scenario& s) const override { return ReshardMetricShape(s); }
   Footprint Estimate(const Scenario& s) const override { return EstimateReshardFootprint(s); }
   StatusOr<Json> Run(const Scenario& s, RunContext& context) const override {
     return RunReshard(s, context.data_dir, context.workspace);

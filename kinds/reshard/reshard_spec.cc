@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "core/json.h"
+#include "scenario/metric_shape.h"
 #include "workloads/movement.h"
 
 namespace shardlab {
@@ -128,8 +130,7 @@ void CheckReshardSpec(const Scenario& s, Problems& problems) {
     bool found = false;
     std::string changes;
     for (const ReshardChangeSpec& c : reshard.changes) {
-      const std::string name = c.kind == "add" ? "add_" + std::to_string(c.count)
-                               : c.kind == "remove" ? "remove_" + std::to_string(c.shard) : "remove_last";
+      const std::string name = ChangeName(c);
       found = found || name == mig.change;
       changes += (changes.empty() ? "" : ", ") + name;
     }
@@ -149,6 +150,36 @@ void CheckReshardSpec(const Scenario& s, Problems& problems) {
       }
     }
   }
+}
+
+std::string ChangeName(const ReshardChangeSpec& c) {
+  return c.kind == "add"      ? "add_" + std::to_string(c.count)
+         : c.kind == "remove" ? "remove_" + std::to_string(c.shard)
+                              : "remove_last";
+}
+
+// movement.<router>.<change>, routers.<router>, vnode_sweep.shards_<n>.vnodes_<v>: the
+// names come from the spec; what lies below each is left to the run.
+Json ReshardMetricShape(const Scenario& s) {
+  const ReshardSpec& r = s.Spec<ReshardSpec>();
+  Json shape = OpenShape(ReshardMetricRoots());
+  Json changes = Json::object();
+  for (const ReshardChangeSpec& c : r.changes) changes[ChangeName(c)] = nullptr;
+  Json movement = Json::object(), routers = Json::object();
+  for (const ReshardRouter& router : r.routers) {
+    movement[router.name] = changes;
+    routers[router.name] = nullptr;
+  }
+  shape["movement"] = movement;
+  shape["routers"] = routers;
+  Json sweep = Json::object();
+  for (int64_t n : r.sweep_shards) {
+    Json row = Json::object();
+    for (int64_t v : r.sweep_vnodes) row["vnodes_" + std::to_string(v)] = nullptr;
+    sweep["shards_" + std::to_string(n)] = row;
+  }
+  shape["vnode_sweep"] = sweep;
+  return shape;
 }
 
 const std::set<std::string>& ReshardMetricRoots() {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/field_reader.h"
+#include "core/json_fwd.h"
 #include "scenario/scenario.h"
 
 namespace shardlab {
@@ -48,5 +49,9 @@ struct ReshardSpec {
 ReshardSpec ReadReshardSpec(FieldReader& root, const Scenario& s);
 void CheckReshardSpec(const Scenario& s, Problems& problems);
 const std::set<std::string>& ReshardMetricRoots();
+// A change's name in results and in reshard.migrate.change: add_1, remove_3, remove_last.
+std::string ChangeName(const ReshardChangeSpec& c);
+// The metric paths a run of `s` has (scenario/metric_shape.h).
+Json ReshardMetricShape(const Scenario& s);
 
 }  // namespace shardlab

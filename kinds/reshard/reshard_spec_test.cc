@@ -265,13 +265,45 @@ TEST(ReshardSpecTest, VnodeSweepIsLimitedInRingPoints) {
 
 TEST(ReshardSpecTest, MetricRoots) {
   Json j = Base();
-  for (const char* good : {"movement.add_1.mod.moved_fraction", "routers", "vnode_sweep", "analysis", "migration"}) {
+  for (const char* good : {"movement.mod.add_1.moved_fraction", "movement.ring_64.remove_last.flows[0].keys",
+                           "routers.ring_16.lookup_ns", "routers", "vnode_sweep", "analysis", "migration"}) {
     j["expect"] = ExpectOn(good);
     EXPECT_TRUE(Load(j).ok()) << good;
   }
   j["expect"] = ExpectOn("load.rows");
   EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"load.rows\"; a reshard result has no metric \"load\" "
                                     "(metrics: analysis, migration, movement, routers, vnode_sweep)"}));
+}
+
+// validate knows the routers and changes of the scenario, and names the one meant.
+TEST(ReshardSpecTest, MetricPathsBelowTheRootsAreChecked) {
+  Json j = Base();
+  j["reshard"]["vnode_sweep"] = {{"shards", {16}}, {"vnodes", {10, 100}}};
+  struct Case {
+    const char* metric;
+    const char* message;
+  };
+  for (const Case& c : {
+           Case{"movement.ring64.add_1.moved_fraction",
+                "found \"movement.ring64.add_1.moved_fraction\"; no \"ring64\" under movement (did you mean "
+                "\"ring_64\"? names there: mod, ring_16, ring_64)"},
+           Case{"movement.mod.add1.moved_fraction",
+                "found \"movement.mod.add1.moved_fraction\"; no \"add1\" under movement.mod (did you mean \"add_1\"? "
+                "names there: add_1, remove_last)"},
+           Case{"movement.jump.add_1.moved_fraction",
+                "found \"movement.jump.add_1.moved_fraction\"; no \"jump\" under movement (names there: mod, ring_16, "
+                "ring_64)"},
+           Case{"vnode_sweep.shards_16.vnodes_1000.cv",
+                "found \"vnode_sweep.shards_16.vnodes_1000.cv\"; no \"vnodes_1000\" under vnode_sweep.shards_16 (did "
+                "you mean \"vnodes_100\"? names there: vnodes_10, vnodes_100)"},
+       }) {
+    j["expect"] = ExpectOn(c.metric);
+    EXPECT_EQ(ProblemLines(j), Lines({std::string("expect[0].metric: ") + c.message})) << c.metric;
+  }
+  j["expect"] = ExpectOn("movment.mod.add_1.moved");
+  EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"movment.mod.add_1.moved\"; a reshard result has no "
+                                    "metric \"movment\" (did you mean \"movement\"? metrics: analysis, migration, "
+                                    "movement, routers, vnode_sweep)"}));
 }
 
 // reshard has no --quick caps: the analysis is the same with and without it.
