@@ -5,7 +5,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 600
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build test test-asan fuzz bench bench-quick bench-baseline report clean
+.PHONY: all deps build install test test-asan fuzz bench bench-quick bench-baseline report clean
 
 all: build
 
@@ -15,6 +15,12 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release > $(BUILD).configure.log 2>&1 || { cat $(BUILD).configure.log; exit 1; }
 	@cmake --build $(BUILD) -j $(JOBS)
+
+# shardlab on PATH: PREFIX/bin/shardlab, its man page and bash completion (PREFIX
+# defaults to /usr/local).
+PREFIX ?= /usr/local
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 # Every test through ctest: GoogleTest unit tests, the pytest black-box suite and the fuzz
 # targets' replay of their seeds and regressions; then each libFuzzer target for 60 s
