@@ -59,6 +59,7 @@ class CrashKindImpl final : public Kind {
   }
   void Check(const Scenario& s, Problems& problems) const override { CheckCrashSpec(s, problems); }
   const std::set<std::string>& MetricRoots() const override { return CrashMetricRoots(); }
+  Json MetricShape(const Scenario& s) const override { return CrashMetricShape(s); }
   void ApplyQuick(Scenario& s) const override { ApplyCrashQuickMode(s); }
   Footprint Estimate(const Scenario& s) const override { return EstimateCrashFootprint(s); }
   StatusOr<Json> Run(const Scenario& s, RunContext& context) const override {

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <set>
 
+#include "core/json.h"
 #include "faults/bank.h"
 #include "faults/fail_points.h"
+#include "scenario/metric_shape.h"
 #include "sqlite/sqlite_facts.h"
 
 namespace shardlab {
@@ -120,6 +122,21 @@ const std::set<std::string>& CrashMetricRoots() {
   static const std::set<std::string> kRoots = {"cells", "matrix", "trials", "trials_per_s", "states_per_s", "states_distinct",
                                                "model", "accounts", "engine", "states_on"};
   return kRoots;
+}
+
+Json CrashMetricShape(const Scenario& s) {
+  const CrashSpec& c = s.Spec<CrashSpec>();
+  Json cell = Json::object();
+  for (const std::string& fault : c.faults) cell[fault] = nullptr;
+  Json sync = Json::object();
+  for (const std::string& mode : c.synchronous) sync[mode] = cell;
+  Json journal = Json::object();
+  for (const std::string& mode : c.journal_modes) journal[mode] = sync;
+  Json matrix = Json::object();
+  for (const std::string& strategy : c.strategies) matrix[strategy] = journal;
+  Json shape = OpenShape(CrashMetricRoots());
+  shape["matrix"] = matrix;
+  return shape;
 }
 
 void ApplyCrashQuickMode(Scenario& s) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/field_reader.h"
+#include "core/json_fwd.h"
 #include "scenario/scenario.h"
 
 namespace shardlab {
@@ -39,6 +40,9 @@ CrashSpec ReadCrashSpec(FieldReader& root);
 void CheckCrashSpec(const Scenario& s, Problems& problems);
 // Metric roots of a crash result.
 const std::set<std::string>& CrashMetricRoots();
+// The metric paths a run of `s` has: matrix.<strategy>.<journal>.<synchronous>.<fault>
+// from the spec (scenario/metric_shape.h).
+Json CrashMetricShape(const Scenario& s);
 // --quick: random campaigns run at most 20 trials per cell; power_loss_reorder explores at
 // most 8 states per crash point; at most 2 crosscheck trials per cell.
 void ApplyCrashQuickMode(Scenario& s);

@@ -236,6 +236,21 @@ TEST(CrashSpecTest, MetricRoots) {
                                     "(metrics: accounts, cells, engine, matrix, model, states_distinct, states_on, states_per_s, trials, trials_per_s)"}));
 }
 
+// The matrix below `matrix` has the scenario's own strategies, modes and faults.
+TEST(CrashSpecTest, MatrixPathsAreCheckedAgainstTheSpec) {
+  Json j = Base();
+  j["crash"] = {{"strategies", {"naive", "attach"}}, {"journal_modes", {"delete", "wal"}},
+                {"faults", {"process_crash"}}};
+  j["expect"] = ExpectOn("matrix.attach.wal.full.process_crash.mixed");
+  EXPECT_TRUE(Load(j).ok());
+  j["expect"] = ExpectOn("matrix.attach.wal.full.power_loss.mixed");
+  EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"matrix.attach.wal.full.power_loss.mixed\"; no "
+                                    "\"power_loss\" under matrix.attach.wal.full (names there: process_crash)"}));
+  j["expect"] = ExpectOn("matrix.atach.wal.full.process_crash.mixed");
+  EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"matrix.atach.wal.full.process_crash.mixed\"; no "
+                                    "\"atach\" under matrix (did you mean \"attach\"? names there: naive, attach)"}));
+}
+
 TEST(CrashSpecTest, QuickModeCapsTrialsPerCell) {
   LoadOptions quick;
   quick.quick = true;
