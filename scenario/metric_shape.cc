@@ -50,6 +50,16 @@ Json OpenShape(const std::set<std::string>& roots) {
   return shape;
 }
 
+Json ProductShape(const std::vector<std::vector<std::string>>& levels, const Json& leaf) {
+  Json shape = leaf;
+  for (auto level = levels.rbegin(); level != levels.rend(); ++level) {
+    Json above = Json::object();
+    for (const std::string& name : *level) above[name] = shape;
+    shape = std::move(above);
+  }
+  return shape;
+}
+
 std::vector<std::string> MetricPathParts(const std::string& metric) {
   std::vector<std::string> parts;
   size_t pos = 0;
@@ -74,16 +84,19 @@ std::string ClosestName(const std::string& word, const std::vector<std::string>&
   const std::string folded = Folded(word);
   std::string best;
   size_t best_distance = std::string::npos;
+  bool tie = false;
   for (const std::string& name : names) {
     const size_t d = EditDistance(folded, Folded(name));
+    tie = d == best_distance || (tie && d > best_distance);
     if (d < best_distance) {
       best = name;
       best_distance = d;
     }
   }
-  // A likely misspelling: a third of the word's letters or fewer differ (at least one).
+  // A likely misspelling: a third of the word's letters or fewer differ (at least one),
+  // and no other name is as close (writers_3 is as near writers_2 as writers_4).
   const size_t allowed = std::max<size_t>(1, folded.size() / 3);
-  return best_distance <= allowed ? best : "";
+  return best_distance <= allowed && !tie ? best : "";
 }
 
 std::string MetricPathProblem(const Json& shape, const std::string& metric) {

@@ -18,6 +18,10 @@ namespace shardlab {
 // Only the top-level names, anything below them: the shape of a kind that describes no more.
 Json OpenShape(const std::set<std::string>& roots);
 
+// Every combination of `levels` (the names at each level, outermost first), each ending
+// in `leaf`: {{"delete", "wal"}, {"copy_db"}} -> {"delete": {"copy_db": leaf}, "wal": {...}}.
+Json ProductShape(const std::vector<std::vector<std::string>>& levels, const Json& leaf = nullptr);
+
 // The names of metric path `metric` ("movement.ring_100.add_1.moved_fraction",
 // "per_shard_counts[2]"): movement, ring_100, add_1, moved_fraction / per_shard_counts, [2].
 std::vector<std::string> MetricPathParts(const std::string& metric);
@@ -27,7 +31,7 @@ std::vector<std::string> MetricPathParts(const std::string& metric);
 std::string MetricPathProblem(const Json& shape, const std::string& metric);
 
 // The name of `names` closest to `word` (edit distance, ignoring case and '_'), or "" when
-// none is close enough to be a likely misspelling.
+// none is close enough to be a likely misspelling or two are equally close.
 std::string ClosestName(const std::string& word, const std::vector<std::string>& names);
 
 }  // namespace shardlab

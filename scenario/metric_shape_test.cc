@@ -43,12 +43,22 @@ TEST(MetricShapeTest, MisfitsNameTheLevelAndSuggest) {
             "no \"movment\" at the top (did you mean \"movement\"? names there: movement, per_shard_counts, ops, open)");
 }
 
+TEST(MetricShapeTest, ProductShape) {
+  EXPECT_EQ(ProductShape({{"delete", "wal"}, {"a"}}),
+            Json::parse(R"({"delete": {"a": null}, "wal": {"a": null}})"));
+  EXPECT_EQ(ProductShape({{"x"}}, true), Json::parse(R"({"x": true})"));
+  EXPECT_EQ(ProductShape({}), Json(nullptr));
+}
+
 TEST(MetricShapeTest, ClosestNameOnlyForLikelyMisspellings) {
   EXPECT_EQ(ClosestName("ring32", {"mod", "ring_32", "jump"}), "ring_32");
   EXPECT_EQ(ClosestName("Ring_32", {"mod", "ring_32"}), "ring_32");  // case and '_' do not count
   EXPECT_EQ(ClosestName("rendevous", {"mod", "rendezvous"}), "rendezvous");
   EXPECT_EQ(ClosestName("load", {"movement", "routers", "analysis"}), "");
   EXPECT_EQ(ClosestName("x", {}), "");
+  EXPECT_EQ(ClosestName("writers_3", {"writers_1", "writers_2", "writers_4"}), "");  // equally close
+  EXPECT_EQ(ClosestName("writers_3", {"writers_1", "writers_33"}), "");
+  EXPECT_EQ(ClosestName("writers_33", {"writers_1", "writers_3"}), "writers_3");
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ class BackupKindImpl final : public Kind {
     return ReadBackupSpec(root, s);
   }
   const std::set<std::string>& MetricRoots() const override { return BackupMetricRoots(); }
+  Json MetricShape(const Scenario& s) const override { return BackupMetricShape(s); }
   void ApplyQuick(Scenario& s) const override { ApplyBackupQuickMode(s); }
   Footprint Estimate(const Scenario& s) const override { return EstimateBackupFootprint(s); }
   StatusOr<Json> Run(const Scenario& s, RunContext& context) const override {

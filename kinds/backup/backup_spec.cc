@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "core/json.h"
 #include "kinds/backup/backup_methods.h"
+#include "scenario/metric_shape.h"
 
 namespace shardlab {
 namespace {
@@ -65,6 +67,15 @@ void ApplyBackupQuickMode(Scenario& s) {
 const std::set<std::string>& BackupMetricRoots() {
   static const std::set<std::string> kRoots = {"backups", "writers", "speed", "database_bytes", "shards", "rows"};
   return kRoots;
+}
+
+// backups.<journal mode>.<method>, and writers, speed, database_bytes per journal mode: the names from the spec (scenario/metric_shape.h).
+Json BackupMetricShape(const Scenario& s) {
+  const BackupSpec& b = s.Spec<BackupSpec>();
+  Json shape = OpenShape(BackupMetricRoots());
+  shape["backups"] = ProductShape({b.journal_modes, b.methods});
+  for (const char* per_mode : {"writers", "speed", "database_bytes"}) shape[per_mode] = ProductShape({b.journal_modes});
+  return shape;
 }
 
 }  // namespace shardlab

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/field_reader.h"
+#include "core/json_fwd.h"
 #include "scenario/scenario.h"
 
 namespace shardlab {
@@ -31,6 +32,8 @@ struct BackupSpec {
 
 BackupSpec ReadBackupSpec(FieldReader& root, const Scenario& s);
 const std::set<std::string>& BackupMetricRoots();
+// The metric paths a run of `s` has: backups.<journal mode>.<method>, and writers, speed, database_bytes per journal mode.
+Json BackupMetricShape(const Scenario& s);
 // --quick: at most 2 rounds (backups per shard, method and journal mode).
 void ApplyBackupQuickMode(Scenario& s);
 

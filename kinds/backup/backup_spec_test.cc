@@ -121,13 +121,22 @@ TEST(BackupSpecTest, ChecksAcrossFields) {
 
 TEST(BackupSpecTest, MetricRoots) {
   Json j = Base();
-  for (const char* good : {"backups", "writers.commits", "speed", "database_bytes", "shards", "rows"}) {
+  for (const char* good : {"backups", "backups.wal.copy_db.not_consistent", "writers.delete.commits", "speed",
+                           "database_bytes", "shards", "rows"}) {
     j["expect"] = ExpectOn(good);
     EXPECT_TRUE(Load(j).ok()) << good;
   }
   j["expect"] = ExpectOn("load.rows");
   EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"load.rows\"; a backup result has no metric \"load\" "
                                     "(metrics: backups, database_bytes, rows, shards, speed, writers)"}));
+  // Below the roots: the scenario's journal modes and methods.
+  j["backup"] = {{"methods", {"copy_db", "backup_api"}}, {"journal_modes", {"wal"}}};
+  j["expect"] = ExpectOn("backups.wal.vacuum_into.not_consistent");
+  EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"backups.wal.vacuum_into.not_consistent\"; no "
+                                    "\"vacuum_into\" under backups.wal (names there: copy_db, backup_api)"}));
+  j["expect"] = ExpectOn("writers.delete.commits");
+  EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"writers.delete.commits\"; no \"delete\" under "
+                                    "writers (names there: wal)"}));
 }
 
 // --quick: at most 2 rounds; the data (keys) are the same.

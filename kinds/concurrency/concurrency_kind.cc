@@ -60,6 +60,7 @@ class ConcurrencyKindImpl final : public Kind {
     return ReadConcurrencySpec(root);
   }
   const std::set<std::string>& MetricRoots() const override { return ConcurrencyMetricRoots(); }
+  Json MetricShape(const Scenario& s) const override { return ConcurrencyMetricShape(s); }
   void ApplyQuick(Scenario& s) const override { ApplyConcurrencyQuickMode(s); }
   Footprint Estimate(const Scenario& s) const override { return EstimateConcurrencyFootprint(s); }
   StatusOr<Json> Run(const Scenario& s, RunContext& context) const override {

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "core/json.h"
+#include "scenario/metric_shape.h"
+
 namespace shardlab {
 
 ConcurrencySpec ReadConcurrencySpec(FieldReader& root) {
@@ -41,6 +44,17 @@ void ApplyConcurrencyQuickMode(Scenario& s) {
 const std::set<std::string>& ConcurrencyMetricRoots() {
   static const std::set<std::string> kRoots = {"cells", "scaling"};
   return kRoots;
+}
+
+// cells.<journal mode>.<layout>.writers_<n>, scaling.<journal mode>: the names from the spec (scenario/metric_shape.h).
+Json ConcurrencyMetricShape(const Scenario& s) {
+  const ConcurrencySpec& c = s.Spec<ConcurrencySpec>();
+  Json shape = OpenShape(ConcurrencyMetricRoots());
+  std::vector<std::string> writers;
+  for (int64_t w : c.writers) writers.push_back("writers_" + std::to_string(w));
+  shape["cells"] = ProductShape({c.journal_modes, c.layouts, writers});
+  shape["scaling"] = ProductShape({c.journal_modes});
+  return shape;
 }
 
 }  // namespace shardlab

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/field_reader.h"
+#include "core/json_fwd.h"
 #include "scenario/scenario.h"
 
 namespace shardlab {
@@ -25,6 +26,8 @@ struct ConcurrencySpec {
 
 ConcurrencySpec ReadConcurrencySpec(FieldReader& root);
 const std::set<std::string>& ConcurrencyMetricRoots();
+// The metric paths a run of `s` has: cells.<journal mode>.<layout>.writers_<n>, scaling.<journal mode>.
+Json ConcurrencyMetricShape(const Scenario& s);
 // --quick: windows of at most 0.25 s, at most 3 repetitions.
 void ApplyConcurrencyQuickMode(Scenario& s);
 

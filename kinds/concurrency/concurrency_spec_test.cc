@@ -113,13 +113,18 @@ TEST(ConcurrencySpecTest, ZeroWritersNeedReaders) {
 
 TEST(ConcurrencySpecTest, MetricRoots) {
   Json j = Base();
-  for (const char* good : {"cells", "cells[0].commits_per_s", "scaling.shards_over_one_file"}) {
+  for (const char* good : {"cells", "cells.wal.shards.writers_4.commits_per_s",
+                           "scaling.delete.shards_over_one_file_writers_4"}) {
     j["expect"] = ExpectOn(good);
     EXPECT_TRUE(Load(j).ok()) << good;
   }
   j["expect"] = ExpectOn("throughput");
   EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"throughput\"; a concurrency result has no metric "
                                     "\"throughput\" (metrics: cells, scaling)"}));
+  j["expect"] = ExpectOn("cells.wal.shards.writers_3.commits_per_s");
+  EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"cells.wal.shards.writers_3.commits_per_s\"; no "
+                                    "\"writers_3\" under cells.wal.shards (names there: "
+                                    "writers_1, writers_2, writers_4)"}));
 }
 
 // --quick: windows of at most 0.25 s, at most 3 repetitions; the rows (keys) are the same.

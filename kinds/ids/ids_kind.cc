@@ -35,6 +35,7 @@ class IdsKindImpl final : public Kind {
     return ReadIdsSpec(root, s);
   }
   const std::set<std::string>& MetricRoots() const override { return IdsMetricRoots(); }
+  Json MetricShape(const Scenario& s) const override { return IdsMetricShape(s); }
   Footprint Estimate(const Scenario& s) const override { return EstimateIdsFootprint(s); }
   StatusOr<Json> Run(const Scenario& s, RunContext& context) const override {
     return RunIds(s, context.data_dir, context.workspace);

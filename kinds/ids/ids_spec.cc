@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "core/json.h"
+#include "scenario/metric_shape.h"
+
 namespace shardlab {
 namespace {
 
@@ -33,6 +36,14 @@ IdsSpec ReadIdsSpec(FieldReader& root, const Scenario& s) {
 const std::set<std::string>& IdsMetricRoots() {
   static const std::set<std::string> kRoots = {"schemes", "rows", "shards"};
   return kRoots;
+}
+
+// schemes.<scheme>: the names from the spec (scenario/metric_shape.h).
+Json IdsMetricShape(const Scenario& s) {
+  const IdsSpec& i = s.Spec<IdsSpec>();
+  Json shape = OpenShape(IdsMetricRoots());
+  shape["schemes"] = ProductShape({i.schemes});
+  return shape;
 }
 
 }  // namespace shardlab

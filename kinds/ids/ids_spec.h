@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/field_reader.h"
+#include "core/json_fwd.h"
 #include "scenario/scenario.h"
 
 namespace shardlab {
@@ -18,5 +19,7 @@ struct IdsSpec {
 
 IdsSpec ReadIdsSpec(FieldReader& root, const Scenario& s);
 const std::set<std::string>& IdsMetricRoots();
+// The metric paths a run of `s` has: schemes.<scheme>.
+Json IdsMetricShape(const Scenario& s);
 
 }  // namespace shardlab

@@ -42,6 +42,7 @@ class MigrateKindImpl final : public Kind {
     return ReadSchemaMigrationSpec(root, s);
   }
   const std::set<std::string>& MetricRoots() const override { return SchemaMigrationMetricRoots(); }
+  Json MetricShape(const Scenario& s) const override { return SchemaMigrationMetricShape(s); }
   void ApplyQuick(Scenario& s) const override { ApplySchemaMigrationQuickMode(s); }
   Footprint Estimate(const Scenario& s) const override { return EstimateMigrateFootprint(s); }
   StatusOr<Json> Run(const Scenario& s, RunContext& context) const override {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "core/json.h"
 #include "kinds/migrate/schema_migration.h"
+#include "scenario/metric_shape.h"
 
 namespace shardlab {
 
@@ -55,6 +57,14 @@ const std::set<std::string>& SchemaMigrationMetricRoots() {
   static const std::set<std::string> kRoots = {"files", "rows", "rows_per_file", "synchronous", "provision",
                                                "floor", "bare", "strategies"};
   return kRoots;
+}
+
+// strategies.<strategy>.<journal mode>: the names from the spec (scenario/metric_shape.h).
+Json SchemaMigrationMetricShape(const Scenario& s) {
+  const SchemaMigrationSpec& m = s.Spec<SchemaMigrationSpec>();
+  Json shape = OpenShape(SchemaMigrationMetricRoots());
+  shape["strategies"] = ProductShape({m.strategies, m.journal_modes});
+  return shape;
 }
 
 }  // namespace shardlab

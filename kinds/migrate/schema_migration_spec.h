@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/field_reader.h"
+#include "core/json_fwd.h"
 #include "scenario/scenario.h"
 
 namespace shardlab {
@@ -26,6 +27,8 @@ struct SchemaMigrationSpec {
 
 SchemaMigrationSpec ReadSchemaMigrationSpec(FieldReader& root, const Scenario& s);
 const std::set<std::string>& SchemaMigrationMetricRoots();
+// The metric paths a run of `s` has: strategies.<strategy>.<journal mode>.
+Json SchemaMigrationMetricShape(const Scenario& s);
 // --quick: a crash campaign of at most 2 random kills per cell on at most 3 files, no
 // kill per file (the timed runs are unchanged).
 void ApplySchemaMigrationQuickMode(Scenario& s);
