@@ -54,7 +54,7 @@ void ApplySchemaMigrationQuickMode(Scenario& s) {
 }
 
 const std::set<std::string>& SchemaMigrationMetricRoots() {
-  static const std::set<std::string> kRoots = {"files", "rows", "rows_per_file", "synchronous", "provision",
+  static const std::set<std::string> kRoots = {"files", "rows", "rows_per_file", "synchronous", "change", "provision",
                                                "floor", "bare", "strategies"};
   return kRoots;
 }

@@ -114,7 +114,7 @@ TEST(SchemaMigrationSpecTest, MetricRoots) {
   }
   j["expect"] = ExpectOn("load.rows");
   EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"load.rows\"; a migrate result has no metric \"load\" "
-                                    "(metrics: bare, files, floor, provision, rows, rows_per_file, strategies, "
+                                    "(metrics: bare, change, files, floor, provision, rows, rows_per_file, strategies, "
                                     "synchronous)"}));
 }
 

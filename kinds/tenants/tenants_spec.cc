@@ -58,7 +58,7 @@ void ApplyTenantsQuickMode(Scenario& s) {
 const std::set<std::string>& TenantsMetricRoots() {
   static const std::set<std::string> kRoots = {"tenants",  "rows_per_tenant", "roots",    "provision",     "directories",
                                                "disk",     "limits",          "requests", "packings",      "preallocation",
-                                               "peak_rss_bytes"};
+                                               "peak_rss_bytes", "layout"};
   return kRoots;
 }
 

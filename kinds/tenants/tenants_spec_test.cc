@@ -137,8 +137,8 @@ TEST(TenantsSpecTest, MetricRoots) {
   }
   j["expect"] = ExpectOn("load.rows");
   EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"load.rows\"; a tenants result has no metric \"load\" "
-                                    "(metrics: directories, disk, limits, packings, peak_rss_bytes, preallocation, "
-                                    "provision, requests, roots, rows_per_tenant, tenants)"}));
+                                    "(metrics: directories, disk, layout, limits, packings, peak_rss_bytes, "
+                                    "preallocation, provision, requests, roots, rows_per_tenant, tenants)"}));
 }
 
 // --quick: at most 10,000 requests and 2,000 bare-loop files, at most 3 pre-allocation

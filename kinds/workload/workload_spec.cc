@@ -215,7 +215,8 @@ void CheckWorkloadSpec(const Scenario& s, Problems& problems) {
 
 const std::set<std::string>& WorkloadMetricRoots() {
   static const std::set<std::string> kRoots = {"shards", "load",   "per_shard_counts", "balance", "throughput",
-                                               "ops",    "probes", "attach",           "walk",    "postgres"};
+                                               "ops",    "probes", "attach",           "walk",    "postgres",
+                                               "io_per_op"};
   return kRoots;
 }
 

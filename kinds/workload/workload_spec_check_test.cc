@@ -189,8 +189,8 @@ TEST(WorkloadSpecCheckTest, ExpectMetricMustExist) {
   Json j = Base();
   j["expect"][0]["metric"] = "latency.p50";
   EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"latency.p50\"; a workload result has no metric "
-                                    "\"latency\" (metrics: attach, balance, load, ops, per_shard_counts, postgres, "
-                                    "probes, shards, throughput, walk)"}));
+                                    "\"latency\" (metrics: attach, balance, io_per_op, load, ops, per_shard_counts, "
+                                    "postgres, probes, shards, throughput, walk)"}));
   for (const char* good : {"shards", "load.rows", "per_shard_counts[2]", "balance.max_over_mean", "throughput.ops_per_s",
                            "attach.limit", "ops.get.count"}) {
     j["expect"][0]["metric"] = good;
