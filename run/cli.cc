@@ -429,8 +429,9 @@ int CmdList(const std::vector<std::string>& argv) {
     }
     std::string claims;
     for (const std::string& c : s->claims) claims += (claims.empty() ? "" : ",") + c;
-    std::cout << file << "  " << s->name << "  [" << s->kind << "]" << (claims.empty() ? "" : "  " + claims)
-              << (s->description.empty() ? "" : "\n    " + s->description) << "\n";
+    // The file on its own line: name, kind and claims below it fit 100 columns.
+    const std::string head = file + "\n    " + s->name + "  [" + s->kind + "]" + (claims.empty() ? "" : "  " + claims);
+    std::cout << head << "\n" << WrapText(s->description, "    ", kConsoleColumns);
   }
   return code;
 }

@@ -64,6 +64,25 @@ std::string CheckLines(const Json& c, const ConsoleStyle& style) {
 
 }  // namespace
 
+std::string WrapText(const std::string& text, const std::string& indent, size_t columns) {
+  std::string out, line;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    if (!line.empty() && Columns(indent) + Columns(line) + 1 + Columns(word) > columns) {
+      out += indent + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty()) out += indent + line + "\n";
+  return out;
+}
+
 bool UseColour(int fd) {
   const char* no_colour = std::getenv("NO_COLOR");
   if (no_colour != nullptr && no_colour[0] != '\0') return false;

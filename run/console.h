@@ -11,6 +11,10 @@ namespace shardlab {
 
 constexpr size_t kConsoleColumns = 100;
 
+// `text` in lines of at most `columns` columns, each starting with `indent`, broken at
+// spaces (a word longer than a line stays whole); "" for empty text.
+std::string WrapText(const std::string& text, const std::string& indent, size_t columns);
+
 // Colour for verdict words: only when `fd` is a terminal and NO_COLOR is unset or empty
 // (https://no-color.org).
 bool UseColour(int fd);

@@ -62,16 +62,20 @@ def test_list_names_every_scenario(run):
     for path in FILES:
         s = read_scenario(path)
         rel = path.relative_to(REPO).as_posix()
-        line = next((l for l in proc.stdout.splitlines() if l.startswith(rel + " ")), None)
-        assert line is not None, f"{rel} not listed:\n{proc.stdout}"
-        assert f"  {s['name']}  [{s['kind']}]" in line, line
+        lines = proc.stdout.splitlines()
+        at = next((i for i, l in enumerate(lines) if l == rel), None)
+        assert at is not None, f"{rel} not listed:\n{proc.stdout}"
+        line = lines[at + 1]  # name, kind and claims under the file
+        assert line.startswith(f"    {s['name']}  [{s['kind']}]"), line
         for claim in s.get("claims", []):
             assert claim in line, line
+    assert max(len(l) for l in proc.stdout.splitlines()) <= 100
 
 
 def test_list_of_a_directory(run):
     proc = run(["list", "scenarios/ci"])
     assert proc.returncode == 0, describe(proc)
     names = {read_scenario(p)["name"] for p in FILES if p.parent.name == "ci"}
-    listed = {l.split()[1] for l in proc.stdout.splitlines() if l.startswith("scenarios/")}
+    lines = proc.stdout.splitlines()
+    listed = {lines[i + 1].split()[0] for i, l in enumerate(lines) if l.startswith("scenarios/")}
     assert listed == names
