@@ -101,4 +101,22 @@ std::string Printable(std::string_view text, size_t max_bytes) {
 
 std::string Quoted(std::string_view text, size_t max_bytes) { return "\"" + Printable(text, max_bytes) + "\""; }
 
+std::string Thousands(uint64_t n) {
+  std::string digits = std::to_string(n);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
+  return digits;
+}
+
+std::string HumanRate(double per_second, std::string_view unit) {
+  const std::string per = (unit.empty() ? "" : " " + std::string(unit)) + "/s";
+  if (!(per_second >= 0)) return "?" + per;
+  if (per_second < 10) return StrFormat("%.1f", per_second) + per;
+  if (per_second < 10'000) return Thousands(static_cast<uint64_t>(per_second + 0.5)) + per;
+  if (per_second < 1e6) return StrFormat(per_second < 1e5 ? "%.1fk" : "%.0fk", per_second / 1e3) + per;
+  if (per_second < 1e9) {
+    return StrFormat(per_second < 1e7 ? "%.2fM" : per_second < 1e8 ? "%.1fM" : "%.0fM", per_second / 1e6) + per;
+  }
+  return StrFormat("%.3gG", per_second / 1e9) + per;
+}
+
 }  // namespace shardlab

@@ -35,6 +35,28 @@ TEST(StrFormatTest, IsWordOfHandlesLongInput) {
   EXPECT_FALSE(IsWordOf(std::string(1'000'000, 'a') + "/", "._-"));
 }
 
+TEST(StrFormatTest, HumanRate) {
+  EXPECT_EQ(HumanRate(0), "0.0/s");
+  EXPECT_EQ(HumanRate(2.34), "2.3/s");
+  EXPECT_EQ(HumanRate(119.4), "119/s");
+  EXPECT_EQ(HumanRate(4560), "4,560/s");
+  EXPECT_EQ(HumanRate(9999.4), "9,999/s");
+  EXPECT_EQ(HumanRate(40'123), "40.1k/s");
+  EXPECT_EQ(HumanRate(340'000), "340k/s");
+  EXPECT_EQ(HumanRate(1'254'000), "1.25M/s");
+  EXPECT_EQ(HumanRate(25'400'000), "25.4M/s");
+  EXPECT_EQ(HumanRate(-1), "?/s");
+  EXPECT_EQ(HumanRate(14'500, "rows"), "14.5k rows/s");
+  EXPECT_EQ(HumanRate(119, "trials"), "119 trials/s");
+}
+
+TEST(StrFormatTest, Thousands) {
+  EXPECT_EQ(Thousands(0), "0");
+  EXPECT_EQ(Thousands(999), "999");
+  EXPECT_EQ(Thousands(1000), "1,000");
+  EXPECT_EQ(Thousands(1234567), "1,234,567");
+}
+
 }  // namespace
 }  // namespace str_format_test
 }  // namespace shardlab

@@ -22,6 +22,7 @@
 #include "core/json.h"
 #include "core/overrides.h"
 #include "core/process_stats.h"
+#include "core/progress.h"
 #include "core/str_format.h"
 #include "core/workspace.h"
 #include "kinds/crash/crash_runner.h"
@@ -184,7 +185,7 @@ std::optional<Loaded> ParseAndLoad(const std::vector<std::string>& argv, const s
                                    " --help)");
     return std::nullopt;
   }
-  // MERGE-CONSOLE SetVerbosity(args->verbosity < 0 ? Verbosity::kQuiet : args->verbosity > 0 ? Verbosity::kVerbose : Verbosity::kNormal);
+  SetVerbosity(args->verbosity < 0 ? Verbosity::kQuiet : args->verbosity > 0 ? Verbosity::kVerbose : Verbosity::kNormal);
   auto files = ExpandScenarioPaths(args->positional);
   if (!files.ok()) {
     std::cerr << files.status().message() << "\n";

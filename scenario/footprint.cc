@@ -145,12 +145,6 @@ std::string HumanBytes(uint64_t bytes) {
   return StrFormat(v < 99.95 ? "%.1f %s" : "%.0f %s", v, kUnits[unit]);
 }
 
-std::string Thousands(uint64_t n) {
-  std::string digits = std::to_string(n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
-  return digits;
-}
-
 std::string DescribeFootprint(const Footprint& f) {
   std::string out = HumanBytes(f.bytes) + ", " + Thousands(f.files) + (f.files == 1 ? " file" : " files");
   if (f.dirs > 0) out += " in up to " + Thousands(f.dirs + 1) + " directories";

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/str_format.h"  // Thousands
+
 #include "shards/shards_spec.h"
 #include "sqlite/sqlite_spec.h"
 #include "workloads/key_space.h"
@@ -64,8 +66,6 @@ Footprint FlatFilesFootprint(uint64_t count, uint64_t bytes_each);
 
 // "1.2 GB", "640 KB", "12 bytes" (decimal units, as df -H).
 std::string HumanBytes(uint64_t bytes);
-// "1,000,000".
-std::string Thousands(uint64_t n);
 // "1.2 GB, 34,025 files in up to 10 directories" (the fullest named when it dominates).
 std::string DescribeFootprint(const Footprint& f);
 

@@ -17,7 +17,7 @@ std::string SummarizeWorkload(const Json& r) {
       << "/" << sc["sqlite"]["synchronous"].get<std::string>() << "\n";
   if (m.contains("load")) {
     out << "  load: " << m["load"]["rows"] << " rows in " << Fixed(m["load"]["seconds"].get<double>(), 3) << " s ("
-        << Fixed(m["load"]["rows_per_s"].get<double>() / 1000, 1) << "k rows/s)\n";
+        << HumanRate(m["load"]["rows_per_s"].get<double>(), "rows") << ")\n";
   }
   if (m.contains("per_shard_counts")) {
     const Json& counts = m["per_shard_counts"];
