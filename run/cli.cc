@@ -43,9 +43,15 @@ constexpr int kExitCheckFailed = 1;
 constexpr int kExitInvalid = 2;
 constexpr int kExitRuntime = 3;
 
+// A usage problem: one line saying what is wrong, then the command's usage line (or the
+// list of commands) and where the help is.
 int Usage(const std::string& command, const std::string& problem) {
   std::cerr << "shardlab: " << problem << "\n";
-  if (command.empty() || CommandHelp(command) == nullptr) {
+  const char* help = command.empty() ? nullptr : CommandHelp(command);
+  if (help != nullptr) {
+    const std::string text = help;
+    std::cerr << text.substr(0, text.find('\n')) << "\n";
+  } else {
     std::cerr << "usage: shardlab <command> [options] [arguments]; commands: run, validate, list, repro "
                  "(shardlab --help)\n";
   }

@@ -93,7 +93,7 @@ def test_speedup_checks_are_judged_on_the_interval(small_result):
         lo, hi = c["interval"]
         assert lo == pytest.approx(mean - half, rel=1e-4, abs=1e-5) and hi == pytest.approx(mean + half, rel=1e-4, abs=1e-5)
         assert c["verdict"] == "pass"
-    assert "preallocation.speedup gt -1000: " in proc.stdout and " n=2" in proc.stdout
+    assert "preallocation.speedup gt -1000  (observed " in proc.stdout and " n=2)" in proc.stdout
 
 
 def test_nothing_is_left_behind(small_result):
