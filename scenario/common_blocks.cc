@@ -154,10 +154,11 @@ void ReadRouter(FieldReader r, const std::string& scenario_file, HashKind key_ha
     out.vnodes = static_cast<uint32_t>(r.Int("vnodes", 100, 1, 100'000));
     out.point_hash = *ParseHashKind(r.Choice("point_hash", blog ? "sha256" : HashKindName(key_hash), {"xxh3", "sha256", "fnv1a"}));
     if (blog) {
-      // seeds/003: sha256 of "shard{s}:{v}", 100 points per shard, keys by sha256.
+      // The sharding blog post (source 003 in scenarios/CLAIMS.md): sha256 of "shard{s}:{v}", 100 points per shard, keys by sha256.
       if (out.vnodes != 100) r.Problem("vnodes", "compat \"blog\" places 100 vnodes per shard; found " + std::to_string(out.vnodes));
       if (out.point_hash != HashKind::kSha256) r.Problem("point_hash", "compat \"blog\" hashes ring points with sha256");
-      if (key_hash != HashKind::kSha256) r.Problem("compat", "compat \"blog\" needs keys.hash = \"sha256\", as in seeds/003");
+      if (key_hash != HashKind::kSha256) r.Problem("compat", "compat \"blog\" needs keys.hash = \"sha256\", as in the sharding blog post "
+                                                        "(source 003 in scenarios/CLAIMS.md)");
     }
   } else if (out.type == "range") {
     ReadBoundaries(r, out);
@@ -201,6 +202,13 @@ void ReadDistribution(FieldReader r, DistributionSpec& out, const char* default_
   if (out.type == "zipfian" || out.type == "scrambled_zipfian" || out.type == "latest") {
     out.theta = r.Number("theta", 0.99, 0, INFINITY, /*min_exclusive=*/true);
     if (out.theta == 1.0) r.Problem("theta", "found 1; expected a number > 0 other than 1 (YCSB's alpha = 1/(1-theta))");
+    // Read only when given, so the resolved scenario of existing files is unchanged.
+    if (out.type != "zipfian" && r.Has("ycsb_compat")) {
+      out.ycsb_compat = r.Bool("ycsb_compat", false);
+      if (out.type == "scrambled_zipfian" && out.ycsb_compat && r.Has("ycsb_expected_new_keys")) {
+        out.ycsb_expected_new_keys = static_cast<uint64_t>(r.Int("ycsb_expected_new_keys", 0, 0));
+      }
+    }
   } else if (out.type == "hotspot") {
     out.hot_data_fraction = r.Number("hot_data_fraction", 0.2, 0, 1);
     out.hot_op_fraction = r.Number("hot_op_fraction", 0.8, 0, 1);

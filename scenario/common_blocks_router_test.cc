@@ -68,7 +68,8 @@ TEST(CommonBlocksRouterTest, RingCompatBlogNeedsSha256Keys) {
   EXPECT_EQ(s->resolved["router"]["point_hash"], Json("sha256"));
 
   j["keys"].erase("hash");  // xxh3
-  ExpectOnlyProblem(j, "router.compat: compat \"blog\" needs keys.hash = \"sha256\", as in seeds/003");
+  ExpectOnlyProblem(j, "router.compat: compat \"blog\" needs keys.hash = \"sha256\", as in the sharding blog post "
+                       "(source 003 in scenarios/CLAIMS.md)");
   j["keys"]["hash"] = "sha256";
   j["router"]["vnodes"] = 64;
   ExpectOnlyProblem(j, "router.vnodes: compat \"blog\" places 100 vnodes per shard; found 64");

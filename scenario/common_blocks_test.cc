@@ -218,6 +218,33 @@ TEST(CommonBlocksTest, ZipfianThetaMustBePositiveAndNotOne) {
   }
 }
 
+TEST(CommonBlocksTest, YcsbCompatIsReadForLatestAndScrambledZipfianOnly) {
+  Json j = Base();
+  j["keys"]["distribution"] = {{"type", "latest"}};
+  auto s = Load(j);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_FALSE(s->distribution.ycsb_compat);
+  // Absent, it stays out of the resolved scenario (results of existing files unchanged).
+  EXPECT_EQ(s->resolved["keys"]["distribution"], Json::parse(R"({"type": "latest", "theta": 0.99})"));
+
+  j["keys"]["distribution"] = {{"type", "latest"}, {"ycsb_compat", true}};
+  s = Load(j);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_TRUE(s->distribution.ycsb_compat);
+
+  j["keys"]["distribution"] = {{"type", "scrambled_zipfian"}, {"ycsb_compat", true}, {"ycsb_expected_new_keys", 50}};
+  s = Load(j);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_TRUE(s->distribution.ycsb_compat);
+  EXPECT_EQ(s->distribution.ycsb_expected_new_keys, 50u);
+
+  // Only with ycsb_compat; and not for zipfian, whose YCSB class CoreWorkload does not use.
+  j["keys"]["distribution"] = {{"type", "scrambled_zipfian"}, {"ycsb_expected_new_keys", 50}};
+  EXPECT_FALSE(Load(j).ok());
+  j["keys"]["distribution"] = {{"type", "zipfian"}, {"ycsb_compat", true}};
+  EXPECT_FALSE(Load(j).ok());
+}
+
 // --- sqlite ------------------------------------------------------------------------------
 
 TEST(CommonBlocksTest, JournalModeMustBeAKnownMode) {

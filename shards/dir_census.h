@@ -1,5 +1,5 @@
 #pragma once
-// A count of a directory tree: how many entries the fullest directory holds (seeds/001
+// A count of a directory tree: how many entries the fullest directory holds (source 001 in scenarios/CLAIMS.md
 // wants at most 500), how many directories and files there are, and the bytes the files
 // take on disk (allocated blocks) and as written (apparent size).
 #include <cstdint>

@@ -52,7 +52,7 @@ TEST(DirCensus, CountsEntriesPerDirectoryAndBytes) {
   EXPECT_FALSE(TakeDirCensus(root).ok());
 }
 
-// seeds/001's rule on the real filesystem: 100,000 tenants in the digits layout leave no
+// source 001's rule on the real filesystem: 100,000 tenants in the digits layout leave no
 // directory above 500 entries (here: the first 20,000 ids' tree, empty files).
 TEST(DirCensus, DigitsLayoutKeepsDirectoriesSmallOnDisk) {
   const std::string root = ::testing::TempDir() + "shardlab_digits_" + std::to_string(getpid());

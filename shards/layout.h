@@ -1,5 +1,5 @@
 #pragma once
-// Where shard files live. `flat`: shard_0007.db. `digits` (seeds/001): the id
+// Where shard files live. `flat`: shard_0007.db. `digits` (source 001 in scenarios/CLAIMS.md): the id
 // zero-padded to a width, split as first digit / next two digits / rest, so 100,000
 // ids make 10 top directories, 100 below each and ~100 files per leaf: 1/23/45.db.
 #include <cstdint>

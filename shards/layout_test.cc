@@ -82,7 +82,7 @@ TEST(LayoutTest, DigitsLayoutUsesAutomaticOrExplicitWidth) {
   EXPECT_EQ(ShardRelativePath(Spec(10, "digits", 9), 5), "0/00/000005.db");
 }
 
-// seeds/001 (claim C19): 100,000 shards with at most 500 entries in any directory.
+// source 001 (scenarios/CLAIMS.md) (claim C19): 100,000 shards with at most 500 entries in any directory.
 TEST(LayoutTest, DigitsLayoutKeepsDirectoriesSmallFor100kShards) {
   const ShardsSpec spec = Spec(100000, "digits");
   std::map<std::string, std::set<std::string>> entries;  // directory -> names in it

@@ -1,4 +1,4 @@
-"""The blog scenarios (seeds/003) reproduce the blog's numbers, read from the metrics."""
+"""The blog scenarios (source 003 in scenarios/CLAIMS.md) reproduce the blog's numbers, read from the metrics."""
 import pytest
 
 from conftest import describe, load_result

@@ -116,6 +116,44 @@ class LatestChooser final : public KeyChooser {
   ZipfianConstants c_;
 };
 
+// CoreWorkload's requestdistribution=zipfian: ScrambledZipfianGenerator(0, n + e), that is
+// n + e + 1 items, and nextKeynum redraws every key above the last loaded one (n - 1).
+class YcsbCoreScrambledZipfianChooser final : public KeyChooser {
+ public:
+  YcsbCoreScrambledZipfianChooser(const ZipfianConstants& c, uint64_t n, uint64_t space) : c_(c), n_(n), space_(space) {}
+  uint64_t Next(Rng& rng) override {
+    for (;;) {
+      const uint64_t key = YcsbFnvHash64(c_.Next(rng)) % space_;
+      if (key < n_) return key;
+    }
+  }
+  std::unique_ptr<KeyChooser> Clone() const override {
+    return std::make_unique<YcsbCoreScrambledZipfianChooser>(*this);
+  }
+
+ private:
+  ZipfianConstants c_;
+  uint64_t n_;
+  uint64_t space_;
+};
+
+// CoreWorkload's requestdistribution=latest over a loaded, fixed key space: YCSB's
+// SkewedLatestGenerator with max = n - 1 returns max - ZipfianGenerator(max items), so
+// it draws over n - 1 items, [1, n - 1], and never returns item 0 (when n > 1).
+class YcsbLatestChooser final : public KeyChooser {
+ public:
+  YcsbLatestChooser(const ZipfianConstants& c, uint64_t n) : c_(c), n_(n) {}
+  uint64_t Next(Rng& rng) override {
+    if (n_ == 1) return 0;  // YCSB's ZipfianGenerator(0) has zetan 0: always 0 - 0
+    return (n_ - 1) - c_.Next(rng);
+  }
+  std::unique_ptr<KeyChooser> Clone() const override { return std::make_unique<YcsbLatestChooser>(*this); }
+
+ private:
+  ZipfianConstants c_;
+  uint64_t n_;
+};
+
 // YCSB's HotspotIntegerGenerator(0, n-1, hot_data_fraction, hot_op_fraction).
 class HotspotChooser final : public KeyChooser {
  public:
@@ -249,6 +287,12 @@ StatusOr<std::unique_ptr<KeyChooser>> MakeKeyChooser(const DistributionSpec& spe
   const uint64_t n = item_count;
   if (type == "uniform") return std::unique_ptr<KeyChooser>(std::make_unique<UniformChooser>(n));
   if (type == "sequential") return std::unique_ptr<KeyChooser>(std::make_unique<SequentialChooser>(n));
+  if (type == "latest" && spec.ycsb_compat) {
+    SHARDLAB_RETURN_IF_ERROR(CheckTheta(spec));
+    const uint64_t items = n > 1 ? n - 1 : 1;
+    const ZipfianConstants c = ZipfianConstants::Make(items, spec.theta, Zeta(items, spec.theta));
+    return std::unique_ptr<KeyChooser>(std::make_unique<YcsbLatestChooser>(c, n));
+  }
   if (type == "zipfian" || type == "latest") {
     SHARDLAB_RETURN_IF_ERROR(CheckTheta(spec));
     const ZipfianConstants c = ZipfianConstants::Make(n, spec.theta, Zeta(n, spec.theta));
@@ -261,6 +305,16 @@ StatusOr<std::unique_ptr<KeyChooser>> MakeKeyChooser(const DistributionSpec& spe
     // precomputed zeta(ITEM_COUNT) for theta 0.99 and zeta(ITEM_COUNT + 1) otherwise.
     const uint64_t items = kYcsbScrambledItemCount + 1;
     const double zetan = spec.theta == kYcsbScrambledTheta ? kYcsbScrambledZetan : Zeta(items, spec.theta);
+    if (spec.ycsb_compat) {
+      const uint64_t e = spec.ycsb_expected_new_keys;
+      // Every draw above n - 1 is redrawn: bound the redraws' share.
+      if (static_cast<Uint128>(e) > static_cast<Uint128>(n) * 100) {
+        return Status::Invalid("distribution 'scrambled_zipfian': ycsb_expected_new_keys = " + Str(e) +
+                               " is out of range; it must be <= 100 * item_count (" + Str(n) + ")");
+      }
+      return std::unique_ptr<KeyChooser>(std::make_unique<YcsbCoreScrambledZipfianChooser>(
+          ZipfianConstants::Make(items, spec.theta, zetan), n, n + e + 1));
+    }
     return std::unique_ptr<KeyChooser>(
         std::make_unique<ScrambledZipfianChooser>(ZipfianConstants::Make(items, spec.theta, zetan), n));
   }

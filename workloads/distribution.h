@@ -17,6 +17,13 @@ struct DistributionSpec {
   double hot_op_fraction = 0.8;           // hotspot (YCSB hotspotopnfraction)
   double exponential_percentile = 95;     // exponential (YCSB exponential.percentile)
   double exponential_fraction = 0.8571428571;  // exponential (YCSB exponential.frac)
+  // latest, scrambled_zipfian: reproduce what YCSB's CoreWorkload does with
+  // requestdistribution=latest / zipfian, not only the generator class (default off: the
+  // generator classes over exactly [0, n)). See scenarios/README.md, "YCSB differences".
+  bool ycsb_compat = false;
+  // scrambled_zipfian with ycsb_compat: CoreWorkload's expectednewkeys
+  // (operationcount * insertproportion * 2). shardlab never inserts new keys, so 0.
+  uint64_t ycsb_expected_new_keys = 0;
 };
 
 class KeyChooser {

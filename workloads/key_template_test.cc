@@ -33,7 +33,7 @@ TEST(KeyTemplate, ArithmeticFollowsCPrecedence) {
 }
 
 TEST(KeyTemplate, ComparisonsAndTernaryReproduceTheBlogYears) {
-  // seeds/003 block 2: 70% of events in 2026, the rest spread over 2023..2025.
+  // the sharding blog post's block 2 (source 003 in scenarios/CLAIMS.md): 70% of events in 2026, the rest spread over 2023..2025.
   const char* year = "{i % 10 < 7 ? 2026 : 2023 + i % 3}";
   EXPECT_EQ(Render(year, 0), "2026");
   EXPECT_EQ(Render(year, 7), "2024");  // 7 % 3 == 1

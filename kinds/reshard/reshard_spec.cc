@@ -34,7 +34,8 @@ void ReadRouterEntry(FieldReader& r, HashKind key_hash, std::vector<ReshardRoute
     r.Resolve("vnodes", vnodes.size() == 1 ? Json(vnodes[0]) : Json(vnodes));
     spec.point_hash = *ParseHashKind(r.Choice("point_hash", blog ? "sha256" : HashKindName(key_hash), {"xxh3", "sha256", "fnv1a"}));
     if (blog && (vnodes != std::vector<int64_t>{100} || spec.point_hash != HashKind::kSha256 || key_hash != HashKind::kSha256)) {
-      r.Problem("compat", "compat \"blog\" is seeds/003's ring: 100 vnodes, points and keys by sha256");
+      r.Problem("compat", "compat \"blog\" is the sharding blog post's ring (source 003 in scenarios/CLAIMS.md): "
+                          "100 vnodes, points and keys by sha256");
     }
     if (!name.empty() && vnodes.size() > 1) r.Problem("name", "a name needs a single vnodes value");
     for (int64_t n : vnodes) {

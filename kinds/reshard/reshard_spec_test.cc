@@ -201,8 +201,8 @@ TEST(ReshardSpecTest, RingNamesAndCompatBlog) {
   EXPECT_EQ(ProblemLines(j), Lines({"reshard.routers[1].name: a name needs a single vnodes value"}));
   j = Base();
   j["reshard"]["routers"][1] = {{"type", "ring"}, {"compat", "blog"}};  // keys.hash is xxh3
-  EXPECT_EQ(ProblemLines(j), Lines({"reshard.routers[1].compat: compat \"blog\" is seeds/003's ring: 100 vnodes, "
-                                    "points and keys by sha256"}));
+  EXPECT_EQ(ProblemLines(j), Lines({"reshard.routers[1].compat: compat \"blog\" is the sharding blog post's ring "
+                                    "(source 003 in scenarios/CLAIMS.md): 100 vnodes, points and keys by sha256"}));
 }
 
 // --- CheckReshardSpec ------------------------------------------------------------------

@@ -1,5 +1,5 @@
 #pragma once
-// C20 (seeds/001: "pre-allocating files would help"): the same insert load into several
+// C20 (source 001 in scenarios/CLAIMS.md: "pre-allocating files would help"): the same insert load into several
 // files growing side by side, with and without SQLITE_FCNTL_CHUNK_SIZE, in alternating
 // rounds; insert rate, extents per file (FIEMAP, filefrag's count) and bytes on disk.
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// The same users packed several users to a file (C15): minishards (seeds/000: 1024 files
+// The same users packed several users to a file (C15): minishards (source 000 in scenarios/CLAIMS.md: 1024 files
 // of ~100 users) and shards. A user's rows keep their keys and values and gain a `user`
 // column; the scenario's router places users on files by the text "user:<id>".
 #include <cstdint>

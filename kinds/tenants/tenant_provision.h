@@ -1,5 +1,5 @@
 #pragma once
-// Creating one SQLite file per tenant (seeds/001): the files under the scenario's roots
+// Creating one SQLite file per tenant (source 001 in scenarios/CLAIMS.md): the files under the scenario's roots
 // and layout, each with one small table of the scenario's rows, written with
 // synchronous=off and synced once per filesystem at the end. Also the bare loop the
 // harness is judged against: open + create + insert + close, nothing else.

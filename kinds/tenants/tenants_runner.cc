@@ -94,7 +94,7 @@ StatusOr<Json> RunTenants(const Scenario& s, const std::string& data_dir, Worksp
   }
   m["provision"] = provision;
 
-  // Census of every root (roots may be symlinks to other filesystems: seeds/001).
+  // Census of every root (roots may be symlinks to other filesystems: source 001 (scenarios/CLAIMS.md)).
   DirCensus census;
   Json roots = Json::array();
   std::vector<std::string> seen;

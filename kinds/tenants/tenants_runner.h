@@ -2,7 +2,7 @@
 // kind = tenants (claims C19, C15, C20): one SQLite file per tenant at scale.
 //   provision  T files in the scenario's layout and roots (synchronous=off, one syncfs),
 //              against the bare open+create+close loop in the same binary;
-//   census     entries per directory (seeds/001: at most 500), bytes on disk per tenant;
+//   census     entries per directory (source 001 in scenarios/CLAIMS.md: at most 500), bytes on disk per tenant;
 //   requests   a seeded stream (zipfian tenants by default) through an LRU connection
 //              cache bounded by tenants.cache_files, under RLIMIT_NOFILE;
 //   packings   the same users and requests in minishards and shards, plus the walk over

@@ -1,5 +1,5 @@
 #pragma once
-// walk.postgres (claim C14 against a real server): seeds/000 compared the shard walk with
+// walk.postgres (claim C14 against a real server): source 000 (scenarios/CLAIMS.md) compared the shard walk with
 // InnoDB. This loads the very rows of the shards into one table of a throwaway
 // PostgreSQL server (pg_server.h) and answers the walks' keys there through libpq, the
 // way an application would: K lookups one by one through a prepared statement, and one

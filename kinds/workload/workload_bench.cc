@@ -1,5 +1,5 @@
 // Harness micro-benchmarks: the workload runner's cost over bare SQLite, and the shard
-// walk of seeds/000. Shard files live in a temporary directory created (and removed)
+// walk of source 000 (scenarios/CLAIMS.md). Shard files live in a temporary directory created (and removed)
 // by this binary.
 #include <benchmark/benchmark.h>
 
@@ -160,7 +160,7 @@ void BM_RunnerOverhead(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 2 * kBatch);
 }
 
-// seeds/000's shard walk: one lookup on each of 100 of 256 cached shards, on
+// source 000's shard walk: one lookup on each of 100 of 256 cached shards, on
 // state.range(0) threads (1 = sequential; 2 = fan-out over both cores).
 void BM_ShardWalk(benchmark::State& state) {
   LoadedFixture& f = WalkFixture();

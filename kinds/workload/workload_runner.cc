@@ -313,7 +313,7 @@ Status RunMixPhase(LoadedWorkload& run, std::vector<std::unique_ptr<OpExecutor>>
   return Status::Ok();
 }
 
-// The shard walk of seeds/000 (claims C13, C14): for each K and fan-out width, walks of
+// The shard walk of source 000 (scenarios/CLAIMS.md) (claims C13, C14): for each K and fan-out width, walks of
 // one lookup on each of K distinct shards; optionally the very same lookups on one file
 // holding all rows, and on a PostgreSQL server holding them, for the ratios.
 Status RunWalkPhase(LoadedWorkload& run, const std::string& data_dir, Workspace& workspace, Json& metrics) {
