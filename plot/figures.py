@@ -3,13 +3,17 @@
 Importing this module selects the Agg backend before pyplot loads (import it before
 matplotlib.pyplot anywhere in the report). A figure function draws one PNG at `path` and
 returns (title, caption), or raises Missing when the metrics it needs are absent;
-render_figure() calls one and returns its <figure> HTML, or a note when it is Missing or
-fails on malformed metrics, so a bad metric never stops the report. new_figure(), save(),
+render_figure() calls one with a path in a temporary directory and returns its <figure>
+HTML with the PNG embedded as a data: URI (the page is one self-contained file; nothing
+is written beside it), or a note when it is Missing or fails on malformed metrics, so a
+bad metric never stops the report. new_figure(), save(),
 plain_log_ticks() and grouped_bars() are the drawing helpers several kinds use.
 """
 
+import base64
 import math
 import os
+import tempfile
 
 import matplotlib
 
@@ -61,14 +65,22 @@ def grouped_bars(ax, groups, series, values, colours=None):
 
 
 def render_figure(func, data, out_dir, filename, name, what):
-    """Draw one figure; return its <figure> HTML, or a note when it cannot be drawn."""
-    try:
-        title, caption = func(data, os.path.join(out_dir, filename), name)
-    except Missing as e:
-        return note(f"{what} not shown: {e}.")
-    except Exception as e:  # a malformed metric must never stop the report
-        return note(f"{what} could not be drawn ({type(e).__name__}: {e}).")
-    finally:
-        plt.close("all")
-    return (f'<figure><img src="{esc(filename)}" alt="{esc(title)}">'
+    """Draw one figure; return its <figure> HTML (the PNG inline), or a note when it
+    cannot be drawn. `filename` names the figure (its element id); `out_dir` is unused
+    and kept for the kinds' call sites."""
+    del out_dir
+    with tempfile.TemporaryDirectory(prefix="shardlab-figure-") as tmp:
+        path = os.path.join(tmp, os.path.basename(filename))
+        try:
+            title, caption = func(data, path, name)
+            with open(path, "rb") as f:
+                png = base64.b64encode(f.read()).decode("ascii")
+        except Missing as e:
+            return note(f"{what} not shown: {e}.")
+        except Exception as e:  # a malformed metric must never stop the report
+            return note(f"{what} could not be drawn ({type(e).__name__}: {e}).")
+        finally:
+            plt.close("all")
+    figure_id = "fig-" + os.path.splitext(os.path.basename(filename))[0]
+    return (f'<figure id="{esc(figure_id)}"><img src="data:image/png;base64,{png}" alt="{esc(title)}">'
             f"<figcaption>{esc(caption)}</figcaption></figure>")

@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""Render a shardlab run directory as one self-contained HTML page with PNG figures.
+"""Render a shardlab run directory as one self-contained HTML page (figures embedded).
 
 Usage:
     plot/report.py RUN_DIR [--out DIR]
         Reads RUN_DIR/<scenario>.json (one shardlab result per scenario) and
         RUN_DIR/micro.json (Google Benchmark output, optional); ignores the
-        repeats/ and data/ subfolders. Writes DIR/index.html and the PNG files
-        beside it (DIR defaults to RUN_DIR/report/).
+        repeats/ and data/ subfolders. Writes DIR/index.html, one file with its
+        figures inside as PNG data: URIs (DIR defaults to RUN_DIR/report/).
 
     plot/report.py --compare RUN_A RUN_B [--out DIR]
         A side-by-side page of two runs: both environment fingerprints, every
@@ -17,7 +17,8 @@ Usage:
 The page: a header (when, where, git commit, seeds), a claims table (every check of
 every scenario: pass = confirmed, fail = refuted, unknown = the metric is absent),
 then one section per scenario (figures with a caption saying what to look for) and
-one for the micro-benchmarks. Nothing is fetched: inline CSS, relative PNG paths.
+one for the micro-benchmarks. Nothing is fetched and nothing lies beside the page:
+inline CSS, figures as data: URIs, so index.html opens anywhere on its own.
 A missing or malformed metric skips its figure with a note; a scenario with status
 "error" shows its error text.
 
@@ -72,7 +73,7 @@ def scenario_html(r, out_dir, prefix=""):
 
 
 def build_report(run, out_dir):
-    """Write out_dir/index.html and its PNGs; return the path of the page."""
+    """Write out_dir/index.html (figures inside it); return the path of the page."""
     os.makedirs(out_dir, exist_ok=True)
     body = [f"<h1>shardlab run {esc(run.label)}</h1>"]
     nav = [f'<a href="#scenario-{esc(r["_key"])}">{esc(r.get("name", r["_key"]))}</a>' for r in run.results]

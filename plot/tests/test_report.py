@@ -5,7 +5,9 @@ Run: /usr/bin/python3 -m pytest -q plot/tests
 Reports are built into tmp_path; the fixtures are never written.
 """
 
+import base64
 import html
+import io
 import json
 import os
 import re
@@ -32,11 +34,14 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class Page(HTMLParser):
-    """Collects what the tests look at: img srcs, hrefs, script tags, figures, table rows."""
+    """Collects what the tests look at: figures (by name, "<id without fig->.png", with
+    their embedded PNG bytes), every img src, hrefs, script tags, captions, table rows."""
 
     def __init__(self, text):
         super().__init__()
         self.imgs, self.links, self.scripts, self.ids = [], [], 0, set()
+        self.srcs, self.png = [], {}
+        self._figure_name = None
         self.figures = []  # [has img, caption text]
         self.tables = []  # list of tables, each a list of rows, each a list of cell texts
         self._in_caption = False
@@ -48,7 +53,13 @@ class Page(HTMLParser):
         if "id" in a:
             self.ids.add(a["id"])
         if tag == "img":
-            self.imgs.append(a.get("src", ""))
+            src = a.get("src", "")
+            self.srcs.append(src)
+            name = self._figure_name or src
+            self.imgs.append(name)
+            prefix = "data:image/png;base64,"
+            if src.startswith(prefix):
+                self.png[name] = base64.b64decode(src[len(prefix):])
             if self.figures:
                 self.figures[-1][0] = True
         elif tag in ("a", "link"):
@@ -57,6 +68,8 @@ class Page(HTMLParser):
             self.scripts += 1
         elif tag == "figure":
             self.figures.append([False, ""])
+            fid = a.get("id", "")
+            self._figure_name = fid[len("fig-"):] + ".png" if fid.startswith("fig-") else None
         elif tag == "figcaption":
             self._in_caption = True
         elif tag == "table":
@@ -113,37 +126,40 @@ def compared(tmp_path_factory):
 
 
 def assert_images_valid(out, page):
+    """Every image is a PNG inside the page (a data: URI), of a real size."""
     assert page.imgs
-    for src in page.imgs:
-        assert not os.path.isabs(src) and "/" not in src, src
-        path = os.path.join(out, src)
-        assert os.path.isfile(path), src
-        assert os.path.getsize(path) > 0, src
-        with open(path, "rb") as f:
-            assert f.read(8) == PNG_SIGNATURE, src
-        pixels = matplotlib.image.imread(path)
-        assert pixels.shape[0] > 50 and pixels.shape[1] > 50, src
+    for name in page.imgs:
+        data = page.png.get(name)
+        assert data, f"{name}: not an embedded PNG"
+        assert data[:8] == PNG_SIGNATURE, name
+        pixels = matplotlib.image.imread(io.BytesIO(data), format="png")
+        assert pixels.shape[0] > 50 and pixels.shape[1] > 50, name
 
 
-def test_report_writes_index_and_pngs(built):
-    out, _, _ = built
-    assert (out / "index.html").is_file()
-    assert list(out.glob("*.png"))
+def test_report_is_one_self_contained_file(built):
+    """index.html alone: no file beside it, no reference to one (only #anchors and
+    data: URIs), no script, no stylesheet link."""
+    out, text, page = built
+    assert sorted(os.listdir(out)) == ["index.html"]
+    assert page.srcs and all(src.startswith("data:image/png;base64,") for src in page.srcs)
+    assert all(href.startswith(("#", "http://", "https://")) for href in page.links), page.links
+    assert not re.search(r"""(src|href)\s*=\s*["'](?!data:|#|https?:)""", text)
+    assert "url(" not in text and page.scripts == 0
 
 
-def test_every_img_exists_and_is_png(built):
+def test_every_img_is_an_embedded_png(built):
     out, _, page = built
     assert_images_valid(out, page)
 
 
 def test_deterministic_figure_names(built):
-    out, _, _ = built
+    out, _, page = built
     for name in ("ci-workload-mix-latency.png", "ci-workload-mix-throughput.png", "ci-workload-mix-balance.png",
                  "ci-workload-mix-tail.png", "walk-256-shards-walk.png", "ci-crash-matrix-matrix.png",
                  "ci-crash-matrix-timeline-attach-delete-full-process_crash.png", "crash-io-errors-matrix.png",
                  "ci-reshard-movement-movement.png", "ci-reshard-movement-vnodes.png",
                  "ci-reshard-migration-migration.png", "micro-route.png"):
-        assert (out / name).is_file(), name
+        assert name in page.png, name
 
 
 def test_claims_table_lists_every_check(built):
@@ -325,7 +341,7 @@ def test_replay_timelines_show_states_per_point_and_clean_commit_points(built):
     out, _, page = built
     captions = {img: caption for img, (_, caption) in zip(page.imgs, page.figures)}
     reorder = "ci-crash-matrix-timeline-attach-delete-full-power_loss_reorder.png"
-    assert (out / reorder).is_file()
+    assert reorder in page.png
     assert "the bars count them by outcome" in captions[reorder]
     assert "No clean commit point" in captions[reorder]
     clean = captions["ci-crash-matrix-timeline-attach-delete-full-process_crash.png"]
@@ -366,7 +382,7 @@ def test_old_crash_result_still_renders(tmp_path):
     out, text, page = crash_report(tmp_path, r)
     assert_images_valid(out, page)
     assert "could not be drawn" not in text and "not shown" not in text
-    assert (out / "ci-crash-matrix-timeline-attach-delete-full-process_crash.png").is_file()
+    assert "ci-crash-matrix-timeline-attach-delete-full-process_crash.png" in page.png
     assert html.escape("trials 612 · trials/s 79.9 · accounts 32") in text
     rows = crash_rows(page)
     row = rows["attach / delete / full / process_crash"]
@@ -524,14 +540,14 @@ def test_concurrency_and_ids_sections_have_figures(built):
     out, _, page = built
     for png in ("ci-concurrency-concurrency.png", "ci-ids-ids.png"):
         assert png in page.imgs, page.imgs
-        assert os.path.getsize(os.path.join(out, png)) > 0
+        assert len(page.png[png]) > 0
 
 
 def test_tenants_section_has_its_figures_and_the_directory_census(built):
     out, _, page = built
     for png in ("ci-tenants-tenant-latency.png", "ci-tenants-packings.png", "ci-tenants-preallocation.png"):
         assert png in page.imgs, page.imgs
-        assert os.path.getsize(os.path.join(out, png)) > 0
+        assert len(page.png[png]) > 0
     html = open(os.path.join(out, "index.html")).read()
     assert "largest directory" in html and "minishards" in html
 
@@ -546,15 +562,16 @@ def test_tenants_without_packings_renders_what_it_has(tmp_path):
     (run / "ci-tenants.json").write_text(json.dumps(r))
     out = tmp_path / "report"
     assert report.main([str(run), "--out", str(out)]) == 0
-    assert (out / "ci-tenants-tenant-latency.png").exists()
-    assert not (out / "ci-tenants-packings.png").exists()
+    page = Page((out / "index.html").read_text())
+    assert "ci-tenants-tenant-latency.png" in page.png
+    assert "ci-tenants-packings.png" not in page.png
 
 
 def test_backup_section_has_figures_and_outcome_table(built, compared):
     out, text, page = built
     for png in ("ci-backup-backup-outcomes.png", "ci-backup-backup-speed.png"):
         assert png in page.imgs, page.imgs
-        assert os.path.getsize(os.path.join(out, png)) > 0
+        assert len(page.png[png]) > 0
     rows = table_with_header(page, "journal", "method", "consistent", "s/GB")[1:]
     result = next(r for r in fixture_results(RUN_A) if r["name"] == "ci-backup")
     cells = {(mode, method): c for mode, cs in result["metrics"]["backups"].items() for method, c in cs.items()}
@@ -574,7 +591,7 @@ def test_backup_section_has_figures_and_outcome_table(built, compared):
 def test_migrate_section_has_figure_and_tables(built):
     out, html, page = built
     assert "ci-migrate-migrate.png" in page.imgs, page.imgs
-    assert os.path.getsize(os.path.join(out, "ci-migrate-migrate.png")) > 0
+    assert len(page.png["ci-migrate-migrate.png"]) > 0
     assert "Kill-and-rerun campaign" in html and "duplicate column name" in html
     assert "separate_version" in html and "files between versions" in html
 
