@@ -257,7 +257,7 @@ def test_no_external_resources_or_scripts(built, compared):
 def test_every_figure_has_caption(built, compared):
     for _, text, page in (built, compared):
         assert page.figures
-        assert text.count("<figure>") == text.count("<figcaption>") == len(page.imgs)
+        assert text.count("<figure ") == text.count("<figcaption>") == len(page.imgs)
         for has_img, caption in page.figures:
             assert has_img and caption.strip()
 
