@@ -1,8 +1,8 @@
 """The claims tables: every check of every scenario, and the verdict of each claim they test.
 
 A check names its claim, or inherits the claims of its scenario (shown in brackets).
-claims_summary_html() gives one row per claim (confirmed when every check of it passed,
-refuted when one failed, unknown otherwise); claims_table_html() gives one row per check
+claims_summary_html() gives one row per claim, counting both (confirmed when every check
+of it passed, refuted when one failed, unknown otherwise or when no check tests it); claims_table_html() gives one row per check
 with its expectation, observed value and verdict. The compare page reuses all_checks(),
 check_claims() and claim_links().
 """
@@ -46,14 +46,15 @@ def claims_summary_html(run):
     per_claim = {}
     for r, c in all_checks(run):
         claims, from_check = check_claims(r, c)
-        for claim in claims if from_check else []:
-            entry = per_claim.setdefault(claim, {"pass": 0, "fail": 0, "unknown": 0, "scenarios": {}})
+        for claim in claims:
+            entry = per_claim.setdefault(claim, {"pass": 0, "fail": 0, "unknown": 0, "inherited": 0, "scenarios": {}})
             v = c.get("verdict") if c.get("verdict") in VERDICT_WORDS else "unknown"
             entry[v] += 1
+            entry["inherited"] += 0 if from_check else 1
             entry["scenarios"][r["_key"]] = r.get("name", r["_key"])
     for r in run.results:  # claims a scenario names without a check of its own
         for claim in dig(r, "scenario", "claims") or []:
-            per_claim.setdefault(str(claim), {"pass": 0, "fail": 0, "unknown": 0, "scenarios": {}})
+            per_claim.setdefault(str(claim), {"pass": 0, "fail": 0, "unknown": 0, "inherited": 0, "scenarios": {}})
             per_claim[str(claim)]["scenarios"].setdefault(r["_key"], r.get("name", r["_key"]))
     if not per_claim:
         return ""
@@ -65,7 +66,9 @@ def claims_summary_html(run):
         rows.append([
             (f'<span id="claim-{esc(slug(claim))}">{esc(claim)}</span>', ""),
             (esc(word), f'class="v-{state}"'),
-            (f"{e['pass']} / {e['fail']} / {e['unknown']}", 'class="num"'),
+            (f"{e['pass']} / {e['fail']} / {e['unknown']}"
+             + (f' <span class="muted">({e["inherited"]} by their scenario)</span>' if e["inherited"] else ""),
+             'class="num"'),
             (", ".join(f'<a href="#scenario-{esc(k)}">{esc(n)}</a>' for k, n in e["scenarios"].items()), ""),
         ])
     return ("<h3>Claims</h3>\n" + table(["claim", "here", "checks confirmed / refuted / unknown", "scenarios"], rows))

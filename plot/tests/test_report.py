@@ -669,3 +669,35 @@ def test_claims_table_shows_a_checks_interval(tmp_path):
     # Checks without an interval show the observed value alone.
     for c in r["checks"][1:]:
         assert "n=" not in observed[c["name"]]
+
+
+def claims_summary_rows(page):
+    return {row[0]: row for row in table_with_header(page, "claim", "here")[1:]}
+
+
+def test_claim_verdicts_come_from_the_checks_their_scenario_tags(tmp_path):
+    """A check without a claim of its own counts for the claims its scenario names: a
+    passing untagged check of a C16 scenario confirms C16 (it showed "unknown 0/0/0")."""
+    r = json.load(open(os.path.join(RUN_A, "ci-concurrency.json")))
+    r["scenario"]["claims"] = ["C16"]
+    for c in r["checks"]:
+        c.pop("claim", None)
+        c["verdict"] = "pass"
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "ci-concurrency.json").write_text(json.dumps(r))
+    out = tmp_path / "out"
+    assert report.main([str(run), "--out", str(out)]) == 0
+    row = claims_summary_rows(Page((out / "index.html").read_text()))["C16"]
+    n = len(r["checks"])
+    assert row[1] == "confirmed"
+    assert row[2] == f"{n} / 0 / 0 ({n} by their scenario)"
+    # One failing check refutes it, for every claim its scenario names.
+    r["checks"][0]["verdict"] = "fail"
+    r["scenario"]["claims"] = ["C16", "C99"]
+    r["checks"] = r["checks"][:1]
+    (run / "ci-concurrency.json").write_text(json.dumps(r))
+    assert report.main([str(run), "--out", str(tmp_path / "out2")]) == 0
+    rows = claims_summary_rows(Page((tmp_path / "out2" / "index.html").read_text()))
+    assert rows["C16"][1] == "refuted" and rows["C16"][2] == "0 / 1 / 0 (1 by their scenario)"
+    assert rows["C99"][1] == "refuted"
