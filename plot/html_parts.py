@@ -42,6 +42,8 @@ dl.fp dt{font-weight:600} dl.fp dd{margin:0}
 .side{display:grid;grid-template-columns:1fr 1fr;gap:1em}
 .muted{color:#777} code{font-size:.95em}
 nav a{margin-right:.8em}
+.badge{display:inline-block;padding:.25em .7em;border-radius:.3em;font-weight:700;margin:.2em 0}
+.badge.quick{background:#fff3cd;color:#856404;border:1px solid #e0c000}
 """
 
 

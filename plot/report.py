@@ -72,10 +72,22 @@ def scenario_html(r, out_dir, prefix=""):
     return "\n".join(head) + "\n" + kind.section_html(r, out_dir, prefix)
 
 
+def quick_badge_html(run):
+    """A visible mark on a run made with --quick: its timings rest on fewer repetitions."""
+    quick = [r.get("name", r["_key"]) for r in run.results if dig(r, "run", "quick") is True]
+    if not quick:
+        return ""
+    which = "every scenario" if len(quick) == len(run.results) else ", ".join(quick)
+    return (f'<p><span class="badge quick" id="quick-run">quick run</span> {esc(which)} ran with '
+            "<code>--quick</code>: one repetition and fewer timed operations (the loaded data and "
+            "every exact count are the same), so timings and their intervals are rougher.</p>")
+
+
 def build_report(run, out_dir):
     """Write out_dir/index.html (figures inside it); return the path of the page."""
     os.makedirs(out_dir, exist_ok=True)
     body = [f"<h1>shardlab run {esc(run.label)}</h1>"]
+    body.append(quick_badge_html(run))
     nav = [f'<a href="#scenario-{esc(r["_key"])}">{esc(r.get("name", r["_key"]))}</a>' for r in run.results]
     if run.micro is not None:
         nav.append('<a href="#micro">micro-benchmarks</a>')

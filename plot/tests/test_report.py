@@ -701,3 +701,21 @@ def test_claim_verdicts_come_from_the_checks_their_scenario_tags(tmp_path):
     rows = claims_summary_rows(Page((tmp_path / "out2" / "index.html").read_text()))
     assert rows["C16"][1] == "refuted" and rows["C16"][2] == "0 / 1 / 0 (1 by their scenario)"
     assert rows["C99"][1] == "refuted"
+
+
+def test_quick_runs_are_marked(built, tmp_path):
+    _, text, page = built
+    quick = [r["name"] for r in fixture_results(RUN_A) if r.get("run", {}).get("quick") is True]
+    assert ("quick-run" in page.ids) == bool(quick)
+    run = tmp_path / "run"
+    run.mkdir()
+    for quick_flag, name in ((True, "a"), (False, "b")):
+        r = json.load(open(os.path.join(RUN_A, "ci-ids.json")))
+        r["name"], r["run"]["quick"] = name, quick_flag
+        (run / f"{name}.json").write_text(json.dumps(r))
+    assert report.main([str(run), "--out", str(tmp_path / "out")]) == 0
+    text = (tmp_path / "out" / "index.html").read_text()
+    assert 'id="quick-run"' in text and "</span> a ran with <code>--quick</code>" in text
+    (run / "a.json").unlink()
+    assert report.main([str(run), "--out", str(tmp_path / "out2")]) == 0
+    assert 'id="quick-run"' not in (tmp_path / "out2" / "index.html").read_text()
