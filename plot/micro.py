@@ -13,7 +13,7 @@ import matplotlib.ticker
 
 from figures import Missing, new_figure, render_figure, save
 from html_parts import esc, table
-from values import dig, fmt, num
+from values import dig, fmt, natural_key, num
 
 TIME_TO_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
@@ -70,8 +70,12 @@ def fig_micro_route(micro, path, name):
 
 
 def micro_table(micro):
+    """One row per benchmark, grouped by family (the name before the first '/') and in
+    natural order within it (BM_Route/jump/16 before BM_Route/jump/1024)."""
     rows = []
-    for run, aggs in micro_aggregates(micro).items():
+    family_before = None
+    for run, aggs in sorted(micro_aggregates(micro).items(), key=lambda kv: natural_key(kv[0])):
+        family = run.split("/", 1)[0]
         med, cv = micro_median(aggs), aggs.get("cv")
         cvv = num(dig(cv, "real_time"))
         counters = {k: v for k, v in (med or {}).items() if k not in {
@@ -79,13 +83,15 @@ def micro_table(micro):
             "repetition_index", "threads", "aggregate_name", "aggregate_unit", "iterations", "real_time",
             "cpu_time", "time_unit"} and num(v) is not None}
         rows.append([
+            (f"<strong>{esc(family)}</strong>" if family != family_before else "", ""),
             (f"<code>{esc(run)}</code>", ""),
             (esc(f"{fmt(dig(med, 'real_time'), 4)} {dig(med, 'time_unit') or ''}"), 'class="num"'),
             (esc("—" if cvv is None else f"{cvv * 100:.1f}%"),
              'class="num v-unknown"' if cvv is not None and cvv > 0.10 else 'class="num"'),
             ", ".join(f"{k} {fmt(v)}" for k, v in counters.items()),
         ])
-    return table(["benchmark", "median (real time)", "cv", "counters (median)"], rows)
+        family_before = family
+    return table(["family", "benchmark", "median (real time)", "cv", "counters (median)"], rows)
 
 
 def micro_html(micro, out_dir, prefix=""):

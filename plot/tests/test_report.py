@@ -398,7 +398,19 @@ def test_micro_table_lists_every_benchmark(built):
     rows = table_with_header(page, "benchmark", "cv")[1:]
     with open(os.path.join(RUN_A, "micro.json"), encoding="utf-8") as f:
         names = {b["run_name"] for b in json.load(f)["benchmarks"]}
-    assert {row[0] for row in rows} == names
+    assert {row[1] for row in rows} == names
+
+
+def test_micro_table_is_grouped_and_sorted(built):
+    _, _, page = built
+    rows = table_with_header(page, "family", "benchmark", "cv")[1:]
+    listed = [row[1] for row in rows]
+    key = lambda name: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]  # noqa: E731
+    assert listed == sorted(listed, key=key)
+    families = [row[0] for row in rows]
+    # The family is named once, on its first row.
+    assert [f for f in families if f] == sorted({n.split("/", 1)[0] for n in listed}, key=key)
+    assert listed.index("BM_Route/jump/4") < listed.index("BM_Route/jump/256") < listed.index("BM_Route/jump/1024")
 
 
 def test_fixtures_not_written():
