@@ -1,6 +1,8 @@
 """The report's section for kind reshard: key movement, ring balance and migration.
 
-Keys moved per router and change against the theoretical minimum, the ring's balance
+Keys moved per router and change against the least possible movement (linear, from 0),
+the balance before and after each change by keys and by load (max/mean, optimum 1.0),
+the ring's balance
 against its virtual nodes (with the 1/sqrt(v) reference and the published points), and the
 migration's speed against a bare copy with its verification and kill-and-resume tables.
 Loaded by plot/kind_sections.py, which puts plot/ on sys.path for the shared helpers.
@@ -19,7 +21,8 @@ ORDER = 2  # this kind's sections come after those of lower ORDER
 PUBLISHED_CV = [(10, 0.315), (100, 0.0997), (1000, 0.0316)]  # Lamping & Veach
 
 
-def fig_movement(metrics, path, name):
+def movement_cells(metrics):
+    """(routers, changes, movement) of a result, or Missing."""
     movement = dig(metrics, "movement")
     if not isinstance(movement, dict) or not movement:
         raise Missing("no metrics.movement")
@@ -27,33 +30,113 @@ def fig_movement(metrics, path, name):
     changes = list(dict.fromkeys(ch for r in routers for ch in (movement[r] or {})))
     if not changes:
         raise Missing("no metrics.movement.<router>.<change>")
+    return routers, changes, movement
+
+
+def optimum_label(movement, routers, change):
+    """(fraction, text) of the least movement a change allows: 1/(N+1) when one shard joins N."""
+    cell = next((dig(movement, r, change) for r in routers if isinstance(dig(movement, r, change), dict)), {})
+    opt, before, after = num(cell.get("optimal_fraction")), num(cell.get("shards_before")), num(cell.get("shards_after"))
+    if opt is None:
+        return None, ""
+    if before is not None and after is not None and abs(after - before) == 1:
+        return opt, f"minimum 1/{int(max(before, after))} = {opt:.3g}"
+    return opt, f"minimum {opt:.3g}"
+
+
+def fig_movement(metrics, path, name):
+    routers, changes, movement = movement_cells(metrics)
     values = [[num(dig(movement, r, ch, "moved_fraction")) for ch in changes] for r in routers]
-    optimal = []
-    for ch in changes:
-        opts = [num(dig(movement, r, ch, "optimal_fraction")) for r in routers]
-        optimal.append(next((o for o in opts if o is not None), None))
-    series = routers + ["theoretical minimum"]
-    colours = list(plt.cm.tab10(np.arange(len(routers)) % 10)) + ["#333333"]
-    fig, ax = new_figure(max(6.5, 0.5 * len(series) * len(changes) + 3), 4.5)
-    grouped_bars(ax, changes, series, values + [optimal], colours=colours)
-    ax.set_yscale("log")
+    colours = list(plt.cm.tab10(np.arange(len(routers)) % 10))
+    fig, ax = new_figure(max(6.5, 0.7 * len(routers) * len(changes) + 3), 4.5)
+    grouped_bars(ax, changes, routers, values, colours=colours)
+    # The optimum of each change as a line across its group of bars (linear axis from 0:
+    # bar heights compare as the fractions do).
+    for g, ch in enumerate(changes):
+        opt, label = optimum_label(movement, routers, ch)
+        if opt is None:
+            continue
+        ax.hlines(opt, g - 0.45, g + 0.45, colors="black", linestyles="--", linewidth=1.5,
+                  label="least possible movement" if g == 0 else None)
+        ax.annotate(label, (g, opt), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=8)
+    ax.set_ylim(bottom=0)
     ax.set_xlabel("change to the shard set")
-    ax.set_ylabel("fraction of keys moved (log scale)")
-    plain_log_ticks(ax)
+    ax.set_ylabel("fraction of keys moved")
     ax.set_title(f"{name}: keys moved per router and change")
     ax.legend(fontsize=8, ncol=2)
-    ax.margins(y=0.3)
-    ax.grid(axis="y", which="both", alpha=0.3)
+    ax.margins(y=0.15)
+    ax.grid(axis="y", alpha=0.3)
     save(fig, path)
     ratios = []
     for r in routers:
         mo = [num(dig(movement, r, ch, "moved_over_optimal")) for ch in changes]
         mo = [v for v in mo if v is not None]
         if mo:
-            ratios.append(f"{r} {max(mo):.2f}×")
+            ratios.append((max(mo), r))
+    ratios.sort()
+    text = ", ".join(f"{r} {v:.2f}×" for v, r in ratios)
+    best = [r for v, r in ratios if v <= 1.05]
+    verdict = (f"{', '.join(best)} stay within 5% of it" if best else "no router comes within 5% of it")
     return (f"{name}: movement",
-            "A router is consistent when its bar matches the dark 'theoretical minimum' bar; "
-            "taller bars move keys that did not need to move. Worst moved/minimum: " + ", ".join(ratios) + ".")
+            "Bars from zero; the dashed line over each change is the least movement it allows. "
+            f"{verdict[0].upper() + verdict[1:]}. Worst moved/minimum per router: {text}.")
+
+
+BALANCE_SERIES = [("balance_before", "keys, before", "#9ecae1"), ("balance", "keys, after", "#3182bd"),
+                  ("load_balance_before", "load, before", "#fdae6b"), ("load_balance", "load, after", "#e6550d")]
+
+
+def fig_balance(metrics, path, name):
+    """max/mean per shard before and after each change, by keys and by load (requests drawn
+    from keys.distribution), per router; 1.0 is a perfectly even spread."""
+    routers, changes, movement = movement_cells(metrics)
+    groups = [(r, ch) for r in routers for ch in changes if isinstance(dig(movement, r, ch), dict)]
+    series = [(k, label, c) for k, label, c in BALANCE_SERIES
+              if any(num(dig(movement, r, ch, k, "max_over_mean")) is not None for r, ch in groups)]
+    if not series:
+        raise Missing("no metrics.movement.<router>.<change>.balance")
+    values = [[num(dig(movement, r, ch, k, "max_over_mean")) for r, ch in groups] for k, _, _ in series]
+    labels = [f"{r}\n{ch}" if len(changes) > 1 else r for r, ch in groups]
+    fig, ax = new_figure(max(7.0, 0.9 * len(groups) * len(series) / 2 + 3), 4.5)
+    grouped_bars(ax, labels, [label for _, label, _ in series], values, colours=[c for _, _, c in series])
+    ax.axhline(1.0, color="black", linestyle="--", linewidth=1.2, label="optimum 1.0 (every shard equal)")
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("busiest shard / mean shard (max/mean)")
+    ax.set_xlabel("router" + (" and change" if len(changes) > 1 else ""))
+    ax.set_title(f"{name}: balance before and after resharding")
+    ax.legend(fontsize=8, ncol=3)
+    ax.margins(y=0.15)
+    ax.grid(axis="y", alpha=0.3)
+    save(fig, path)
+    worst = max(((v, labels[i].replace("\n", " "), series[j][1]) for j, row in enumerate(values)
+                 for i, v in enumerate(row) if v is not None), default=None)
+    caption = "Each bar is the busiest shard over the mean; the dashed line at 1.0 is a perfectly even spread."
+    if worst is not None:
+        caption += f" Most uneven: {worst[1]} by {worst[2]}, {worst[0]:.2f}× the mean."
+    return f"{name}: balance", caption
+
+
+def balance_table(metrics):
+    try:
+        routers, changes, movement = movement_cells(metrics)
+    except Missing:
+        return ""
+    rows = []
+    for r in routers:
+        for ch in changes:
+            cell = dig(movement, r, ch)
+            if not isinstance(cell, dict):
+                continue
+            rows.append([r, ch] + [
+                (esc(fmt(num(dig(cell, k, field)), 4)), 'class="num"')
+                for k in ("balance_before", "balance", "load_balance_before", "load_balance")
+                for field in ("max_over_mean",)] + [
+                (esc(fmt(num(dig(cell, "load_balance", "cv")), 3)), 'class="num"')])
+    if not rows:
+        return ""
+    return ("<p>Balance as max/mean keys (or requests) per shard; 1.0 is optimal.</p>" +
+            table(["router", "change", "keys before", "keys after", "load before", "load after", "load cv after"],
+                  rows, cls="balance"))
 
 
 def fig_vnode_sweep(metrics, path, name):
@@ -148,6 +231,8 @@ def section_html(r, out_dir, prefix):
     parts = []
     if dig(m, "movement") is not None:
         parts.append(render_figure(fig_movement, m, out_dir, f"{prefix}{key}-movement.png", name, "Movement figure"))
+        parts.append(render_figure(fig_balance, m, out_dir, f"{prefix}{key}-balance.png", name, "Balance figure"))
+        parts.append(balance_table(m))
     if dig(m, "vnode_sweep") is not None:
         parts.append(render_figure(fig_vnode_sweep, m, out_dir, f"{prefix}{key}-vnodes.png", name,
                                    "Vnode sweep figure"))
@@ -164,5 +249,6 @@ def section_html(r, out_dir, prefix):
 
 
 # The compare page draws these side by side: (file suffix, figure function, title).
-KEY_FIGURES = [("movement", fig_movement, "Movement"), ("vnodes", fig_vnode_sweep, "Vnode sweep"),
+KEY_FIGURES = [("movement", fig_movement, "Movement"), ("balance", fig_balance, "Balance"),
+               ("vnodes", fig_vnode_sweep, "Vnode sweep"),
                ("migration", fig_migration, "Migration")]

@@ -731,3 +731,42 @@ def test_quick_runs_are_marked(built, tmp_path):
     (run / "a.json").unlink()
     assert report.main([str(run), "--out", str(tmp_path / "out2")]) == 0
     assert 'id="quick-run"' not in (tmp_path / "out2" / "index.html").read_text()
+
+
+def test_reshard_has_a_linear_movement_chart_and_a_balance_figure_and_table(built):
+    _, text, page = built
+    for png in ("ci-reshard-movement-movement.png", "ci-reshard-movement-balance.png"):
+        assert png in page.png, page.imgs
+    captions = {img: caption for img, (_, caption) in zip(page.imgs, page.figures)}
+    assert "Bars from zero; the dashed line over each change is the least movement it allows" in \
+        captions["ci-reshard-movement-movement.png"]
+    assert "dashed line at 1.0 is a perfectly even spread" in captions["ci-reshard-movement-balance.png"]
+    result = next(r for r in fixture_results(RUN_A) if r["name"] == "ci-reshard-movement")
+    movement = result["metrics"]["movement"]
+    tables = [t[1:] for t in page.tables if t and {"router", "change", "keys before", "load after"} <= set(t[0])]
+    assert len(tables) == sum(1 for r in fixture_results(RUN_A) if "movement" in r.get("metrics", {}))
+    cells = {(r, ch) for r in movement for ch in movement[r]}
+    rows = next(t for t in tables if {(row[0], row[1]) for row in t} == cells)
+    for row in rows:
+        cell = movement[row[0]][row[1]]
+        assert row[3] == fmt(cell["balance"]["max_over_mean"], 4)
+        if "load_balance" in cell:
+            assert row[5] == fmt(cell["load_balance"]["max_over_mean"], 4)
+
+
+def test_movement_axis_is_linear_from_zero_with_the_optimum(monkeypatch):
+    """The chart itself: a linear y axis from 0 and a line at each change's minimum."""
+    section = kind_sections.module("reshard")
+    result = next(r for r in fixture_results(RUN_A) if r["name"] == "ci-reshard-movement")
+    drawn = {}
+    monkeypatch.setattr(section, "save", lambda fig, path: drawn.setdefault("ax", fig.axes[0]))
+    section.fig_movement(result["metrics"], "/dev/null", "x")
+    ax = drawn["ax"]
+    assert ax.get_yscale() == "linear" and ax.get_ylim()[0] == 0
+    optimum = {round(seg[0][1], 6) for coll in ax.collections for seg in coll.get_segments()}
+    movement = result["metrics"]["movement"]
+    expected = {round(c["optimal_fraction"], 6) for changes in movement.values() for c in changes.values()}
+    assert optimum == expected
+    labels = [t.get_text() for t in ax.texts]
+    add = next(c for changes in movement.values() for ch, c in changes.items() if ch == "add_1")
+    assert f"minimum 1/{add['shards_after']} = {add['optimal_fraction']:.3g}" in labels
