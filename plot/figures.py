@@ -7,7 +7,7 @@ render_figure() calls one with a path in a temporary directory and returns its <
 HTML with the PNG embedded as a data: URI (the page is one self-contained file; nothing
 is written beside it), or a note when it is Missing or fails on malformed metrics, so a
 bad metric never stops the report. new_figure(), save(),
-plain_log_ticks() and grouped_bars() are the drawing helpers several kinds use.
+plain_log_ticks(), integer_ticks() and grouped_bars() are the drawing helpers several kinds use.
 """
 
 import base64
@@ -45,6 +45,18 @@ def plain_log_ticks(ax, axis="y"):
         mantissa = round(v / 10 ** math.floor(math.log10(v))) if v > 0 else 0
         return f"{v:g}" if mantissa in (2, 5) else ""
     target.set_minor_formatter(matplotlib.ticker.FuncFormatter(minor))
+
+
+def integer_ticks(ax, values=None, axis="x"):
+    """Ticks at whole numbers on an axis that counts (shards, writers): at `values` when
+    there are few, else wherever matplotlib puts integers; never 0.5 or -0.5."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    values = sorted(set(values or []))
+    if values and len(values) <= 16:
+        (ax.set_xticks if axis == "x" else ax.set_yticks)(values)
+    else:
+        target.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    target.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.0f}"))
 
 
 def save(fig, path):

@@ -6,9 +6,7 @@ waits, SQLITE_BUSY returns). Loaded by plot/kind_sections.py, which puts plot/ o
 for the shared helpers.
 """
 
-import matplotlib.ticker
-
-from figures import Missing, new_figure, render_figure, save
+from figures import Missing, integer_ticks, new_figure, render_figure, save
 from html_parts import table
 from values import dig, fmt, num
 
@@ -20,6 +18,8 @@ def fig_concurrency(metrics, path, name):
         raise Missing("no metrics.cells")
     fig, ax = new_figure(7.5, 4.2)
     plotted = 0
+    trends = []  # (label, fewest writers, most writers, throughput at most / at fewest)
+    writers = set()
     for mode, layouts in sorted(cells.items()):
         for layout, by_writers in sorted((layouts or {}).items()):
             points = sorted((num(c.get("writers")), num(c.get("write_ops_per_s"))) for c in (by_writers or {}).values()
@@ -27,21 +27,36 @@ def fig_concurrency(metrics, path, name):
                             and num(c.get("write_ops_per_s")) is not None)
             if not points:
                 continue
+            label = f"{mode}, {layout.replace('_', ' ')}"
             ax.plot([p[0] for p in points], [p[1] for p in points], marker="o",
-                    linestyle="-" if layout == "shards" else "--", label=f"{mode}, {layout.replace('_', ' ')}")
+                    linestyle="-" if layout == "shards" else "--", label=label)
             plotted += 1
+            writers.update(p[0] for p in points)
+            if len(points) > 1 and points[0][1] > 0:
+                trends.append((label, points[0][0], points[-1][0], points[-1][1] / points[0][1]))
     if plotted == 0:
         raise Missing("no write_ops_per_s in metrics.cells")
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    integer_ticks(ax, writers)
     ax.set_xlabel("writer threads")
     ax.set_ylabel("committed writes per second")
     ax.set_title(f"{name}: write throughput vs writers")
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8)
     save(fig, path)
-    return (f"{name}: write throughput vs writers",
-            "Writers on one file queue for its lock (flat dashed lines); on separate shard files they commit "
-            "in parallel (rising solid lines).")
+    return f"{name}: write throughput vs writers", concurrency_caption(trends)
+
+
+def concurrency_caption(trends):
+    """What the lines do, from the numbers: each line's throughput at the most writers over
+    that at the fewest (rising above 1.2, flat within ±20 %, falling below 0.8)."""
+    text = "Dashed lines: every writer on one file; solid lines: each on its own shard file."
+    if not trends:
+        return text + " One writer count only: no trend to read."
+    words = []
+    for label, lo, hi, ratio in trends:
+        shape = "rises" if ratio > 1.2 else "falls" if ratio < 0.8 else "stays flat"
+        words.append(f"{label} {shape} ({ratio:.2f}× from {fmt(lo)} to {fmt(hi)} writers)")
+    return text + " " + "; ".join(words) + "."
 
 
 def section_html(r, out_dir, prefix):

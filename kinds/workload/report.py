@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from figures import DPI, Missing, grouped_bars, new_figure, plt, render_figure, save
+from figures import DPI, Missing, grouped_bars, integer_ticks, new_figure, plt, render_figure, save
 from html_parts import esc, note, table
 from values import dig, fmt, num, suffixed
 
@@ -89,6 +89,7 @@ def fig_balance(metrics, path, name):
     fig, ax = new_figure(8.0, 3.6)
     ax.bar(range(len(counts)), counts, width=0.8 if len(counts) < 64 else 1.0, color="#4c72b0")
     ax.axhline(mean, color="#c44e52", linestyle="--", label=f"mean {mean:,.1f}")
+    integer_ticks(ax, range(len(counts)))
     ax.set_xlabel("shard index")
     ax.set_ylabel("rows on the shard")
     ax.set_title(f"{name}: rows per shard after loading ({len(counts)} shards)")
@@ -179,6 +180,7 @@ def fig_walk(metrics, path, name):
         style = "-o" if label.startswith("walk") else ":^" if label.startswith("PostgreSQL") else "--s"
         ax.plot(xs, ys, style, label=label)
     ax.set_yscale("log")
+    integer_ticks(ax, [x for points in series.values() for x, _ in points])
     ax.set_xlabel("shards walked (one lookup per shard)")
     ax.set_ylabel("p50 latency of the whole walk (µs, log scale)")
     server = any(label.startswith("PostgreSQL") for label in series)
@@ -186,10 +188,16 @@ def fig_walk(metrics, path, name):
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, which="both")
     save(fig, path)
+    gaps = []
+    for key, point in sorted((dig(metrics, "walk") or {}).items(), key=lambda kv: suffixed(kv[0], "shards_", "") or 0):
+        ratio = num(dig(point, "walk_over_single_file_p50"))
+        if ratio is not None:
+            gaps.append(f"{suffixed(key, 'shards_', '')} shards {ratio:.1f}×")
     return (f"{name}: walk latency vs shards walked",
             "Solid lines are walks over K shard files, dashed lines the same keys in one file"
             + ("; dotted lines the same keys on a PostgreSQL server over loopback TCP" if server else "")
-            + "; the vertical gap is the cost of sharding a query that touches every shard.")
+            + "; the vertical gap is the cost of sharding a query that touches every shard"
+            + (f". Walk p50 over one file's: {', '.join(gaps)}." if gaps else "."))
 
 
 # (header, path under walk.shards_<K>) of the walk table: p50s, then ratios.

@@ -770,3 +770,25 @@ def test_movement_axis_is_linear_from_zero_with_the_optimum(monkeypatch):
     labels = [t.get_text() for t in ax.texts]
     add = next(c for changes in movement.values() for ch, c in changes.items() if ch == "add_1")
     assert f"minimum 1/{add['shards_after']} = {add['optimal_fraction']:.3g}" in labels
+
+
+def test_concurrency_caption_reads_the_lines_it_draws():
+    section = kind_sections.module("concurrency")
+    caption = section.concurrency_caption([("wal, one file", 1, 4, 1.05), ("wal, shards", 1, 4, 2.5),
+                                           ("delete, one file", 1, 8, 0.5)])
+    assert "wal, one file stays flat (1.05× from 1 to 4 writers)" in caption
+    assert "wal, shards rises (2.50× from 1 to 4 writers)" in caption
+    assert "delete, one file falls (0.50× from 1 to 8 writers)" in caption
+    assert "no trend" in section.concurrency_caption([])
+
+
+def test_integer_axes_have_integer_ticks(monkeypatch):
+    """Shard indices and writer counts are whole numbers: no tick at 0.5 or -0.5."""
+    drawn = {}
+    for kind, fig, name in (("workload", "fig_balance", "ci-workload-mix"), ("concurrency", "fig_concurrency", "ci-concurrency")):
+        section = kind_sections.module(kind)
+        monkeypatch.setattr(section, "save", lambda f, path: drawn.__setitem__("ax", f.axes[0]))
+        result = next(r for r in fixture_results(RUN_A) if r["name"] == name)
+        getattr(section, fig)(result["metrics"], "/dev/null", name)
+        ticks = [t for t in drawn["ax"].get_xticks() if drawn["ax"].get_xlim()[0] <= t <= drawn["ax"].get_xlim()[1]]
+        assert ticks and all(float(t).is_integer() for t in ticks), (kind, ticks)
