@@ -90,6 +90,11 @@ bool UseColour(int fd) {
 }
 
 std::string SummarizeResult(const Json& r, const ConsoleStyle& style) {
+  if (style.only_problems && r.value("status", "") == "ok") {
+    bool all_pass = true;
+    for (const Json& c : r["checks"]) all_pass = all_pass && c.value("verdict", "") == "pass";
+    if (all_pass) return "";  // --quiet: nothing to report about this one
+  }
   std::ostringstream out;
   out << r.value("name", "") << " (" << r.value("kind", "") << ", seed " << (r.contains("seed") ? r["seed"].dump() : "?")
       << ", "

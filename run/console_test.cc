@@ -54,6 +54,7 @@ TEST(ConsoleTest, QuietShowsOnlyProblems) {
   const std::string text =
       SummarizeResult(Result({Check("pass", "gt", 0, 48), Check("unknown", "gt", 0, nullptr)}), {false, true});
   EXPECT_EQ(text, "n (none, seed 1, 0.50 s)\n  unknown  m gt 0\n");
+  EXPECT_EQ(SummarizeResult(Result({Check("pass", "gt", 0, 48)}), {false, true}), "");  // all held: silent
 }
 
 TEST(ConsoleTest, ColourOnlyOnVerdicts) {

@@ -58,7 +58,8 @@ options:
   --summary-json FILE  also write the closing summary as JSON to FILE (a new file)
   --format text|json   json: print the closing summary as JSON on stdout; the
                        scenario lines go to stderr
-  -q, --quiet          only problems, failed or unknown checks, and the closing line
+  -q, --quiet          only problems, the scenarios with failed or unknown checks
+                       (those checks alone), and the closing line
   -v, --verbose        also a line for every phase that took a second or more
   -h, --help           this text
 
