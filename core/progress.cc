@@ -2,19 +2,51 @@
 
 #include <unistd.h>
 
-#include <cstdio>
-
 #include "core/elapsed.h"
+#include "core/str_format.h"
 
 namespace shardlab {
 namespace {
 constexpr int64_t kRedrawNs = 200'000'000;
+
+std::atomic<Verbosity> g_verbosity{Verbosity::kNormal};
+std::atomic<std::FILE*> g_sink{nullptr};
+std::atomic<double> g_verbose_min_seconds{1.0};
+
+std::FILE* Sink() {
+  std::FILE* sink = g_sink.load(std::memory_order_relaxed);
+  return sink != nullptr ? sink : stderr;
 }
 
-bool Progress::Enabled() { return ::isatty(STDERR_FILENO) == 1; }
+std::string ProgressSeconds(double s) { return s < 9.95 ? Fixed(s, 1) + "s" : Fixed(s, 0) + "s"; }
+}  // namespace
+
+void SetVerbosity(Verbosity verbosity) { g_verbosity.store(verbosity); }
+Verbosity GetVerbosity() { return g_verbosity.load(); }
+
+void SetProgressSinkForTesting(std::FILE* sink, double verbose_min_seconds) {
+  g_sink.store(sink);
+  g_verbose_min_seconds.store(verbose_min_seconds);
+}
+
+std::string ProgressFinishLine(const std::string& label, uint64_t done, double seconds) {
+  const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+  return "  " + label + ": " + WithCommas(done) + " in " + Fixed(seconds, seconds < 9.95 ? 1 : 0) + " s (" +
+         HumanRate(rate) + ")";
+}
+
+bool Progress::Enabled() {
+  if (GetVerbosity() == Verbosity::kQuiet) return false;
+  if (g_sink.load() != nullptr) return false;  // a test's sink is never a terminal
+  return ::isatty(STDERR_FILENO) == 1;
+}
 
 Progress::Progress(std::string label, uint64_t total)
-    : label_(std::move(label)), total_(total), enabled_(Enabled()), start_(std::chrono::steady_clock::now()) {}
+    : label_(std::move(label)),
+      total_(total),
+      enabled_(Enabled()),
+      verbose_(GetVerbosity() == Verbosity::kVerbose),
+      start_(std::chrono::steady_clock::now()) {}
 
 void Progress::Add(uint64_t n) {
   const uint64_t done = done_.fetch_add(n, std::memory_order_relaxed) + n;
@@ -32,20 +64,24 @@ void Progress::Draw(uint64_t done) {
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
   const double eta = rate > 0 && total_ > done ? static_cast<double>(total_ - done) / rate : 0;
   const double pct = total_ > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 0;
-  std::fprintf(stderr, "\r\033[K  %s %3.0f%%  %llu/%llu  %.1fk/s  ETA %.1fs", label_.c_str(), pct,
-               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_), rate / 1000.0, eta);
-  std::fflush(stderr);
+  std::FILE* out = Sink();
+  std::fprintf(out, "\r\033[K  %s %3.0f%%  %s/%s  %s  ETA %s", label_.c_str(), pct, WithCommas(done).c_str(),
+               WithCommas(total_).c_str(), HumanRate(rate).c_str(), ProgressSeconds(eta).c_str());
+  std::fflush(out);
 }
 
 void Progress::Finish() {
-  if (!enabled_) return;
+  if (!enabled_ && !verbose_) return;
   std::lock_guard<std::mutex> lock(draw_mu_);
   if (finished_) return;
   finished_ = true;
-  if (next_draw_ns_.load() != 0) {
-    std::fprintf(stderr, "\r\033[K");
-    std::fflush(stderr);
+  std::FILE* out = Sink();
+  if (enabled_ && next_draw_ns_.load() != 0) std::fprintf(out, "\r\033[K");
+  const double elapsed = SecondsSince(start_);
+  if (verbose_ && elapsed >= g_verbose_min_seconds.load()) {
+    std::fprintf(out, "%s\n", ProgressFinishLine(label_, done_.load(), elapsed).c_str());
   }
+  std::fflush(out);
 }
 
 }  // namespace shardlab
