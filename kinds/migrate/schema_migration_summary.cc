@@ -46,7 +46,7 @@ std::string SummarizeSchemaMigration(const Json& r) {
                        static_cast<long long>(Int(k, "data_lost")), static_cast<long long>(Int(k, "corrupt")));
     }
   }
-  return out.str();
+  return WrapLongLines(out.str());
 }
 
 }  // namespace shardlab

@@ -53,7 +53,7 @@ std::string SummarizeReshard(const Json& r) {
       out << "\n";
     }
   }
-  return out.str();
+  return WrapLongLines(out.str());
 }
 
 }  // namespace shardlab

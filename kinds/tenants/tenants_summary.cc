@@ -59,7 +59,7 @@ std::string SummarizeTenants(const Json& result) {
     out << ")\n";
   }
   out << "  peak RSS " << MiB(m["peak_rss_bytes"]) << "\n";
-  return out.str();
+  return WrapLongLines(out.str());
 }
 
 }  // namespace shardlab

@@ -93,7 +93,7 @@ std::string SummarizeWorkload(const Json& r) {
       out << "\n";
     }
   }
-  return out.str();
+  return WrapLongLines(out.str());
 }
 
 }  // namespace shardlab
