@@ -65,7 +65,23 @@ std::string SummarizeConcurrency(const Json& r) {
   }
   for (const std::string& line : AlignColumns(rows, 2, "    ")) out << line << "\n";
   if (repeated) out << "  (repeated cells: medians of the windows; range: the overlap's over them)\n";
-  out << "  scaling: " << m["scaling"].dump() << "\n";
+  const Json& scaling = m["scaling"];
+  if (scaling.is_object()) {
+    for (auto mode = scaling.begin(); mode != scaling.end(); ++mode) {
+      std::vector<std::string> pieces;
+      if (!mode->is_object()) {
+        pieces.push_back(mode->dump());
+      } else {
+        for (auto x = mode->begin(); x != mode->end(); ++x) pieces.push_back(x.key() + " " + x->dump());
+      }
+      const std::vector<std::string> lines = WrapJoined(pieces, ", ", "    ", kConsoleWidth);
+      for (size_t i = 0; i < lines.size(); ++i) {
+        out << (i == 0 ? "  scaling " + mode.key() + ":\n" : "") << lines[i] << "\n";
+      }
+    }
+  } else {
+    out << "  scaling: " << scaling.dump() << "\n";
+  }
   return WrapLongLines(out.str());
 }
 
