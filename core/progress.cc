@@ -46,7 +46,8 @@ Progress::Progress(std::string label, uint64_t total)
       total_(total),
       enabled_(Enabled()),
       verbose_(GetVerbosity() == Verbosity::kVerbose),
-      start_(std::chrono::steady_clock::now()) {}
+      start_(std::chrono::steady_clock::now()),
+      next_draw_ns_(kRedrawNs) {}
 
 void Progress::Add(uint64_t n) {
   const uint64_t done = done_.fetch_add(n, std::memory_order_relaxed) + n;
@@ -65,6 +66,7 @@ void Progress::Draw(uint64_t done) {
   const double eta = rate > 0 && total_ > done ? static_cast<double>(total_ - done) / rate : 0;
   const double pct = total_ > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 0;
   std::FILE* out = Sink();
+  drawn_ = true;
   std::fprintf(out, "\r\033[K  %s %3.0f%%  %s/%s  %s  ETA %s", label_.c_str(), pct, WithCommas(done).c_str(),
                WithCommas(total_).c_str(), HumanRate(rate).c_str(), ProgressSeconds(eta).c_str());
   std::fflush(out);
@@ -76,7 +78,7 @@ void Progress::Finish() {
   if (finished_) return;
   finished_ = true;
   std::FILE* out = Sink();
-  if (enabled_ && next_draw_ns_.load() != 0) std::fprintf(out, "\r\033[K");
+  if (drawn_) std::fprintf(out, "\r\033[K");
   const double elapsed = SecondsSince(start_);
   if (verbose_ && elapsed >= g_verbose_min_seconds.load()) {
     std::fprintf(out, "%s\n", ProgressFinishLine(label_, done_.load(), elapsed).c_str());

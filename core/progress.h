@@ -50,8 +50,10 @@ class Progress {
   const bool verbose_;
   const std::chrono::steady_clock::time_point start_;
   std::atomic<uint64_t> done_{0};
-  std::atomic<int64_t> next_draw_ns_{0};
+  // The first draw waits one interval: no line for short phases, no rate from 1 unit in 1 us.
+  std::atomic<int64_t> next_draw_ns_;
   std::mutex draw_mu_;
+  bool drawn_ = false;
   bool finished_ = false;
 };
 

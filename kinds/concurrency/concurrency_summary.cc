@@ -72,7 +72,9 @@ std::string SummarizeConcurrency(const Json& r) {
       if (!mode->is_object()) {
         pieces.push_back(mode->dump());
       } else {
-        for (auto x = mode->begin(); x != mode->end(); ++x) pieces.push_back(x.key() + " " + x->dump());
+        for (auto x = mode->begin(); x != mode->end(); ++x) {
+          if (x.key() != "samples") pieces.push_back(x.key() + " " + x->dump());  // per-window ratios: the result
+        }
       }
       const std::vector<std::string> lines = WrapJoined(pieces, ", ", "    ", kConsoleWidth);
       for (size_t i = 0; i < lines.size(); ++i) {
