@@ -50,17 +50,19 @@ Progress::Progress(std::string label, uint64_t total)
       next_draw_ns_(kRedrawNs) {}
 
 void Progress::Add(uint64_t n) {
-  const uint64_t done = done_.fetch_add(n, std::memory_order_relaxed) + n;
+  done_.fetch_add(n, std::memory_order_relaxed);
   if (!enabled_) return;
   const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_).count();
   int64_t next = next_draw_ns_.load(std::memory_order_relaxed);
   if (now < next || !next_draw_ns_.compare_exchange_strong(next, now + kRedrawNs)) return;
-  Draw(done);
+  Draw();
 }
 
-void Progress::Draw(uint64_t done) {
+void Progress::Draw() {
   std::lock_guard<std::mutex> lock(draw_mu_);
   if (finished_) return;
+  // Read under the lock: two workers drawing never show the count going back.
+  const uint64_t done = done_.load(std::memory_order_relaxed);
   const double elapsed = SecondsSince(start_);
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
   const double eta = rate > 0 && total_ > done ? static_cast<double>(total_ - done) / rate : 0;

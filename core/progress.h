@@ -43,7 +43,7 @@ class Progress {
   static bool Enabled();
 
  private:
-  void Draw(uint64_t done);
+  void Draw();
   const std::string label_;
   const uint64_t total_;
   const bool enabled_;
