@@ -37,7 +37,7 @@ def test_crash_matrix_is_an_aligned_table(outputs):
     proc = outputs("crash-matrix.json")
     assert proc.returncode == 0, describe(proc)
     lines = proc.stdout.splitlines()
-    header = [i for i, line in enumerate(lines) if line.split()[:4] == ["strategy", "journal", "sync", "fault"]]
+    header = [i for i, line in enumerate(lines) if line.split()[:2] == ["strategy", "journal"]]
     assert len(header) == 1, describe(proc)
     head = lines[header[0]]
     rows = [l for l in lines[header[0] + 1:] if l.startswith("    ") and not l.startswith("      ")]

@@ -39,6 +39,17 @@ std::string SummarizeCrash(const Json& r) {
       << "\n";
 
   const Json& cells = m["cells"];
+  // One synchronous setting for every cell (the common case): said once, not a column.
+  std::string one_sync;
+  for (const Json& c : cells) {
+    const std::string sync = c.value("synchronous", "");
+    if (one_sync.empty()) one_sync = sync;
+    if (sync != one_sync) {
+      one_sync.clear();
+      break;
+    }
+  }
+  const bool sync_column = one_sync.empty();
   bool any_hung = false, any_distinct = false, any_intermediate = false, any_crosscheck = false;
   for (const Json& c : cells) {
     any_hung = any_hung || c.value("hung", int64_t{0}) > 0;
@@ -49,6 +60,7 @@ std::string SummarizeCrash(const Json& r) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header = {"strategy", "journal", "sync", "fault", replay ? "states" : "trials",
                                      "old",      "new",     "mixed", "lost", "corrupt"};
+  if (!sync_column) header.erase(header.begin() + 2);
   if (any_hung) header.push_back("hung");
   if (any_intermediate) header.push_back("interm");
   if (any_distinct) header.push_back("distinct");
@@ -60,6 +72,7 @@ std::string SummarizeCrash(const Json& r) {
                                     c["synchronous"].get<std::string>(), c["fault"].get<std::string>(),
                                     CrashCount(c, "trials"), CrashCount(c, "old"), CrashCount(c, "new"),
                                     CrashCount(c, "mixed"), CrashCount(c, "lost"), CrashCount(c, "corrupt")};
+    if (!sync_column) row.erase(row.begin() + 2);
     if (any_hung) row.push_back(CrashCount(c, "hung"));
     if (any_intermediate) row.push_back(c.contains("intermediate") ? CrashCount(c, "intermediate") : "-");
     if (any_distinct) row.push_back(c.contains("states_distinct") ? CrashCount(c, "states_distinct") : "-");
@@ -79,7 +92,8 @@ std::string SummarizeCrash(const Json& r) {
     if (cp.is_object() && cp.value("clean", false)) extra.push_back("commits " + cp["text"].get<std::string>());
     extras.push_back(std::move(extra));
   }
-  const std::vector<std::string> lines = AlignColumns(rows, 4, "    ");
+  const std::vector<std::string> lines = AlignColumns(rows, sync_column ? 4 : 3, "    ");
+  if (!sync_column && !cells.empty()) out << "  every cell at synchronous=" << one_sync << ":\n";
   out << lines[0] << "\n";
   for (size_t i = 1; i < lines.size(); ++i) {
     out << lines[i] << "\n";
