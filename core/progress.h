@@ -3,9 +3,12 @@
 // only when stderr is a terminal; silent otherwise (CI logs, pipes). Thread-safe:
 // workers call Add(); whoever crosses the redraw interval redraws.
 //
-// How much to say is process-wide (the CLI's -q / -v): quiet draws nothing; verbose
-// also leaves one line for each phase that took a second or more, terminal or not
-// ("  load: 100,000 in 1.2 s (83.3k/s)").
+// Verbosity (set once by the CLI, before any phase starts):
+//   kQuiet    no progress at all;
+//   kNormal   the live line, only on a terminal (the default);
+//   kVerbose  also, when a phase that took at least a second finishes, one permanent line
+//             on stderr, terminal or not: "  load: 100,000 in 1.2 s (83.3k/s)".
+// Progress only counts and prints: it never changes what a run computes.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -16,34 +19,41 @@
 namespace shardlab {
 
 enum class Verbosity { kQuiet, kNormal, kVerbose };
-void SetVerbosity(Verbosity v);
+void SetVerbosity(Verbosity verbosity);
 Verbosity GetVerbosity();
+
+// Where progress goes (nullptr: stderr), and how long a phase must take for its verbose
+// finish line; for tests.
+void SetProgressSinkForTesting(std::FILE* sink, double verbose_min_seconds = 1.0);
+
+// The verbose finish line of a phase, without the newline:
+// ProgressFinishLine("load", 100000, 1.2) == "  load: 100,000 in 1.2 s (83.3k/s)".
+std::string ProgressFinishLine(const std::string& label, uint64_t done, double seconds);
 
 class Progress {
  public:
   Progress(std::string label, uint64_t total);
   ~Progress() { Finish(); }
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
   void Add(uint64_t n);
-  // Clears the line (and, verbose, prints the phase's line).
+  // Clears the line (and, verbose, prints the finish line). Idempotent.
   void Finish();
+  // Whether the live line is drawn: not quiet and stderr is a terminal.
   static bool Enabled();
 
-  // The live line and the finished line (tests).
-  static std::string LiveLine(const std::string& label, uint64_t done, uint64_t total, double seconds);
-  static std::string DoneLine(const std::string& label, uint64_t done, double seconds);
-
-  // Where lines go: stderr unless a test redirects them.
-  static void SetSinkForTesting(std::FILE* sink, bool terminal);
-
  private:
-  void Draw(uint64_t done);
+  void Draw();
   const std::string label_;
   const uint64_t total_;
   const bool enabled_;
+  const bool verbose_;
   const std::chrono::steady_clock::time_point start_;
   std::atomic<uint64_t> done_{0};
-  std::atomic<int64_t> next_draw_ns_{0};
+  // The first draw waits one interval: no line for short phases, no rate from 1 unit in 1 us.
+  std::atomic<int64_t> next_draw_ns_;
   std::mutex draw_mu_;
+  bool drawn_ = false;
   bool finished_ = false;
 };
 

@@ -1,55 +1,105 @@
 #include "core/progress.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
+#include <thread>
 
 namespace shardlab {
 // A namespace of its own: the test target is compiled in unity batches.
 namespace progress_test {
 namespace {
 
-// What the progress of one phase writes to a memory file, under `v`.
-std::string Written(Verbosity v, bool terminal, int sleep_ms, uint64_t units) {
-  char* buffer = nullptr;
-  size_t size = 0;
-  std::FILE* sink = open_memstream(&buffer, &size);
-  Progress::SetSinkForTesting(sink, terminal);
-  SetVerbosity(v);
-  {
-    Progress p("load", units);
-    if (sleep_ms > 0) usleep(static_cast<useconds_t>(sleep_ms) * 1000);
-    p.Add(units);
+// Sends progress to a temporary file for one test, and restores stderr and kNormal after.
+class ProgressSink {
+ public:
+  explicit ProgressSink(Verbosity v, double min_seconds) : file_(std::tmpfile()) {
+    SetVerbosity(v);
+    SetProgressSinkForTesting(file_, min_seconds);
   }
-  SetVerbosity(Verbosity::kNormal);
-  Progress::SetSinkForTesting(nullptr, false);
-  std::fclose(sink);
-  std::string out(buffer, size);
-  free(buffer);
-  return out;
-}
+  ~ProgressSink() {
+    SetProgressSinkForTesting(nullptr);
+    SetVerbosity(Verbosity::kNormal);
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  std::string Text() {
+    std::fflush(file_);
+    std::rewind(file_);
+    std::string text;
+    char buf[256];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, file_)) > 0) text.append(buf, n);
+    return text;
+  }
 
-TEST(ProgressTest, LinesUseHumanUnits) {
-  EXPECT_EQ(Progress::LiveLine("load", 4500, 10000, 37.8), "  load  45%  4,500/10,000  119/s  ETA 46.2s");
-  EXPECT_EQ(Progress::DoneLine("walk", 100000, 1.2), "  walk: 100,000 in 1.2 s (83.3k/s)");
-}
+ private:
+  std::FILE* file_;
+};
 
-TEST(ProgressTest, VerboseLeavesALineForAPhaseOfASecondOrMore) {
-  const std::string out = Written(Verbosity::kVerbose, /*terminal=*/false, 1100, 5);
-  EXPECT_EQ(out.rfind("  load: 5 in 1.", 0), 0u) << out;
-  EXPECT_EQ(out.back(), '\n');
-  EXPECT_EQ(Written(Verbosity::kVerbose, false, 0, 5), "");  // too short to mention
-}
-
-TEST(ProgressTest, NormalOffATerminalAndQuietSayNothing) {
-  EXPECT_EQ(Written(Verbosity::kNormal, /*terminal=*/false, 1100, 5), "");
-  EXPECT_EQ(Written(Verbosity::kQuiet, /*terminal=*/true, 1100, 5), "");
+TEST(ProgressTest, VerbosityRoundTrips) {
+  EXPECT_EQ(GetVerbosity(), Verbosity::kNormal);  // the default
   SetVerbosity(Verbosity::kQuiet);
+  EXPECT_EQ(GetVerbosity(), Verbosity::kQuiet);
   EXPECT_FALSE(Progress::Enabled());
   SetVerbosity(Verbosity::kNormal);
+}
+
+TEST(ProgressTest, FinishLineHasHumanUnits) {
+  EXPECT_EQ(ProgressFinishLine("load", 100000, 1.2), "  load: 100,000 in 1.2 s (83.3k/s)");
+  EXPECT_EQ(ProgressFinishLine("trials", 240, 2.0), "  trials: 240 in 2.0 s (120/s)");
+  EXPECT_EQ(ProgressFinishLine("walk a", 9120, 2.0), "  walk a: 9,120 in 2.0 s (4,560/s)");
+  EXPECT_EQ(ProgressFinishLine("x", 5, 12.3), "  x: 5 in 12 s (0.4/s)");
+}
+
+TEST(ProgressTest, VerbosePrintsOneLineWhenAPhaseFinishes) {
+  ProgressSink sink(Verbosity::kVerbose, 0.01);
+  {
+    Progress p("load", 1000);
+    p.Add(400);
+    p.Add(600);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const std::string text = sink.Text();
+  EXPECT_EQ(text.rfind("  load: 1,000 in ", 0), 0u) << text;
+  EXPECT_NE(text.find(" s ("), std::string::npos) << text;
+  EXPECT_EQ(text.back(), '\n');
+  EXPECT_EQ(text.find('\r'), std::string::npos) << "no live line off a terminal";
+  EXPECT_EQ(text.find('\n'), text.size() - 1) << "exactly one line";
+}
+
+TEST(ProgressTest, VerboseFinishIsPrintedOnce) {
+  ProgressSink sink(Verbosity::kVerbose, 0.0);
+  {
+    Progress p("files", 3);
+    p.Add(3);
+    p.Finish();
+    p.Finish();
+  }  // and the destructor
+  const std::string text = sink.Text();
+  EXPECT_EQ(text.rfind("  files: 3 in ", 0), 0u) << text;
+  EXPECT_EQ(text.find('\n'), text.size() - 1) << text;
+}
+
+TEST(ProgressTest, VerboseSkipsShortPhases) {
+  ProgressSink sink(Verbosity::kVerbose, 1.0);
+  {
+    Progress p("quick", 10);
+    p.Add(10);
+  }
+  EXPECT_EQ(sink.Text(), "");
+}
+
+TEST(ProgressTest, NormalAndQuietPrintNothingOffATerminal) {
+  for (const Verbosity v : {Verbosity::kNormal, Verbosity::kQuiet}) {
+    ProgressSink sink(v, 0.0);
+    {
+      Progress p("load", 10);
+      p.Add(10);
+    }
+    EXPECT_EQ(sink.Text(), "");
+  }
 }
 
 }  // namespace

@@ -36,6 +36,24 @@ bool IsWordOf(std::string_view text, std::string_view extra) {
 
 namespace {
 
+// The rate without a unit: "4,560/s".
+std::string PerSecond(double per_s) {
+  if (!(per_s > 0)) return "0/s";  // also NaN
+  if (per_s < 9.95) return Fixed(per_s, 1) + "/s";
+  if (per_s < 999.5) return Fixed(per_s, 0) + "/s";
+  if (per_s < 9'995) {
+    // Three significant digits, with a comma: 4,560/s.
+    const double rounded = static_cast<double>(static_cast<uint64_t>(per_s / 10.0 + 0.5)) * 10.0;
+    return Thousands(static_cast<uint64_t>(rounded)) + "/s";
+  }
+  if (per_s < 99'950) return Fixed(per_s / 1e3, 1) + "k/s";
+  if (per_s < 999'500) return Fixed(per_s / 1e3, 0) + "k/s";
+  if (per_s < 9'995'000) return Fixed(per_s / 1e6, 1) + "M/s";
+  if (per_s < 999'500'000) return Fixed(per_s / 1e6, 0) + "M/s";
+  return Fixed(per_s / 1e9, 1) + "G/s";
+}
+
+
 // The length of the UTF-8 character starting at text[i], or 0 when the bytes there are
 // not one (a stray continuation byte, an overlong form, a surrogate, past U+10FFFF).
 size_t Utf8Length(std::string_view text, size_t i) {
@@ -99,24 +117,148 @@ std::string Printable(std::string_view text, size_t max_bytes) {
   return out;
 }
 
-std::string Quoted(std::string_view text, size_t max_bytes) { return "\"" + Printable(text, max_bytes) + "\""; }
-
 std::string Thousands(uint64_t n) {
   std::string digits = std::to_string(n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
-  return digits;
+  std::string out;
+  out.reserve(digits.size() + digits.size() / 3);
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
-std::string HumanRate(double per_second, std::string_view unit) {
-  const std::string per = (unit.empty() ? "" : " " + std::string(unit)) + "/s";
-  if (!(per_second >= 0)) return "?" + per;
-  if (per_second < 10) return StrFormat("%.1f", per_second) + per;
-  if (per_second < 10'000) return Thousands(static_cast<uint64_t>(per_second + 0.5)) + per;
-  if (per_second < 1e6) return StrFormat(per_second < 1e5 ? "%.1fk" : "%.0fk", per_second / 1e3) + per;
-  if (per_second < 1e9) {
-    return StrFormat(per_second < 1e7 ? "%.2fM" : per_second < 1e8 ? "%.1fM" : "%.0fM", per_second / 1e6) + per;
-  }
-  return StrFormat("%.3gG", per_second / 1e9) + per;
+std::string HumanRate(double per_s, std::string_view unit) {
+  std::string rate = PerSecond(per_s);
+  if (!unit.empty()) rate.insert(rate.size() - 2, " " + std::string(unit));  // "40.1k rows/s"
+  return rate;
 }
+
+
+
+size_t DisplayWidth(std::string_view text) {
+  size_t width = 0;
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = Utf8Length(text, i);
+    i += n > 0 ? n : 1;
+    ++width;
+  }
+  return width;
+}
+
+std::string CutToWidth(std::string_view text, size_t width) {
+  if (DisplayWidth(text) <= width) return std::string(text);
+  if (width == 0) return "";
+  std::string out;
+  size_t used = 0;
+  for (size_t i = 0; i < text.size() && used + 1 < width;) {
+    const size_t n = std::max<size_t>(Utf8Length(text, i), 1);
+    out.append(text.substr(i, n));
+    i += n;
+    ++used;
+  }
+  return out + "\xe2\x80\xa6";  // …
+}
+
+namespace {
+
+// The byte offset after `columns` code points of `text` (or its size).
+size_t OffsetOfColumn(std::string_view text, size_t columns) {
+  size_t i = 0;
+  for (size_t c = 0; c < columns && i < text.size(); ++c) i += std::max<size_t>(Utf8Length(text, i), 1);
+  return i;
+}
+
+void WrapOneLine(std::string_view line, size_t width, std::string& out) {
+  if (DisplayWidth(line) <= width) {
+    out.append(line);
+    return;
+  }
+  const size_t own = line.find_first_not_of(' ') == std::string_view::npos ? 0 : line.find_first_not_of(' ');
+  const std::string indent(std::min(own + 4, width / 2), ' ');
+  std::string_view rest = line;
+  bool first = true;
+  while (true) {
+    const size_t room = first ? width : width - indent.size();
+    if (DisplayWidth(rest) <= room) {
+      if (!first) out += indent;
+      out.append(rest);
+      return;
+    }
+    const size_t limit = OffsetOfColumn(rest, room);
+    // The last space at or before the limit, after the indent (never an empty piece).
+    size_t cut = rest.rfind(' ', limit);
+    const size_t lead = first ? own : 0;
+    if (cut == std::string_view::npos || cut <= lead) cut = limit;
+    std::string_view piece = rest.substr(0, cut);
+    while (!piece.empty() && piece.back() == ' ') piece.remove_suffix(1);
+    if (!first) out += indent;
+    out.append(piece);
+    out += '\n';
+    rest = rest.substr(cut);
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    first = false;
+    if (rest.empty()) return;
+  }
+}
+
+}  // namespace
+
+std::string WrapLongLines(std::string_view text, size_t width) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 16);
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t nl = text.find('\n', start);
+    const size_t end = nl == std::string_view::npos ? text.size() : nl;
+    WrapOneLine(text.substr(start, end - start), width, out);
+    if (nl == std::string_view::npos) break;
+    out += '\n';
+    start = nl + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> AlignColumns(const std::vector<std::vector<std::string>>& rows, size_t left_columns,
+                                      std::string_view indent) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
+  }
+  std::vector<std::string> lines;
+  lines.reserve(rows.size());
+  for (const auto& row : rows) {
+    std::string line(indent);
+    for (size_t c = 0; c < row.size(); ++c) {
+      const std::string pad(widths[c] - DisplayWidth(row[c]), ' ');
+      if (c > 0) line += ' ';
+      line += c < left_columns ? row[c] + pad : pad + row[c];
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+std::vector<std::string> WrapJoined(const std::vector<std::string>& pieces, std::string_view sep,
+                                    std::string_view indent, size_t width) {
+  std::vector<std::string> lines;
+  const size_t room = width > DisplayWidth(indent) ? width - DisplayWidth(indent) : 1;
+  std::string line;
+  for (const std::string& raw : pieces) {
+    const std::string piece = CutToWidth(raw, room);
+    if (!line.empty() && DisplayWidth(line) + DisplayWidth(sep) + DisplayWidth(piece) <= room) {
+      line += std::string(sep) + piece;
+      continue;
+    }
+    if (!line.empty()) lines.push_back(std::string(indent) + line);
+    line = piece;
+  }
+  if (!line.empty()) lines.push_back(std::string(indent) + line);
+  return lines;
+}
+
+std::string Quoted(std::string_view text, size_t max_bytes) { return "\"" + Printable(text, max_bytes) + "\""; }
 
 }  // namespace shardlab

@@ -314,7 +314,7 @@ int CmdRun(const std::vector<std::string>& argv, const std::string& command_line
   for (size_t i = 0; i < scenarios.size(); ++i) {
     const Scenario& s = scenarios[i];
     if (Interrupted()) break;
-    if (verdicts[i].large && !quiet) std::cerr << "estimate: " << DescribeFootprint(verdicts[i].estimate) << "\n";
+    if (verdicts[i].large && !quiet) std::cerr << WrapLongLines("estimate: " + DescribeFootprint(verdicts[i].estimate)) << "\n";
     if (!quiet) std::cerr << "running " << s.file << " (seed " << s.seed << ")\n";
     ScenarioOutcome outcome = RunScenario(s, options);
     ScenarioTally one{s.name, s.kind, s.file, "", "", outcome.passed, outcome.failed, outcome.unknown, outcome.seconds};
@@ -412,7 +412,7 @@ int CmdValidate(const std::vector<std::string>& argv) {
     }
     if (quiet) continue;
     std::cout << "ok  " << s.file << "  (" << s.name << ", " << s.kind << ")\n"
-              << "    estimate: " << DescribeFootprint(v.estimate) << "\n";
+              << WrapLongLines("    estimate: " + DescribeFootprint(v.estimate)) << "\n";
   }
   return exit_code;
 }
@@ -438,7 +438,14 @@ int CmdList(const std::vector<std::string>& argv) {
     for (const std::string& c : s->claims) claims += (claims.empty() ? "" : ",") + c;
     // The file on its own line: name, kind and claims below it fit 100 columns.
     const std::string head = file + "\n    " + s->name + "  [" + s->kind + "]" + (claims.empty() ? "" : "  " + claims);
-    std::cout << head << "\n" << WrapText(s->description, "    ", kConsoleColumns);
+    std::cout << head << "\n";
+    std::vector<std::string> words;
+    for (size_t at = 0; at < s->description.size();) {
+      const size_t space = std::min(s->description.find(' ', at), s->description.size());
+      if (space > at) words.push_back(s->description.substr(at, space - at));
+      at = space + 1;
+    }
+    for (const std::string& line : WrapJoined(words, " ", "    ")) std::cout << line << "\n";
   }
   return code;
 }

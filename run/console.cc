@@ -14,14 +14,6 @@ namespace {
 
 std::string ShortFigure(double v) { return StrFormat("%.4g", v); }
 
-// Columns a UTF-8 string takes (one per code point; the console text has no wide
-// characters).
-size_t Columns(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 std::string Paint(const std::string& verdict, bool colour) {
   if (!colour) return verdict;
   const char* code = verdict == "pass" ? "32" : verdict == "fail" ? "31" : "33";
@@ -49,39 +41,20 @@ std::string CheckLines(const Json& c, const ConsoleStyle& style) {
   }
   const std::string reason = verdict == "unknown" && c.contains("reason") ? c["reason"].get<std::string>() : "";
   std::string out = "  " + Paint(verdict, style.colour) + "  " + text;
-  const size_t width = 4 + verdict.size() + Columns(text);
+  const size_t width = 4 + verdict.size() + DisplayWidth(text);
   if (!value.empty()) {
-    if (width + 4 + Columns(value) <= kConsoleColumns) {
+    if (width + 4 + DisplayWidth(value) <= kConsoleWidth) {
       out += "  (" + value + ")";
     } else {
       out += "\n        (" + value + ")";
     }
   }
   out += "\n";
-  if (!reason.empty()) out += "        " + Printable(reason, kConsoleColumns - 8) + "\n";
+  if (!reason.empty()) out += "        " + Printable(reason, kConsoleWidth - 8) + "\n";
   return out;
 }
 
 }  // namespace
-
-std::string WrapText(const std::string& text, const std::string& indent, size_t columns) {
-  std::string out, line;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string word = text.substr(start, end - start);
-    start = end + 1;
-    if (word.empty()) continue;
-    if (!line.empty() && Columns(indent) + Columns(line) + 1 + Columns(word) > columns) {
-      out += indent + line + "\n";
-      line.clear();
-    }
-    line += (line.empty() ? "" : " ") + word;
-  }
-  if (!line.empty()) out += indent + line + "\n";
-  return out;
-}
 
 bool UseColour(int fd) {
   const char* no_colour = std::getenv("NO_COLOR");
@@ -110,7 +83,7 @@ std::string SummarizeResult(const Json& r, const ConsoleStyle& style) {
     if (style.only_problems && c.value("verdict", "") == "pass") continue;
     out << CheckLines(c, style);
   }
-  return out.str();
+  return WrapLongLines(out.str());  // a long check name or error: no line past kConsoleWidth
 }
 
 std::string OutcomeOf(int fail, int unknown) { return fail > 0 ? "failed" : unknown > 0 ? "unknown" : "passed"; }

@@ -1,19 +1,13 @@
 #pragma once
 // What `shardlab run` prints: each result's lines (its kind's summary, then one line per
 // check with the observed value), and the closing tally of the whole run, as a line or
-// as JSON (--format json, --summary-json). Lines fit 100 columns.
+// as JSON (--format json, --summary-json). Lines fit kConsoleWidth (core/str_format.h).
 #include <string>
 #include <vector>
 
 #include "core/json_fwd.h"
 
 namespace shardlab {
-
-constexpr size_t kConsoleColumns = 100;
-
-// `text` in lines of at most `columns` columns, each starting with `indent`, broken at
-// spaces (a word longer than a line stays whole); "" for empty text.
-std::string WrapText(const std::string& text, const std::string& indent, size_t columns);
 
 // Colour for verdict words: only when `fd` is a terminal and NO_COLOR is unset or empty
 // (https://no-color.org).

@@ -3,18 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "core/json.h"
+#include "core/str_format.h"
 
 namespace shardlab {
 // A namespace of its own: the test target is compiled in unity batches.
 namespace console_test {
 namespace {
-
-TEST(ConsoleTest, WrapTextBreaksAtSpaces) {
-  EXPECT_EQ(WrapText("", "  ", 20), "");
-  EXPECT_EQ(WrapText("one two three four five", "  ", 12), "  one two\n  three four\n  five\n");
-  EXPECT_EQ(WrapText("averyveryverylongword x", "  ", 10), "  averyveryverylongword\n  x\n");
-  EXPECT_EQ(WrapText("é é é é", "", 3), "é é\né é\n");  // columns, not bytes
-}
 
 Json Check(const std::string& verdict, const std::string& op, Json expected, Json observed) {
   return {{"name", "m " + op + " " + expected.dump()}, {"metric", "m"}, {"op", op}, {"expected", expected},
@@ -44,7 +38,7 @@ TEST(ConsoleTest, LongObservedValuesWrapWithinTheColumns) {
   size_t start = 0;
   while (start < text.size()) {
     const size_t end = text.find('\n', start);
-    EXPECT_LE(end - start, kConsoleColumns) << text.substr(start, end - start);
+    EXPECT_LE(end - start, kConsoleWidth) << text.substr(start, end - start);
     start = end + 1;
   }
   EXPECT_NE(text.find("in_flight eq 0\n        (observed [1000,1001,"), std::string::npos) << text;

@@ -1,36 +1,37 @@
 #include "kinds/backup/backup_summary.h"
 
 #include <sstream>
+#include <vector>
 
 #include "core/json.h"
 #include "core/str_format.h"
 
 namespace shardlab {
 
+// Per writer mode: the writers' rate, then one aligned row per backup method.
 std::string SummarizeBackup(const Json& r) {
   std::ostringstream out;
   const Json& m = r["metrics"];
   const int64_t writers = r["scenario"]["backup"]["writers"].get<int64_t>();
   out << "  " << m["shards"] << " shards, " << m["rows"] << " rows at the start; outcomes of backups taken while "
       << writers << " writer processes commit:\n";
+  const auto count = [](const Json& c, const char* key) { return Thousands(static_cast<uint64_t>(c[key].get<int64_t>())); };
   for (auto mode = m["backups"].begin(); mode != m["backups"].end(); ++mode) {
     const Json& w = m["writers"][mode.key()];
-    out << StrFormat("    %s: writers %.0f commits/s, busy ", mode.key().c_str(), w["commits_per_s"].get<double>())
-                     << w["busy"] << "\n";
-                     for (auto it = mode->begin(); it != mode->end(); ++it) {
-                     const Json& c = *it;
-                     const std::string per_gb = c["s_per_gb"].is_number() ? StrFormat("%.2f", c["s_per_gb"].get<double>()) : "-";
-                     out << StrFormat("      %-16s %3lld backups: consistent %3lld stale %3lld missing_committed %3lld corrupt %3lld "
-                     "failed %3lld  %7s s/GB  restarts %lld",
-                     it.key().c_str(), static_cast<long long>(c["backups"].get<int64_t>()),
-                     static_cast<long long>(c["consistent"].get<int64_t>()), static_cast<long long>(c["stale"].get<int64_t>()),
-                     static_cast<long long>(c["missing_committed"].get<int64_t>()),
-                     static_cast<long long>(c["corrupt"].get<int64_t>()), static_cast<long long>(c["failed"].get<int64_t>()),
-                     per_gb.c_str(), static_cast<long long>(c["restarts"].get<int64_t>()))
-                     << "\n";
-                     }
-                     }
-                     return out.str();
+    out << "    " << mode.key() << ": writers " << Fixed(w["commits_per_s"].get<double>(), 0) << " commits/s, busy "
+        << w["busy"] << "\n";
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({"method", "backups", "consistent", "stale", "missing", "corrupt", "failed", "s/GB", "restarts"});
+    for (auto it = mode->begin(); it != mode->end(); ++it) {
+      const Json& c = *it;
+      rows.push_back({it.key(), count(c, "backups"), count(c, "consistent"), count(c, "stale"),
+                      count(c, "missing_committed"), count(c, "corrupt"), count(c, "failed"),
+                      c["s_per_gb"].is_number() ? Fixed(c["s_per_gb"].get<double>(), 2) : "-", count(c, "restarts")});
+    }
+    for (const std::string& line : AlignColumns(rows, 1, "      ")) out << line << "\n";
+  }
+  out << "  (missing: missing_committed, a backup that passes integrity_check yet is no committed state)\n";
+  return WrapLongLines(out.str());
 }
 
 }  // namespace shardlab

@@ -13,6 +13,7 @@
 
 #include "core/elapsed.h"
 #include "core/histogram.h"
+#include "core/progress.h"
 #include "core/round.h"
 #include "kinds/concurrency/concurrency_spec.h"
 #include "shards/kv_schema.h"
@@ -292,6 +293,9 @@ StatusOr<Json> RunConcurrency(const Scenario& s, const std::string& data_dir, Wo
   const int64_t max_w = *std::max_element(c.writers.begin(), c.writers.end());
   const int64_t min_w = *std::min_element(c.writers.begin(), c.writers.end());
   const std::string max_key = "writers_" + std::to_string(max_w), min_key = "writers_" + std::to_string(min_w);
+  // In timed windows (each c.duration_s long), drawn between windows, never inside one.
+  Progress progress("windows", static_cast<uint64_t>(c.journal_modes.size() * c.layouts.size() * c.writers.size()) *
+                                   static_cast<uint64_t>(c.repetitions));
   for (const std::string& mode : c.journal_modes) {
     // Both layouts' files first, then each repetition measures every cell of the mode in
     // turn, so that repetition r of one layout and of the other are close in time (the
@@ -308,6 +312,7 @@ StatusOr<Json> RunConcurrency(const Scenario& s, const std::string& data_dir, Wo
         for (int64_t w : c.writers) {
           SHARDLAB_ASSIGN_OR_RETURN(Window1 one, RunWindow(s, files[l], keys, *router, mode, c.layouts[l], w, rep));
           windows[c.layouts[l]]["writers_" + std::to_string(w)].push_back(std::move(one));
+          progress.Add(1);
         }
       }
     }

@@ -1,46 +1,105 @@
 #include "kinds/crash/crash_summary.h"
 
 #include <sstream>
+#include <vector>
 
 #include "core/json.h"
 #include "core/str_format.h"
 
 namespace shardlab {
+namespace {
 
+std::string CrashCount(const Json& c, const char* key) {
+  return Thousands(static_cast<uint64_t>(c.value(key, int64_t{0})));
+}
+
+}  // namespace
+
+// Two lines of the campaign, then one aligned table row per cell (at most 100 columns);
+// what only some cells have (recovery crashes, a clean commit point) goes on indented
+// lines under the cell's row. xcheck: fork trials identical to the replay / trials.
 std::string SummarizeCrash(const Json& r) {
   std::ostringstream out;
   const Json& sc = r["scenario"];
   const Json& m = r["metrics"];
   const bool replay = m.value("engine", "") == "replay";
-  out << "  " << sc["shards"]["count"] << " shards, " << m["accounts"] << " accounts, campaign "
-      << sc["crash"]["campaign"].get<std::string>() << ", engine " << m.value("engine", "") << ": " << m["trials"]
-      << (replay ? " states judged, " + std::to_string(m.value("states_distinct", int64_t{0})) + " distinct, " +
-                       Fixed(m.value("states_per_s", 0.0), 0) + " distinct states/s"
-                 : " trials, " + Fixed(m.value("trials_per_s", 0.0), 0) + " trials/s")
-      << " (power_loss models are simulated)\n";
-  for (const Json& c : m["cells"]) {
-    out << StrFormat("    %-6s %-8s %-6s %-18s %6lld %s: old %lld new %lld mixed %lld lost %lld corrupt %lld",
-                     c["strategy"].get<std::string>().c_str(), c["journal_mode"].get<std::string>().c_str(),
-                     c["synchronous"].get<std::string>().c_str(), c["fault"].get<std::string>().c_str(),
-                     static_cast<long long>(c["trials"].get<int64_t>()), replay ? "states" : "trials",
-                     static_cast<long long>(c["old"].get<int64_t>()), static_cast<long long>(c["new"].get<int64_t>()),
-                     static_cast<long long>(c["mixed"].get<int64_t>()), static_cast<long long>(c["lost"].get<int64_t>()),
-                     static_cast<long long>(c["corrupt"].get<int64_t>()));
-    if (c["hung"].get<int64_t>() > 0) out << " hung " << c["hung"];
-    if (c.contains("states_distinct")) out << " (" << c["states_distinct"] << " distinct)";
-    if (c.contains("intermediate")) out << " intermediate " << c["intermediate"];
-    if (c.contains("recovery_crashes")) {
-      out << "; recovery crashed " << c["recovery_crashes"]["states"] << "x, " << c["recovery_crashes"]["differing"]
-          << " ended differently";
+  const uint64_t trials = static_cast<uint64_t>(m.value("trials", int64_t{0}));
+  for (const std::string& line :
+       WrapJoined({sc["shards"]["count"].dump() + " shards", m["accounts"].dump() + " accounts",
+                   "campaign " + sc["crash"]["campaign"].get<std::string>(),
+                   "engine " + m.value("engine", "") + " (power_loss models are simulated)"},
+                  ", ", "  ")) {
+    out << line << "\n";
+  }
+  out << "  "
+      << (replay ? Thousands(trials) + " states judged, " +
+                       Thousands(static_cast<uint64_t>(m.value("states_distinct", int64_t{0}))) + " distinct (" +
+                       HumanRate(m.value("states_per_s", 0.0)) + ")"
+                 : Thousands(trials) + " trials (" + HumanRate(m.value("trials_per_s", 0.0)) + ")")
+      << "\n";
+
+  const Json& cells = m["cells"];
+  // One synchronous setting for every cell (the common case): said once, not a column.
+  std::string one_sync;
+  for (const Json& c : cells) {
+    const std::string sync = c.value("synchronous", "");
+    if (one_sync.empty()) one_sync = sync;
+    if (sync != one_sync) {
+      one_sync.clear();
+      break;
     }
-    if (c.contains("crosscheck")) {
-      out << "; crosscheck " << c["crosscheck"]["identical"] << "/" << c["crosscheck"]["trials"] << " identical";
+  }
+  const bool sync_column = one_sync.empty();
+  bool any_hung = false, any_distinct = false, any_intermediate = false, any_crosscheck = false;
+  for (const Json& c : cells) {
+    any_hung = any_hung || c.value("hung", int64_t{0}) > 0;
+    any_distinct = any_distinct || c.contains("states_distinct");
+    any_intermediate = any_intermediate || c.contains("intermediate");
+    any_crosscheck = any_crosscheck || c.contains("crosscheck");
+  }
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header = {"strategy", "journal", "sync", "fault", replay ? "states" : "trials",
+                                     "old",      "new",     "mixed", "lost", "corrupt"};
+  if (!sync_column) header.erase(header.begin() + 2);
+  if (any_hung) header.push_back("hung");
+  if (any_intermediate) header.push_back("interm");
+  if (any_distinct) header.push_back("distinct");
+  if (any_crosscheck) header.push_back("xcheck");  // fork trials identical to the replay
+  rows.push_back(header);
+  std::vector<std::vector<std::string>> extras;
+  for (const Json& c : cells) {
+    std::vector<std::string> row = {c["strategy"].get<std::string>(), c["journal_mode"].get<std::string>(),
+                                    c["synchronous"].get<std::string>(), c["fault"].get<std::string>(),
+                                    CrashCount(c, "trials"), CrashCount(c, "old"), CrashCount(c, "new"),
+                                    CrashCount(c, "mixed"), CrashCount(c, "lost"), CrashCount(c, "corrupt")};
+    if (!sync_column) row.erase(row.begin() + 2);
+    if (any_hung) row.push_back(CrashCount(c, "hung"));
+    if (any_intermediate) row.push_back(c.contains("intermediate") ? CrashCount(c, "intermediate") : "-");
+    if (any_distinct) row.push_back(c.contains("states_distinct") ? CrashCount(c, "states_distinct") : "-");
+    if (any_crosscheck) {
+      row.push_back(c.contains("crosscheck")
+                        ? c["crosscheck"]["identical"].dump() + "/" + c["crosscheck"]["trials"].dump()
+                        : "-");
+    }
+    rows.push_back(std::move(row));
+
+    std::vector<std::string> extra;
+    if (c.contains("recovery_crashes")) {
+      extra.push_back("recovery crashed " + c["recovery_crashes"]["states"].dump() + "x, " +
+                      c["recovery_crashes"]["differing"].dump() + " ended differently");
     }
     const Json& cp = c.contains("commit_point") ? c["commit_point"] : Json();
-    if (cp.is_object() && cp.value("clean", false)) out << "; commits " << cp["text"].get<std::string>();
-    out << "\n";
+    if (cp.is_object() && cp.value("clean", false)) extra.push_back("commits " + cp["text"].get<std::string>());
+    extras.push_back(std::move(extra));
   }
-  return out.str();
+  const std::vector<std::string> lines = AlignColumns(rows, sync_column ? 4 : 3, "    ");
+  if (!sync_column && !cells.empty()) out << "  every cell at synchronous=" << one_sync << ":\n";
+  out << lines[0] << "\n";
+  for (size_t i = 1; i < lines.size(); ++i) {
+    out << lines[i] << "\n";
+    for (const std::string& line : WrapJoined(extras[i - 1], "; ", "      ")) out << line << "\n";
+  }
+  return WrapLongLines(out.str());
 }
 
 }  // namespace shardlab

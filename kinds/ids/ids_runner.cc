@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "core/elapsed.h"
+#include "core/progress.h"
 #include "core/round.h"
 #include "kinds/ids/ids_spec.h"
 #include "shards/layout.h"
@@ -62,6 +63,8 @@ StatusOr<Json> RunIds(const Scenario& s, const std::string& data_dir, Workspace&
     rows[router->Route(ref.hash, ref.route)].push_back(ref.text);
   }
   Json out = Json::object();
+  // In rows inserted, counted per shard outside the timed inserts.
+  Progress progress("id rows", keys.count() * ids.schemes.size());
   for (const std::string& scheme : ids.schemes) {
     Rng rng(DeriveSeed(s.seed, "ids/" + scheme));
     std::unordered_set<std::string> seen_blobs;
@@ -124,6 +127,7 @@ StatusOr<Json> RunIds(const Scenario& s, const std::string& data_dir, Workspace&
       db.Close();
       struct stat st;
       if (::stat(path.c_str(), &st) == 0) bytes += static_cast<uint64_t>(st.st_size);
+      progress.Add(rows[shard].size());
     }
     Json tree = Json::object();
     int64_t pages = 0;

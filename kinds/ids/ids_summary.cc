@@ -1,25 +1,31 @@
 #include "kinds/ids/ids_summary.h"
 
 #include <sstream>
+#include <vector>
 
 #include "core/json.h"
 #include "core/str_format.h"
 
 namespace shardlab {
 
+// One aligned row per id scheme (collisions are across shards; pages of the table's b-tree).
 std::string SummarizeIds(const Json& r) {
   std::ostringstream out;
   const Json& m = r["metrics"];
+  bool routing = false;
+  for (const Json& c : m["schemes"]) routing = routing || c.contains("self_routing_failures");
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"scheme", "rows", "collisions", "inserts", "B/row", "pages"});
+  if (routing) rows.back().push_back("shard-from-id failures");
   for (auto it = m["schemes"].begin(); it != m["schemes"].end(); ++it) {
     const Json& c = *it;
-    out << StrFormat("    %-14s %8llu rows: %8llu collisions across shards  %9.0f rows/s  %7.1f B/row  %6lld pages",
-                     it.key().c_str(), static_cast<unsigned long long>(c["rows"].get<uint64_t>()),
-                     static_cast<unsigned long long>(c["collisions"].get<uint64_t>()), c["rows_per_s"].get<double>(),
-                     c["bytes_per_row"].get<double>(), static_cast<long long>(c["btree_pages"].get<int64_t>()));
-    if (c.contains("self_routing_failures")) out << "  shard from id: " << c["self_routing_failures"] << " failures";
-    out << "\n";
+    rows.push_back({it.key(), Thousands(c["rows"].get<uint64_t>()), Thousands(c["collisions"].get<uint64_t>()),
+                    HumanRate(c["rows_per_s"].get<double>()), Fixed(c["bytes_per_row"].get<double>(), 1),
+                    Thousands(static_cast<uint64_t>(c["btree_pages"].get<int64_t>()))});
+    if (routing) rows.back().push_back(c.contains("self_routing_failures") ? c["self_routing_failures"].dump() : "-");
   }
-  return out.str();
+  for (const std::string& line : AlignColumns(rows, 1, "    ")) out << line << "\n";
+  return WrapLongLines(out.str());
 }
 
 }  // namespace shardlab

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/child_process.h"
+#include "core/progress.h"
 #include "core/round.h"
 #include "faults/crash_vfs.h"
 #include "kinds/reshard/migration.h"
@@ -220,6 +221,7 @@ StatusOr<Json> RunMigration(const Scenario& s, const std::string& data_dir, Work
     if (mig.crash_every_batch) {
       for (int64_t b = 1; b <= stats.batches; ++b) kills.emplace_back(-1, b);
     }
+    Progress progress("kill+resume trials", kills.size());
     for (size_t t = 0; t < kills.size(); ++t) {
       MigrationPlan trial = plan;
       SHARDLAB_RETURN_IF_ERROR(copy(trial, "migration-trial" + std::to_string(t)));
@@ -243,6 +245,7 @@ StatusOr<Json> RunMigration(const Scenario& s, const std::string& data_dir, Work
       } else {
         RemoveCopy(trial.files, on_disk);
       }
+      progress.Add(1);
     }
     crash["failures"] = failures;
     crash["per_trial"] = per_trial;

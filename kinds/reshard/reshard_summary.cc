@@ -1,6 +1,7 @@
 #include "kinds/reshard/reshard_summary.h"
 
 #include <sstream>
+#include <vector>
 
 #include "core/json.h"
 #include "core/str_format.h"
@@ -14,17 +15,22 @@ std::string SummarizeReshard(const Json& r) {
   const Json& a = m["analysis"];
   out << "  " << sc["shards"]["count"] << " shards, " << a["keys"] << " keys by " << sc["keys"]["hash"].get<std::string>()
       << ": " << a["tasks"] << " (router, change) pairs in " << Fixed(a["seconds"].get<double>(), 2) << " s\n";
+  // One aligned row per (router, change): keys moved, as a fraction, the optimal fraction
+  // and the ratio, moves beyond the optimal, the balance after, and the lookup cost.
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"router", "change", "moved", "fraction", "optimal", "ratio", "extra", "max/mean", "lookup"});
   for (auto rt = m["movement"].begin(); rt != m["movement"].end(); ++rt) {
     for (auto ch = rt->begin(); ch != rt->end(); ++ch) {
       const Json& c = *ch;
-      out << StrFormat("    %-12s %-12s moved %10llu (%.4f; optimal %.4f, x%.2f)  extra %llu  max/mean %.3f",
-                       rt.key().c_str(), ch.key().c_str(), static_cast<unsigned long long>(c["moved"].get<uint64_t>()),
-                       c["moved_fraction"].get<double>(), c["optimal_fraction"].get<double>(),
-                       c["moved_over_optimal"].get<double>(), static_cast<unsigned long long>(c["extra_moves"].get<uint64_t>()),
-                       c["balance"]["max_over_mean"].get<double>());
-      if (c.contains("lookup_ns")) out << "  " << Fixed(c["lookup_ns"].get<double>(), 1) << " ns/lookup";
-      out << "\n";
+      rows.push_back({rt.key(), ch.key(), std::to_string(c["moved"].get<uint64_t>()),
+                      Fixed(c["moved_fraction"].get<double>(), 4), Fixed(c["optimal_fraction"].get<double>(), 4),
+                      "x" + Fixed(c["moved_over_optimal"].get<double>(), 2), std::to_string(c["extra_moves"].get<uint64_t>()),
+                      Fixed(c["balance"]["max_over_mean"].get<double>(), 3),
+                      c.contains("lookup_ns") ? Fixed(c["lookup_ns"].get<double>(), 1) + " ns" : "-"});
     }
+  }
+  if (rows.size() > 1) {
+    for (const std::string& line : AlignColumns(rows, 2, "    ")) out << line << "\n";
   }
   if (m.contains("migration")) {
     const Json& g = m["migration"];
@@ -46,14 +52,16 @@ std::string SummarizeReshard(const Json& r) {
   }
   if (m.contains("vnode_sweep")) {
     for (auto n = m["vnode_sweep"].begin(); n != m["vnode_sweep"].end(); ++n) {
-      out << "    ring balance, " << n.key() << ":";
+      std::vector<std::string> pieces;
       for (const Json& p : *n) {
-        out << " v" << p["vnodes"] << " cv " << Fixed(p["cv"].get<double>(), 3) << " (ref " << Fixed(p["reference_cv"].get<double>(), 3) << ");";
+        pieces.push_back("v" + p["vnodes"].dump() + " cv " + Fixed(p["cv"].get<double>(), 3) + " (ref " +
+                         Fixed(p["reference_cv"].get<double>(), 3) + ")");
       }
-      out << "\n";
+      out << "    ring balance, " << n.key() << ":\n";
+      for (const std::string& line : WrapJoined(pieces, "; ", "      ")) out << line << "\n";
     }
   }
-  return out.str();
+  return WrapLongLines(out.str());
 }
 
 }  // namespace shardlab

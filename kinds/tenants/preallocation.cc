@@ -32,7 +32,8 @@ double Median(std::vector<double> v) {
 
 // One round: chunk_files files, each round of batches appends chunk_batch_rows rows to
 // every file in turn, so the files' allocations interleave on the filesystem.
-StatusOr<RoundResult> InsertRound(const Scenario& s, const std::string& dir, int64_t chunk_bytes, Workspace& workspace) {
+StatusOr<RoundResult> InsertRound(const Scenario& s, const std::string& dir, int64_t chunk_bytes, Workspace& workspace,
+                                  Progress& progress) {
   const TenantsSpec& t = s.Spec<TenantsSpec>();
   SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
   std::vector<Db> dbs;
@@ -66,6 +67,7 @@ StatusOr<RoundResult> InsertRound(const Scenario& s, const std::string& dir, int
         inserts[f].Reset();
       }
       SHARDLAB_RETURN_IF_ERROR(dbs[f].Exec("COMMIT"));
+      progress.Add(static_cast<uint64_t>(end - done));
     }
   }
   const double seconds = SecondsSince(start);
@@ -129,15 +131,15 @@ StatusOr<Json> RunPreallocation(const Scenario& s, const std::string& dir, Works
   const TenantsSpec& t = s.Spec<TenantsSpec>();
   SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
   std::vector<RoundResult> none, chunk;
-  Progress progress("preallocation", static_cast<uint64_t>(2 * t.chunk_rounds));
+  // In rows inserted: a round is a few slow commits per file, seconds without a unit.
+  Progress progress("preallocation rows", static_cast<uint64_t>(2 * t.chunk_rounds * t.chunk_files * t.chunk_rows));
   for (int64_t round = 0; round < t.chunk_rounds; ++round) {
     // Alternate which goes first so drift on a shared machine hits both alike.
     for (int i = 0; i < 2; ++i) {
       const bool with_chunk = (i == 0) == (round % 2 == 1);
       const std::string sub = dir + "/" + (with_chunk ? "chunk" : "none") + "_round" + std::to_string(round);
-      SHARDLAB_ASSIGN_OR_RETURN(RoundResult r, InsertRound(s, sub, with_chunk ? t.chunk_bytes : 0, workspace));
+      SHARDLAB_ASSIGN_OR_RETURN(RoundResult r, InsertRound(s, sub, with_chunk ? t.chunk_bytes : 0, workspace, progress));
       (with_chunk ? chunk : none).push_back(std::move(r));
-      progress.Add(1);
     }
   }
   Json out = {{"chunk_bytes", t.chunk_bytes},

@@ -129,10 +129,15 @@ StatusOr<ProvisionTiming> ProvisionTenants(const Scenario& s, const KeySpace& ke
   const std::vector<std::string> row_keys = TenantRowKeys(keys);  // once, not per file
   const auto t0 = Clock::now();
   std::unordered_set<std::string> made;
-  for (const std::string& path : paths) {
-    std::string dir = Parent(path);
-    if (made.insert(dir).second) SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
-    SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(path));
+  {
+    // Seconds for 100,000 files: directories made, every path claimed in the workspace.
+    Progress claims("claim files", paths.size());
+    for (const std::string& path : paths) {
+      std::string dir = Parent(path);
+      if (made.insert(dir).second) SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(dir));
+      SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(path));
+      claims.Add(1);
+    }
   }
   {
     Progress progress("provision", paths.size());

@@ -1,6 +1,7 @@
 #include "kinds/tenants/tenants_summary.h"
 
 #include <sstream>
+#include <vector>
 
 #include "core/json.h"
 #include "core/str_format.h"
@@ -37,14 +38,17 @@ std::string SummarizeTenants(const Json& result) {
       << Num(lat["miss"]["all"]["p50"], 1) << "/" << Num(lat["miss"]["all"]["p99"], 1) << " us; put hit p50 "
       << Num(lat["hit"]["put"]["p50"], 1) << " us\n";
   if (m.contains("packings")) {
+    // One aligned row per packing: disk per user, the request p50, SQLite's heap with the
+    // cache full, and the walk of every file.
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({"packing", "files", "B/user on disk", "request p50", "SQLite heap, cache full", "walk of every file"});
     for (const char* name : {"per_user", "minishards", "shards"}) {
       const Json& k = m["packings"][name];
-      out << StrFormat(
-                       "    %-10s %7lld files: %8.1f B/user on disk, request p50 %6.1f us, SQLite heap with the cache full %s, walk of every file %.3f s\n",
-                       name, static_cast<long long>(k["files"].get<int64_t>()), k["bytes_per_user"].get<double>(),
-                       k["requests"]["latency_us"]["all"]["p50"].get<double>(), MiB(k["requests"]["sqlite_heap_cached_bytes"]).c_str(),
-                       k["walk"]["seconds"].get<double>());
+      rows.push_back({name, std::to_string(k["files"].get<int64_t>()), Fixed(k["bytes_per_user"].get<double>(), 1),
+                      Fixed(k["requests"]["latency_us"]["all"]["p50"].get<double>(), 1) + " us",
+                      MiB(k["requests"]["sqlite_heap_cached_bytes"]), Fixed(k["walk"]["seconds"].get<double>(), 3) + " s"});
     }
+    for (const std::string& line : AlignColumns(rows, 1, "    ")) out << line << "\n";
   }
   if (m.contains("preallocation")) {
     const Json& a = m["preallocation"];
@@ -59,7 +63,7 @@ std::string SummarizeTenants(const Json& result) {
     out << ")\n";
   }
   out << "  peak RSS " << MiB(m["peak_rss_bytes"]) << "\n";
-  return out.str();
+  return WrapLongLines(out.str());
 }
 
 }  // namespace shardlab

@@ -55,6 +55,8 @@ StatusOr<std::unique_ptr<WalkPostgresPeer>> WalkPostgresPeer::Start(const Loaded
   options.dir = *dir;
   options.user = *user;
   options.settings = ServerSettings();
+  // In steps: initdb and start, then the load's statements (seconds each, no finer unit).
+  Progress steps("PostgreSQL peer steps", 1 + kLoadSteps);
   auto server = PgServer::Start(options);  // stops what it started when it fails
   if (!server.ok()) return server.status().Wrap("PostgreSQL peer");
   peer->server_ = std::move(server).value();
@@ -67,8 +69,9 @@ StatusOr<std::unique_ptr<WalkPostgresPeer>> WalkPostgresPeer::Start(const Loaded
   info["dir"] = *dir;
   info["initdb_s"] = Round4(peer->server_->initdb_seconds());
   info["start_s"] = Round4(peer->server_->start_seconds());
+  steps.Add(1);
   // On an error the peer goes out of scope and its destructor stops the server.
-  SHARDLAB_RETURN_IF_ERROR(peer->Load().Wrap("PostgreSQL peer"));
+  SHARDLAB_RETURN_IF_ERROR(peer->Load(steps).Wrap("PostgreSQL peer"));
   SHARDLAB_RETURN_IF_ERROR(peer->Prepare().Wrap("PostgreSQL peer"));
   return peer;
 }
@@ -77,7 +80,7 @@ StatusOr<std::unique_ptr<WalkPostgresPeer>> WalkPostgresPeer::Start(const Loaded
 // staging table so that repeated keys keep the last value, as the shards' INSERT OR
 // REPLACE does. Then VACUUM ANALYZE (planner statistics, a settled table) and a
 // CHECKPOINT, so no deferred write of the load lands in the SQLite walks' time.
-Status WalkPostgresPeer::Load() {
+Status WalkPostgresPeer::Load(Progress& steps) {
   SHARDLAB_ASSIGN_OR_RETURN(PgConnection conn, PgConnection::Connect(server_->ConnInfo()));
   conn_ = std::move(conn);
   PgConnection& c = *conn_;
@@ -105,11 +108,15 @@ Status WalkPostgresPeer::Load() {
     }
     return i < s.keys.count;
   }));
+  steps.Add(1);
   SHARDLAB_RETURN_IF_ERROR(c.Exec("INSERT INTO kv SELECT DISTINCT ON (k) k, v FROM kv_load ORDER BY k, i DESC"));
   if (s.Spec<WorkloadSpec>().index_values) SHARDLAB_RETURN_IF_ERROR(c.Exec("CREATE INDEX kv_v ON kv(v)"));
   SHARDLAB_RETURN_IF_ERROR(c.Exec("COMMIT"));
+  steps.Add(1);
   SHARDLAB_RETURN_IF_ERROR(c.Exec("VACUUM (ANALYZE) kv"));
+  steps.Add(1);
   SHARDLAB_RETURN_IF_ERROR(c.Exec("CHECKPOINT"));
+  steps.Add(1);
   info_["load_s"] = Seconds(t0);
 
   SHARDLAB_ASSIGN_OR_RETURN(auto size, c.Query("SELECT count(*), pg_total_relation_size('kv') FROM kv"));

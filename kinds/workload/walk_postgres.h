@@ -42,10 +42,12 @@ class WalkPostgresPeer {
 
   // Walks counted by Measure() for one K (for the progress total).
   static constexpr int kForms = 2;
+  // Load()'s steps on the setup progress: COPY, INSERT + COMMIT, VACUUM, CHECKPOINT.
+  static constexpr uint64_t kLoadSteps = 4;
 
  private:
   explicit WalkPostgresPeer(const LoadedWorkload& run) : run_(run) {}
-  Status Load();
+  Status Load(Progress& steps);
   Status Prepare();
 
   const LoadedWorkload& run_;

@@ -266,9 +266,10 @@ Status RunMixPhase(LoadedWorkload& run, std::vector<std::unique_ptr<OpExecutor>>
       pool.emplace_back([&, t] {
         Rng rng(DeriveSeed(run.s.seed, label, t, rep));
         const uint64_t mine = share(total, t);
-        // Progress in slices, so long runs show it; slices do not change the choices.
+        // Progress in slices, so long runs show it; slices do not change the choices (one
+        // rng, the same ops in the same order). 256: a slice of walks is ~0.3 s.
         for (uint64_t done = 0; done < mine && status[t].ok();) {
-          const uint64_t slice = std::min<uint64_t>(4096, mine - done);
+          const uint64_t slice = std::min<uint64_t>(256, mine - done);
           status[t] = executors[t]->RunMix(slice, rng, record);
           done += slice;
           if (progress != nullptr) progress->Add(slice);
@@ -280,7 +281,10 @@ Status RunMixPhase(LoadedWorkload& run, std::vector<std::unique_ptr<OpExecutor>>
     return SecondsSince(t0);
   };
 
-  if (w.warmup_ops > 0) SHARDLAB_RETURN_IF_ERROR(run_all("warmup", w.warmup_ops, 0, false, nullptr).status());
+  if (w.warmup_ops > 0) {
+    Progress warmup("warmup ops", static_cast<uint64_t>(w.warmup_ops));
+    SHARDLAB_RETURN_IF_ERROR(run_all("warmup", w.warmup_ops, 0, false, &warmup).status());
+  }
   std::vector<double> throughput;
   Progress progress("ops", static_cast<uint64_t>(w.ops * w.repetitions));
   const IoCounts io_before = IoCounts::Snapshot();

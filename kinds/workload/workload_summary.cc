@@ -1,6 +1,7 @@
 #include "kinds/workload/workload_summary.h"
 
 #include <sstream>
+#include <vector>
 
 #include "core/json.h"
 #include "core/str_format.h"
@@ -63,37 +64,52 @@ std::string SummarizeWorkload(const Json& r) {
         << Fixed(pg["round_trip_us"]["p50"].get<double>(), 1) << " us\n";
   }
   if (m.contains("walk")) {
+    // Per K: the walk's p50 per fan-out width, then each comparison on a line of its own
+    // (wrapped between items, never inside one).
     for (auto it = m["walk"].begin(); it != m["walk"].end(); ++it) {
       const Json& w = *it;
-      out << "  walk of " << w["shards"] << " shards:";
+      std::vector<std::string> widths;
       for (auto t = w.begin(); t != w.end(); ++t) {
         if (t.key().rfind("threads_", 0) == 0) {
-          out << " " << t.key().substr(8) << " thread(s) p50 " << Fixed((*t)["latency_us"]["p50"].get<double>() / 1000, 3)
-              << " ms;";
+          widths.push_back(t.key().substr(8) + " thread(s) p50 " +
+                           Fixed((*t)["latency_us"]["p50"].get<double>() / 1000, 3) + " ms");
         }
       }
+      const std::vector<std::string> head = WrapJoined(widths, "; ", "    ", kConsoleWidth - 4);
+      out << "  walk of " << w["shards"] << " shards:" << (head.empty() ? "" : " " + head[0].substr(4)) << "\n";
+      for (size_t i = 1; i < head.size(); ++i) out << head[i] << "\n";
+      std::vector<std::string> lines;
       if (w.contains("single_file")) {
-        out << "\n    one file, same lookups: p50 " << Fixed(w["single_file"]["latency_us"]["p50"].get<double>() / 1000, 3)
-            << " ms (the walk takes " << Fixed(w.value("walk_over_single_file_p50", 0.0), 2)
-            << "x); one file, one IN query: p50 "
-            << Fixed(w["single_file_one_query"]["latency_us"]["p50"].get<double>() / 1000, 3) << " ms ("
-            << Fixed(w.value("walk_over_one_query_p50", 0.0), 2) << "x)";
+        for (const std::string& line :
+             WrapJoined({"one file, same lookups: p50 " +
+                             Fixed(w["single_file"]["latency_us"]["p50"].get<double>() / 1000, 3) + " ms (the walk takes " +
+                             Fixed(w.value("walk_over_single_file_p50", 0.0), 2) + "x)",
+                         "one file, one IN query: p50 " +
+                             Fixed(w["single_file_one_query"]["latency_us"]["p50"].get<double>() / 1000, 3) + " ms (" +
+                             Fixed(w.value("walk_over_one_query_p50", 0.0), 2) + "x)"},
+                        "; ", "    ")) {
+          out << line << "\n";
+        }
       }
       if (w.contains("postgres")) {
         const Json& pg = w["postgres"];
         if (pg.contains("unavailable")) {
-          out << "\n    PostgreSQL: " << pg["unavailable"].get<std::string>();
+          out << "    PostgreSQL: " << pg["unavailable"].get<std::string>() << "\n";
         } else {
-          out << "\n    PostgreSQL, same lookups: p50 " << Fixed(pg["lookups"]["latency_us"]["p50"].get<double>() / 1000, 3)
-              << " ms (the walk takes " << Fixed(pg.value("walk_over_lookups_p50", 0.0), 2)
-              << "x); one = ANY query: p50 " << Fixed(pg["one_query"]["latency_us"]["p50"].get<double>() / 1000, 3)
-              << " ms (" << Fixed(pg.value("walk_over_one_query_p50", 0.0), 2) << "x)";
+          for (const std::string& line :
+               WrapJoined({"PostgreSQL, same lookups: p50 " +
+                               Fixed(pg["lookups"]["latency_us"]["p50"].get<double>() / 1000, 3) + " ms (the walk takes " +
+                               Fixed(pg.value("walk_over_lookups_p50", 0.0), 2) + "x)",
+                           "one = ANY query: p50 " + Fixed(pg["one_query"]["latency_us"]["p50"].get<double>() / 1000, 3) +
+                               " ms (" + Fixed(pg.value("walk_over_one_query_p50", 0.0), 2) + "x)"},
+                          "; ", "    ")) {
+            out << line << "\n";
+          }
         }
       }
-      out << "\n";
     }
   }
-  return out.str();
+  return WrapLongLines(out.str());
 }
 
 }  // namespace shardlab
