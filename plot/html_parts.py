@@ -23,7 +23,7 @@ CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5em auto;max-width:1250px;
      padding:0 1em;color:#222;line-height:1.4}
 h1{margin-bottom:.2em} h2{border-bottom:2px solid #ccc;margin-top:2em} h3{margin-top:1.4em}
-table{border-collapse:collapse;margin:.6em 0;font-size:.88em}
+table{border-collapse:collapse;margin:.6em 0;font-size:.88em;display:block;max-width:100%;overflow-x:auto}
 th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
 th{background:#f0f0f0} td.num{text-align:right;font-variant-numeric:tabular-nums}
 .v-pass{background:#d4edda;color:#155724;font-weight:600}
