@@ -50,7 +50,7 @@ std::string CheckLines(const Json& c, const ConsoleStyle& style) {
     }
   }
   out += "\n";
-  if (!reason.empty()) out += "        " + Printable(reason, kConsoleWidth - 8) + "\n";
+  if (!reason.empty()) out += "        " + Printable(reason, 4096) + "\n";  // wrapped, not cut
   return out;
 }
 

@@ -7,6 +7,7 @@ The server tests skip only when this machine has no PostgreSQL server binaries
 """
 import glob
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -144,7 +145,9 @@ def test_absent_server_is_unknown_with_the_reason(shardlab, write_scenario, tmp_
     assert r["metrics"]["walk"]["shards_4"]["postgres"] == {"unavailable": reason}
     assert "single_file" in r["metrics"]["walk"]["shards_4"]
     assert "unknown  C14 walk.shards_16.postgres.walk_over_one_query_p50" in proc.stdout
-    assert reason in proc.stdout
+    # The reason, wrapped to the console's 100 columns.
+    assert re.sub(r"\s+", "", reason) in re.sub(r"\s+", "", proc.stdout), proc.stdout
+    assert max(len(line) for line in proc.stdout.splitlines()) <= 100
 
 
 # A run killed while the server runs: the server gets SIGINT (a fast shutdown) from
