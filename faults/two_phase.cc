@@ -1,0 +1,122 @@
+#include "faults/two_phase.h"
+
+#include <set>
+
+namespace shardlab {
+namespace {
+
+// A SQL string literal (names and gids are ours, but quote them properly anyway).
+std::string Literal(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+// One participant's part of `t`: its balance change and the transfer's id in txlog.
+std::string PartSql(const Transfer& t, bool debit) {
+  const std::string& account = debit ? t.from : t.to;
+  const std::string sign = debit ? "-" : "+";
+  return "UPDATE accounts SET balance = balance " + sign + " " + std::to_string(t.amount) +
+         " WHERE name = " + Literal(account) + "; INSERT INTO txlog(id) VALUES (" + std::to_string(t.id) + ");";
+}
+
+}  // namespace
+
+int TwoPhaseStepCount(int involved) { return 2 * involved + 2; }
+
+std::string TwoPhaseStepName(int step, int involved) {
+  const std::string n = std::to_string(involved);
+  if (step == 0) return "before any prepare";
+  if (step < involved) return "after " + std::to_string(step) + " of " + n + " prepares";
+  if (step == involved) return "after all " + n + " prepares, before the decision";
+  if (step == involved + 1) return "after the decision";
+  const int commits = step - involved - 1;
+  if (commits < involved) return "after " + std::to_string(commits) + " of " + n + " commits";
+  return "after all " + n + " commits";
+}
+
+bool TwoPhaseCommittedAt(int step, int involved) { return step > involved; }
+
+Status CreateParticipantTables(PgConnection& conn, const Bank& bank, uint32_t shard) {
+  std::string sql =
+      "CREATE TABLE accounts(name text PRIMARY KEY, balance bigint NOT NULL);"
+      "CREATE TABLE txlog(id bigint PRIMARY KEY);";
+  std::string values;
+  for (const auto& [name, s] : bank.accounts()) {
+    if (s != shard) continue;
+    values += (values.empty() ? "" : ",") + std::string("(") + Literal(name) + "," +
+              std::to_string(bank.spec().initial_balance) + ")";
+  }
+  if (!values.empty()) sql += "INSERT INTO accounts VALUES " + values + ";";
+  return conn.Exec(sql);
+}
+
+std::string TransferGid(uint64_t trial, const Transfer& t) {
+  return "shardlab-" + std::to_string(trial) + "-" + std::to_string(t.id);
+}
+
+Status RunTwoPhaseTransfer(CoordinatorLog& log, const std::vector<PgConnection*>& participants, const Transfer& t,
+                           const std::string& gid, const std::function<bool(int step)>& at_step) {
+  if (t.from_shard >= participants.size() || t.to_shard >= participants.size()) {
+    return Status::Runtime("transfer " + std::to_string(t.id) + " names a shard without a participant");
+  }
+  const std::vector<std::pair<PgConnection*, bool>> parts = {{participants[t.from_shard], true},
+                                                             {participants[t.to_shard], false}};
+  const int involved = static_cast<int>(parts.size());
+  SHARDLAB_RETURN_IF_ERROR(log.Begin(gid));
+  int step = 0;
+  if (!at_step(step++)) return Status::Ok();
+  for (const auto& [conn, debit] : parts) {
+    const Status prepared = conn->Exec("BEGIN;" + PartSql(t, debit) + "PREPARE TRANSACTION " + Literal(gid));
+    if (!prepared.ok()) {
+      (void)conn->Exec("ROLLBACK");
+      SHARDLAB_RETURN_IF_ERROR(log.Decide(gid, false));
+      return Status::Runtime("prepare of " + gid + ": " + prepared.message());  // the resolver rolls back the rest
+    }
+    if (!at_step(step++)) return Status::Ok();
+  }
+  SHARDLAB_RETURN_IF_ERROR(log.Decide(gid, true));  // the commit point
+  if (!at_step(step++)) return Status::Ok();
+  for (const auto& part : parts) {
+    SHARDLAB_RETURN_IF_ERROR(part.first->Exec("COMMIT PREPARED " + Literal(gid)));
+    if (!at_step(step++)) return Status::Ok();
+  }
+  (void)involved;
+  return log.Done(gid);
+}
+
+StatusOr<std::vector<std::string>> PreparedGids(PgConnection& conn) {
+  SHARDLAB_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT gid FROM pg_prepared_xacts WHERE gid LIKE 'shardlab-%' "
+                                                  "ORDER BY gid"));
+  std::vector<std::string> gids;
+  for (const auto& row : rows) gids.push_back(row.at(0));
+  return gids;
+}
+
+StatusOr<TwoPhaseResolution> ResolveTwoPhase(CoordinatorLog& log, const std::vector<PgConnection*>& participants) {
+  TwoPhaseResolution r;
+  for (PgConnection* conn : participants) {
+    SHARDLAB_ASSIGN_OR_RETURN(std::vector<std::string> gids, PreparedGids(*conn));
+    for (const std::string& gid : gids) {
+      SHARDLAB_ASSIGN_OR_RETURN(std::optional<LoggedTxn> logged, log.Find(gid));
+      if (ResolvePrepared(logged) == ResolveAction::kCommitPrepared) {
+        SHARDLAB_RETURN_IF_ERROR(conn->Exec("COMMIT PREPARED " + Literal(gid)));
+        ++r.committed;
+      } else {
+        SHARDLAB_RETURN_IF_ERROR(conn->Exec("ROLLBACK PREPARED " + Literal(gid)));
+        ++r.rolled_back;
+      }
+    }
+  }
+  // Nothing is prepared any more: every unfinished entry is finished (an undecided one
+  // was rolled back everywhere, so it is decided abort).
+  SHARDLAB_ASSIGN_OR_RETURN(std::vector<LoggedTxn> open, log.Unfinished());
+  for (const LoggedTxn& txn : open) {
+    if (txn.decision == TxnDecision::kNone) SHARDLAB_RETURN_IF_ERROR(log.Decide(txn.gid, false));
+    SHARDLAB_RETURN_IF_ERROR(log.Done(txn.gid));
+    ++r.finished;
+  }
+  return r;
+}
+
+}  // namespace shardlab

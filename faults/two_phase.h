@@ -1,0 +1,58 @@
+#pragma once
+// Two-phase commit of the bank's transfers across PostgreSQL servers (strategy 2pc of the
+// crash kind, claim C12). Each shard is one server with the bank's tables; a transfer
+// touches two of them. The coordinator logs Begin, has each participant PREPARE
+// TRANSACTION its part, logs the commit decision (the commit point), sends COMMIT
+// PREPARED to each, and logs Done (faults/coordinator_log.h).
+//
+// Between any two of those steps the coordinator can die: RunTwoPhaseTransfer calls
+// `at_step(i)` at each step point and stops there when it returns false (what a kill at
+// that point leaves behind, for tests; the crash kind kills a child process instead).
+// ResolveTwoPhase is what a restarted coordinator runs.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "faults/bank.h"
+#include "faults/coordinator_log.h"
+#include "postgres/pg_client.h"
+
+namespace shardlab {
+
+// The step points of a transfer over `involved` participants: before any prepare; after
+// each prepare (the last one: all prepared, no decision yet); after the decision is
+// logged; after each COMMIT PREPARED. 2 * involved + 2 points, numbered from 0.
+int TwoPhaseStepCount(int involved);
+// "before any prepare", "after 1 of 2 prepares", "after all 2 prepares, before the
+// decision", "after the decision", "after 1 of 2 commits", "after all 2 commits".
+std::string TwoPhaseStepName(int step, int involved);
+// Whether a kill at `step` leaves the transfer committed once resolved (the decision is
+// logged) — the checker's expected outcome.
+bool TwoPhaseCommittedAt(int step, int involved);
+
+// The bank's schema and accounts on one participant (shard `shard` of `bank`).
+Status CreateParticipantTables(PgConnection& conn, const Bank& bank, uint32_t shard);
+
+// The global transaction id of transfer `t` in trial `trial`: "shardlab-<trial>-<id>".
+std::string TransferGid(uint64_t trial, const Transfer& t);
+
+// Runs `t` under 2PC; `participants[s]` is shard s's connection. OK also when stopped by
+// `at_step`; kRuntime when a participant fails (the coordinator then decides abort).
+Status RunTwoPhaseTransfer(CoordinatorLog& log, const std::vector<PgConnection*>& participants, const Transfer& t,
+                           const std::string& gid, const std::function<bool(int step)>& at_step);
+
+struct TwoPhaseResolution {
+  int committed = 0;    // COMMIT PREPARED sent (a logged commit decision)
+  int rolled_back = 0;  // ROLLBACK PREPARED sent (no logged commit: presumed abort)
+  int finished = 0;     // log entries marked done
+};
+// A restarted coordinator: every prepared transaction of shardlab's on every participant
+// is committed or rolled back by the log, then every unfinished log entry that no
+// participant holds any more is marked done. Idempotent: a second run changes nothing.
+StatusOr<TwoPhaseResolution> ResolveTwoPhase(CoordinatorLog& log, const std::vector<PgConnection*>& participants);
+
+// Prepared transactions of shardlab's that `conn`'s server holds.
+StatusOr<std::vector<std::string>> PreparedGids(PgConnection& conn);
+
+}  // namespace shardlab

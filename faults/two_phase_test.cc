@@ -1,0 +1,115 @@
+#include "faults/two_phase.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/test_temp_dir.h"
+#include "core/workspace.h"
+#include "postgres/pg_server.h"
+
+namespace shardlab {
+// A namespace of its own: the test target is compiled in unity batches.
+namespace two_phase_test {
+namespace {
+
+TEST(TwoPhaseTest, StepNames) {
+  EXPECT_EQ(TwoPhaseStepCount(2), 6);
+  std::vector<std::string> names;
+  for (int s = 0; s < TwoPhaseStepCount(2); ++s) names.push_back(TwoPhaseStepName(s, 2));
+  EXPECT_EQ(names, (std::vector<std::string>{"before any prepare", "after 1 of 2 prepares",
+                                             "after all 2 prepares, before the decision", "after the decision",
+                                             "after 1 of 2 commits", "after all 2 commits"}));
+  EXPECT_FALSE(TwoPhaseCommittedAt(2, 2));
+  EXPECT_TRUE(TwoPhaseCommittedAt(3, 2));
+}
+
+// Two real PostgreSQL servers; the coordinator stopped at every step point in turn, then
+// the resolver: a transfer is applied on both servers or on neither, as the log decided,
+// and nothing stays prepared.
+TEST(TwoPhaseTest, EveryStopResolvesToOneSide) {
+  const PgBinaries bin = FindPgBinaries();
+  if (!bin.found()) GTEST_SKIP() << bin.reason;
+  if (!PgClientAvailable()) GTEST_SKIP() << "built without libpq";
+  TempDir tmp;
+  Workspace workspace;
+  auto user = PgServerUser();
+  ASSERT_TRUE(user.ok()) << user.status().message();
+  BankSpec spec;
+  spec.shards = 2;
+  spec.accounts = 8;
+  spec.files = {"p0", "p1"};
+  spec.transfers = 1;
+  auto bank = Bank::Make(spec);
+  ASSERT_TRUE(bank.ok()) << bank.status().message();
+  const Transfer& t = bank->transfers().at(0);
+
+  std::vector<std::unique_ptr<PgServer>> servers;
+  std::vector<PgConnection> conns;
+  for (uint32_t s = 0; s < 2; ++s) {
+    const std::string parent = tmp.path() + "/participant" + std::to_string(s);
+    ASSERT_EQ(::mkdir(parent.c_str(), 0755), 0);
+    auto dir = MakePgServerDir(workspace, parent, *user);
+    ASSERT_TRUE(dir.ok()) << dir.status().message();
+    PgServerOptions o;
+    o.bindir = bin.bindir;
+    o.dir = *dir;
+    o.user = *user;
+    o.settings = {{"max_connections", "5"}, {"max_prepared_transactions", "4"}};
+    auto server = PgServer::Start(o);
+    ASSERT_TRUE(server.ok()) << server.status().message();
+    auto conn = PgConnection::Connect((*server)->ConnInfo());
+    ASSERT_TRUE(conn.ok()) << conn.status().message();
+    ASSERT_TRUE(conn->Exec("SET client_min_messages = warning").ok());
+    servers.push_back(std::move(server).value());
+    conns.push_back(std::move(conn).value());
+  }
+  auto log = CoordinatorLog::Open(tmp.path() + "/coordinator.db");
+  ASSERT_TRUE(log.ok());
+  std::vector<PgConnection*> participants = {&conns[0], &conns[1]};
+
+  for (int stop = 0; stop < TwoPhaseStepCount(2); ++stop) {
+    for (uint32_t s = 0; s < 2; ++s) {
+      ASSERT_TRUE(conns[s].Exec("DROP TABLE IF EXISTS accounts; DROP TABLE IF EXISTS txlog").ok());
+      ASSERT_TRUE(CreateParticipantTables(conns[s], *bank, s).ok());
+    }
+    const std::string gid = TransferGid(static_cast<uint64_t>(stop), t);
+    const Status ran = RunTwoPhaseTransfer(*log, participants, t, gid, [&](int step) { return step != stop; });
+    ASSERT_TRUE(ran.ok()) << ran.message();
+    // Held while the coordinator is "dead": prepared but not yet committed parts.
+    size_t held = 0;
+    for (PgConnection* c : participants) held += PreparedGids(*c)->size();
+    const size_t expected_held = stop == 0 ? 0 : stop <= 3 ? static_cast<size_t>(std::min(stop, 2)) : 2 - (stop - 3);
+    EXPECT_EQ(held, expected_held) << TwoPhaseStepName(stop, 2);
+
+    auto resolved = ResolveTwoPhase(*log, participants);
+    ASSERT_TRUE(resolved.ok()) << resolved.status().message();
+    const bool committed = TwoPhaseCommittedAt(stop, 2);
+    EXPECT_EQ(resolved->committed, committed ? static_cast<int>(held) : 0) << TwoPhaseStepName(stop, 2);
+    EXPECT_EQ(resolved->rolled_back, committed ? 0 : static_cast<int>(held)) << TwoPhaseStepName(stop, 2);
+    for (uint32_t s = 0; s < 2; ++s) {
+      auto ids = conns[s].Query("SELECT count(*) FROM txlog");
+      ASSERT_TRUE(ids.ok());
+      EXPECT_EQ(ids->at(0).at(0), committed ? "1" : "0") << TwoPhaseStepName(stop, 2) << ", shard " << s;
+      EXPECT_TRUE(PreparedGids(conns[s])->empty());
+    }
+    // Idempotent: nothing is left to do.
+    auto again = ResolveTwoPhase(*log, participants);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->committed + again->rolled_back + again->finished, 0);
+    auto logged = log->Find(gid);
+    ASSERT_TRUE(logged.ok() && logged->has_value());
+    EXPECT_TRUE((*logged)->done);
+    EXPECT_EQ((*logged)->decision, committed ? TxnDecision::kCommit : TxnDecision::kAbort);
+  }
+  conns.clear();
+  for (auto& s : servers) EXPECT_TRUE(s->Stop().ok());
+}
+
+}  // namespace
+}  // namespace two_phase_test
+}  // namespace shardlab
