@@ -1,6 +1,10 @@
 #include "faults/two_phase.h"
 
-#include <set>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/child_process.h"
 
 namespace shardlab {
 namespace {
@@ -83,6 +87,42 @@ Status RunTwoPhaseTransfer(CoordinatorLog& log, const std::vector<PgConnection*>
   }
   (void)involved;
   return log.Done(gid);
+}
+
+StatusOr<bool> RunCoordinatorChild(const std::string& log_path, const std::vector<std::string>& conninfos,
+                                   const Transfer& t, const std::string& gid, int kill_step) {
+  SHARDLAB_ASSIGN_OR_RETURN(ChildPipe child, ForkWithPipe([&](int fd) {
+    // The child: report a failure as text on the pipe, exit 0 when the protocol finished.
+    auto fail = [fd](const std::string& why) {
+      WriteAll(fd, why);
+      ::_exit(1);
+    };
+    std::vector<PgConnection> conns;
+    for (const std::string& info : conninfos) {
+      auto conn = PgConnection::Connect(info);
+      if (!conn.ok()) fail(conn.status().message());
+      conns.push_back(std::move(conn).value());
+    }
+    std::vector<PgConnection*> participants;
+    for (PgConnection& c : conns) participants.push_back(&c);
+    auto log = CoordinatorLog::Open(log_path);
+    if (!log.ok()) fail(log.status().message());
+    const Status ran = RunTwoPhaseTransfer(*log, participants, t, gid, [kill_step](int step) {
+      if (step == kill_step) ::raise(SIGKILL);
+      return true;
+    });
+    if (!ran.ok()) fail(ran.message());
+    ::_exit(0);
+  }));
+  bool timed_out = false;
+  const std::string why = ReadUntilEof(child.read_fd, 60, &timed_out);
+  ::close(child.read_fd);
+  if (timed_out) ::kill(child.pid, SIGKILL);
+  const int status = WaitForChild(child.pid);
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && !timed_out) return true;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return false;
+  return Status::Runtime("the coordinator of " + gid + " failed" + (timed_out ? " (no end within 60 s)" : "") +
+                         (why.empty() ? "" : ": " + why));
 }
 
 StatusOr<std::vector<std::string>> PreparedGids(PgConnection& conn) {

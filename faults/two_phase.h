@@ -52,6 +52,14 @@ struct TwoPhaseResolution {
 // participant holds any more is marked done. Idempotent: a second run changes nothing.
 StatusOr<TwoPhaseResolution> ResolveTwoPhase(CoordinatorLog& log, const std::vector<PgConnection*>& participants);
 
+// The coordinator as a real process: a forked child connects to every participant
+// (`conninfos[s]` for shard s), opens the log at `log_path` and runs `t`, and SIGKILLs
+// itself at step point `kill_step` (-1: never), dying there as a killed coordinator does
+// (connections dropped by the kernel, nothing cleaned up). Returns whether it was killed;
+// kRuntime when it failed otherwise.
+StatusOr<bool> RunCoordinatorChild(const std::string& log_path, const std::vector<std::string>& conninfos,
+                                   const Transfer& t, const std::string& gid, int kill_step);
+
 // Prepared transactions of shardlab's that `conn`'s server holds.
 StatusOr<std::vector<std::string>> PreparedGids(PgConnection& conn);
 

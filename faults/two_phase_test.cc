@@ -78,8 +78,17 @@ TEST(TwoPhaseTest, EveryStopResolvesToOneSide) {
       ASSERT_TRUE(CreateParticipantTables(conns[s], *bank, s).ok());
     }
     const std::string gid = TransferGid(static_cast<uint64_t>(stop), t);
-    const Status ran = RunTwoPhaseTransfer(*log, participants, t, gid, [&](int step) { return step != stop; });
-    ASSERT_TRUE(ran.ok()) << ran.message();
+    if (stop % 2 == 0) {
+      // In process, stopped at the step.
+      const Status ran = RunTwoPhaseTransfer(*log, participants, t, gid, [&](int step) { return step != stop; });
+      ASSERT_TRUE(ran.ok()) << ran.message();
+    } else {
+      // A real coordinator process, SIGKILLed at the step.
+      auto killed = RunCoordinatorChild(tmp.path() + "/coordinator.db", {servers[0]->ConnInfo(), servers[1]->ConnInfo()},
+                                        t, gid, stop);
+      ASSERT_TRUE(killed.ok()) << killed.status().message();
+      EXPECT_TRUE(*killed);
+    }
     // Held while the coordinator is "dead": prepared but not yet committed parts.
     size_t held = 0;
     for (PgConnection* c : participants) held += PreparedGids(*c)->size();
