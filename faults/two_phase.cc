@@ -4,7 +4,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <thread>
+
 #include "core/child_process.h"
+#include "core/elapsed.h"
 
 namespace shardlab {
 namespace {
@@ -123,6 +127,26 @@ StatusOr<bool> RunCoordinatorChild(const std::string& log_path, const std::vecto
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return false;
   return Status::Runtime("the coordinator of " + gid + " failed" + (timed_out ? " (no end within 60 s)" : "") +
                          (why.empty() ? "" : ": " + why));
+}
+
+StatusOr<BlockedWriter> MeasureBlockedWriter(PgConnection& writer, const std::string& account, double down_ms,
+                                             const std::function<Status()>& resolve, double timeout_ms) {
+  using Clock = std::chrono::steady_clock;
+  SHARDLAB_RETURN_IF_ERROR(writer.Exec("SET lock_timeout = " + std::to_string(static_cast<int64_t>(timeout_ms))));
+  Status written;
+  Clock::time_point start, end;
+  std::thread client([&] {
+    start = Clock::now();
+    written = writer.Exec("UPDATE accounts SET balance = balance WHERE name = " + Literal(account));
+    end = Clock::now();
+  });
+  std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(down_ms));
+  const Clock::time_point resolving = Clock::now();
+  const Status resolved = resolve();
+  client.join();
+  SHARDLAB_RETURN_IF_ERROR(resolved);
+  if (!written.ok()) return Status::Runtime("the concurrent writer on " + account + ": " + written.message());
+  return BlockedWriter{std::chrono::duration<double, std::milli>(end - start).count(), end >= resolving};
 }
 
 StatusOr<std::vector<std::string>> PreparedGids(PgConnection& conn) {

@@ -60,6 +60,18 @@ StatusOr<TwoPhaseResolution> ResolveTwoPhase(CoordinatorLog& log, const std::vec
 StatusOr<bool> RunCoordinatorChild(const std::string& log_path, const std::vector<std::string>& conninfos,
                                    const Transfer& t, const std::string& gid, int kill_step);
 
+// A writer on an account that a dead coordinator may have left prepared: a second
+// client (`writer`, on the account's server) updates `account` while, `down_ms` later,
+// `resolve` runs (the restarted coordinator). `waited_ms` is the writer's wait; it was
+// blocked when it finished only after the resolver began (a prepared transaction held
+// the row). kRuntime when its update fails (lock_timeout `timeout_ms` passed).
+struct BlockedWriter {
+  double waited_ms = 0;
+  bool blocked = false;
+};
+StatusOr<BlockedWriter> MeasureBlockedWriter(PgConnection& writer, const std::string& account, double down_ms,
+                                             const std::function<Status()>& resolve, double timeout_ms = 30000);
+
 // Prepared transactions of shardlab's that `conn`'s server holds.
 StatusOr<std::vector<std::string>> PreparedGids(PgConnection& conn);
 

@@ -95,7 +95,19 @@ TEST(TwoPhaseTest, EveryStopResolvesToOneSide) {
     const size_t expected_held = stop == 0 ? 0 : stop <= 3 ? static_cast<size_t>(std::min(stop, 2)) : 2 - (stop - 3);
     EXPECT_EQ(held, expected_held) << TwoPhaseStepName(stop, 2);
 
-    auto resolved = ResolveTwoPhase(*log, participants);
+    // A writer on the debited account is blocked until the restarted coordinator runs
+    // (half a second after the kill) exactly when a prepared part holds its row.
+    StatusOr<TwoPhaseResolution> resolved = Status::Runtime("not run");
+    auto writer = PgConnection::Connect(servers[t.from_shard]->ConnInfo());
+    ASSERT_TRUE(writer.ok());
+    auto from_held = PreparedGids(conns[t.from_shard]);
+    ASSERT_TRUE(from_held.ok());
+    auto w = MeasureBlockedWriter(*writer, t.from, 500, [&] {
+      resolved = ResolveTwoPhase(*log, participants);
+      return resolved.ok() ? Status::Ok() : resolved.status();
+    });
+    ASSERT_TRUE(w.ok()) << w.status().message();
+    EXPECT_EQ(w->blocked, !from_held->empty()) << TwoPhaseStepName(stop, 2) << ": waited " << w->waited_ms << " ms";
     ASSERT_TRUE(resolved.ok()) << resolved.status().message();
     const bool committed = TwoPhaseCommittedAt(stop, 2);
     EXPECT_EQ(resolved->committed, committed ? static_cast<int>(held) : 0) << TwoPhaseStepName(stop, 2);
