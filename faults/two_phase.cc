@@ -1,5 +1,6 @@
 #include "faults/two_phase.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,7 +44,9 @@ std::string TwoPhaseStepName(int step, int involved) {
   return "after all " + n + " commits";
 }
 
-bool TwoPhaseCommittedAt(int step, int involved) { return step > involved; }
+bool TwoPhaseCommittedAt(int step, int involved, bool participant_crash) {
+  return participant_crash ? step >= involved : step > involved;
+}
 
 Status CreateParticipantTables(PgConnection& conn, const Bank& bank, uint32_t shard) {
   std::string sql =
@@ -93,8 +96,10 @@ Status RunTwoPhaseTransfer(CoordinatorLog& log, const std::vector<PgConnection*>
   return log.Done(gid);
 }
 
-StatusOr<bool> RunCoordinatorChild(const std::string& log_path, const std::vector<std::string>& conninfos,
-                                   const Transfer& t, const std::string& gid, int kill_step) {
+StatusOr<CoordinatorOutcome> RunCoordinatorChild(const std::string& log_path, const std::vector<std::string>& conninfos,
+                                                 const Transfer& t, const std::string& gid, int step,
+                                                 const std::function<Status()>& pause) {
+  const bool stop_for_parent = static_cast<bool>(pause);
   SHARDLAB_ASSIGN_OR_RETURN(ChildPipe child, ForkWithPipe([&](int fd) {
     // The child: report a failure as text on the pipe, exit 0 when the protocol finished.
     auto fail = [fd](const std::string& why) {
@@ -111,22 +116,49 @@ StatusOr<bool> RunCoordinatorChild(const std::string& log_path, const std::vecto
     for (PgConnection& c : conns) participants.push_back(&c);
     auto log = CoordinatorLog::Open(log_path);
     if (!log.ok()) fail(log.status().message());
-    const Status ran = RunTwoPhaseTransfer(*log, participants, t, gid, [kill_step](int step) {
-      if (step == kill_step) ::raise(SIGKILL);
+    const Status ran = RunTwoPhaseTransfer(*log, participants, t, gid, [step, stop_for_parent](int at) {
+      if (at == step) ::raise(stop_for_parent ? SIGSTOP : SIGKILL);
       return true;
     });
     if (!ran.ok()) fail(ran.message());
     ::_exit(0);
   }));
+  if (stop_for_parent) {
+    // Wait for the child to stop at the step (or to end before it), then crash what the
+    // caller crashes while the coordinator is frozen, and let it go on.
+    int status = 0;
+    pid_t got;
+    while ((got = ::waitpid(child.pid, &status, WUNTRACED)) < 0 && errno == EINTR) {
+    }
+    if (got == child.pid && WIFSTOPPED(status)) {
+      const Status paused = pause();
+      ::kill(child.pid, SIGCONT);
+      if (!paused.ok()) {
+        ::kill(child.pid, SIGKILL);
+        ::close(child.read_fd);
+        WaitForChild(child.pid);
+        return paused;
+      }
+    }
+  }
   bool timed_out = false;
   const std::string why = ReadUntilEof(child.read_fd, 60, &timed_out);
   ::close(child.read_fd);
   if (timed_out) ::kill(child.pid, SIGKILL);
   const int status = WaitForChild(child.pid);
-  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && !timed_out) return true;
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return false;
-  return Status::Runtime("the coordinator of " + gid + " failed" + (timed_out ? " (no end within 60 s)" : "") +
-                         (why.empty() ? "" : ": " + why));
+  CoordinatorOutcome out;
+  if (timed_out) return Status::Runtime("the coordinator of " + gid + " did not end within 60 s");
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+    out.killed = true;
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    out.finished = true;
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == 1) {
+    out.failure = why;
+  } else {
+    return Status::Runtime("the coordinator of " + gid + " ended with status " + std::to_string(status) +
+                           (why.empty() ? "" : ": " + why));
+  }
+  return out;
 }
 
 StatusOr<BlockedWriter> MeasureBlockedWriter(PgConnection& writer, const std::string& account, double down_ms,

@@ -27,9 +27,11 @@ int TwoPhaseStepCount(int involved);
 // "before any prepare", "after 1 of 2 prepares", "after all 2 prepares, before the
 // decision", "after the decision", "after 1 of 2 commits", "after all 2 commits".
 std::string TwoPhaseStepName(int step, int involved);
-// Whether a kill at `step` leaves the transfer committed once resolved (the decision is
-// logged) — the checker's expected outcome.
-bool TwoPhaseCommittedAt(int step, int involved);
+// Whether a crash at `step` leaves the transfer committed once resolved — the checker's
+// expected outcome. A coordinator crash: once the decision is logged. A participant crash
+// (restarted at once; a prepared transaction survives it): once every participant
+// prepared, because the coordinator then decides commit.
+bool TwoPhaseCommittedAt(int step, int involved, bool participant_crash = false);
 
 // The bank's schema and accounts on one participant (shard `shard` of `bank`).
 Status CreateParticipantTables(PgConnection& conn, const Bank& bank, uint32_t shard);
@@ -53,12 +55,20 @@ struct TwoPhaseResolution {
 StatusOr<TwoPhaseResolution> ResolveTwoPhase(CoordinatorLog& log, const std::vector<PgConnection*>& participants);
 
 // The coordinator as a real process: a forked child connects to every participant
-// (`conninfos[s]` for shard s), opens the log at `log_path` and runs `t`, and SIGKILLs
-// itself at step point `kill_step` (-1: never), dying there as a killed coordinator does
-// (connections dropped by the kernel, nothing cleaned up). Returns whether it was killed;
-// kRuntime when it failed otherwise.
-StatusOr<bool> RunCoordinatorChild(const std::string& log_path, const std::vector<std::string>& conninfos,
-                                   const Transfer& t, const std::string& gid, int kill_step);
+// (`conninfos[s]` for shard s), opens the log at `log_path` and runs `t`. At step point
+// `step` (-1: none) it either SIGKILLs itself (`pause` empty: a killed coordinator, its
+// connections dropped by the kernel, nothing cleaned up) or stops (SIGSTOP) while the
+// parent runs `pause` (a participant crash and restart), then goes on: a statement to a
+// crashed participant fails, and the coordinator decides abort before the decision or
+// leaves the commit to the resolver after it, as a real one would.
+struct CoordinatorOutcome {
+  bool killed = false;    // it died at the step
+  bool finished = false;  // it ran the protocol to Done
+  std::string failure;    // why it stopped otherwise (a participant it could not reach)
+};
+StatusOr<CoordinatorOutcome> RunCoordinatorChild(const std::string& log_path, const std::vector<std::string>& conninfos,
+                                                 const Transfer& t, const std::string& gid, int step,
+                                                 const std::function<Status()>& pause = nullptr);
 
 // A writer on an account that a dead coordinator may have left prepared: a second
 // client (`writer`, on the account's server) updates `account` while, `down_ms` later,

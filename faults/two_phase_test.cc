@@ -84,10 +84,10 @@ TEST(TwoPhaseTest, EveryStopResolvesToOneSide) {
       ASSERT_TRUE(ran.ok()) << ran.message();
     } else {
       // A real coordinator process, SIGKILLed at the step.
-      auto killed = RunCoordinatorChild(tmp.path() + "/coordinator.db", {servers[0]->ConnInfo(), servers[1]->ConnInfo()},
-                                        t, gid, stop);
-      ASSERT_TRUE(killed.ok()) << killed.status().message();
-      EXPECT_TRUE(*killed);
+      auto outcome = RunCoordinatorChild(tmp.path() + "/coordinator.db",
+                                         {servers[0]->ConnInfo(), servers[1]->ConnInfo()}, t, gid, stop);
+      ASSERT_TRUE(outcome.ok()) << outcome.status().message();
+      EXPECT_TRUE(outcome->killed);
     }
     // Held while the coordinator is "dead": prepared but not yet committed parts.
     size_t held = 0;
@@ -128,6 +128,80 @@ TEST(TwoPhaseTest, EveryStopResolvesToOneSide) {
     EXPECT_EQ((*logged)->decision, committed ? TxnDecision::kCommit : TxnDecision::kAbort);
   }
   conns.clear();
+  for (auto& s : servers) EXPECT_TRUE(s->Stop().ok());
+}
+
+// One participant (the credit side) SIGKILLed and restarted while the coordinator is
+// frozen at each step point; the coordinator goes on, then the resolver: one side only,
+// committed exactly when every participant had prepared, and nothing left prepared.
+TEST(TwoPhaseTest, ParticipantCrashAtEveryStep) {
+  const PgBinaries bin = FindPgBinaries();
+  if (!bin.found()) GTEST_SKIP() << bin.reason;
+  if (!PgClientAvailable()) GTEST_SKIP() << "built without libpq";
+  TempDir tmp;
+  Workspace workspace;
+  auto user = PgServerUser();
+  ASSERT_TRUE(user.ok()) << user.status().message();
+  BankSpec spec;
+  spec.shards = 2;
+  spec.accounts = 8;
+  spec.files = {"p0", "p1"};
+  auto bank = Bank::Make(spec);
+  ASSERT_TRUE(bank.ok()) << bank.status().message();
+  const Transfer& t = bank->transfers().at(0);
+  std::vector<std::unique_ptr<PgServer>> servers;
+  for (uint32_t s = 0; s < 2; ++s) {
+    const std::string parent = tmp.path() + "/participant" + std::to_string(s);
+    ASSERT_EQ(::mkdir(parent.c_str(), 0755), 0);
+    auto dir = MakePgServerDir(workspace, parent, *user);
+    ASSERT_TRUE(dir.ok()) << dir.status().message();
+    PgServerOptions o;
+    o.bindir = bin.bindir;
+    o.dir = *dir;
+    o.user = *user;
+    o.settings = {{"max_connections", "6"}, {"max_prepared_transactions", "4"}};
+    auto server = PgServer::Start(o);
+    ASSERT_TRUE(server.ok()) << server.status().message();
+    servers.push_back(std::move(server).value());
+  }
+  auto log = CoordinatorLog::Open(tmp.path() + "/coordinator.db");
+  ASSERT_TRUE(log.ok());
+  PgServer& victim = *servers[t.to_shard];
+  for (int stop = 0; stop < TwoPhaseStepCount(2); ++stop) {
+    {
+      for (uint32_t s = 0; s < 2; ++s) {
+        auto c = PgConnection::Connect(servers[s]->ConnInfo());
+        ASSERT_TRUE(c.ok());
+        ASSERT_TRUE(c->Exec("SET client_min_messages = warning; DROP TABLE IF EXISTS accounts; "
+                            "DROP TABLE IF EXISTS txlog").ok());
+        ASSERT_TRUE(CreateParticipantTables(*c, *bank, s).ok());
+      }
+    }
+    const std::string gid = TransferGid(100 + static_cast<uint64_t>(stop), t);
+    auto outcome = RunCoordinatorChild(tmp.path() + "/coordinator.db",
+                                       {servers[0]->ConnInfo(), servers[1]->ConnInfo()}, t, gid, stop, [&] {
+                                         SHARDLAB_RETURN_IF_ERROR(victim.Kill());
+                                         return victim.Restart();
+                                       });
+    ASSERT_TRUE(outcome.ok()) << outcome.status().message();
+    EXPECT_FALSE(outcome->killed);
+    // It reached a crashed participant unless it had nothing left to send it.
+    EXPECT_EQ(outcome->finished, stop == TwoPhaseStepCount(2) - 1) << TwoPhaseStepName(stop, 2) << ": "
+                                                                    << outcome->failure;
+    std::vector<PgConnection> conns;
+    for (auto& server : servers) conns.push_back(std::move(PgConnection::Connect(server->ConnInfo())).value());
+    std::vector<PgConnection*> participants = {&conns[0], &conns[1]};
+    auto resolved = ResolveTwoPhase(*log, participants);
+    ASSERT_TRUE(resolved.ok()) << resolved.status().message();
+    const bool committed = TwoPhaseCommittedAt(stop, 2, /*participant_crash=*/true);
+    for (uint32_t s = 0; s < 2; ++s) {
+      auto ids = conns[s].Query("SELECT count(*) FROM txlog");
+      ASSERT_TRUE(ids.ok());
+      EXPECT_EQ(ids->at(0).at(0), committed ? "1" : "0") << TwoPhaseStepName(stop, 2) << ", shard " << s;
+      EXPECT_TRUE(PreparedGids(conns[s])->empty());
+    }
+  }
+  EXPECT_EQ(victim.kills(), TwoPhaseStepCount(2));
   for (auto& s : servers) EXPECT_TRUE(s->Stop().ok());
 }
 
