@@ -14,22 +14,21 @@
 namespace shardlab {
 namespace {
 
-// A SQL string literal (names and gids are ours, but quote them properly anyway).
-std::string Literal(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
 // One participant's part of `t`: its balance change and the transfer's id in txlog.
 std::string PartSql(const Transfer& t, bool debit) {
   const std::string& account = debit ? t.from : t.to;
   const std::string sign = debit ? "-" : "+";
   return "UPDATE accounts SET balance = balance " + sign + " " + std::to_string(t.amount) +
-         " WHERE name = " + Literal(account) + "; INSERT INTO txlog(id) VALUES (" + std::to_string(t.id) + ");";
+         " WHERE name = " + PgLiteral(account) + "; INSERT INTO txlog(id) VALUES (" + std::to_string(t.id) + ");";
 }
 
 }  // namespace
+
+std::string PgLiteral(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
 
 int TwoPhaseStepCount(int involved) { return 2 * involved + 2; }
 
@@ -44,8 +43,8 @@ std::string TwoPhaseStepName(int step, int involved) {
   return "after all " + n + " commits";
 }
 
-bool TwoPhaseCommittedAt(int step, int involved, bool participant_crash) {
-  return participant_crash ? step >= involved : step > involved;
+bool TwoPhaseCommittedAt(int step, int involved, int crashed_participant) {
+  return crashed_participant >= 0 ? step > crashed_participant : step > involved;
 }
 
 Status CreateParticipantTables(PgConnection& conn, const Bank& bank, uint32_t shard) {
@@ -55,7 +54,7 @@ Status CreateParticipantTables(PgConnection& conn, const Bank& bank, uint32_t sh
   std::string values;
   for (const auto& [name, s] : bank.accounts()) {
     if (s != shard) continue;
-    values += (values.empty() ? "" : ",") + std::string("(") + Literal(name) + "," +
+    values += (values.empty() ? "" : ",") + std::string("(") + PgLiteral(name) + "," +
               std::to_string(bank.spec().initial_balance) + ")";
   }
   if (!values.empty()) sql += "INSERT INTO accounts VALUES " + values + ";";
@@ -77,22 +76,37 @@ Status RunTwoPhaseTransfer(CoordinatorLog& log, const std::vector<PgConnection*>
   SHARDLAB_RETURN_IF_ERROR(log.Begin(gid));
   int step = 0;
   if (!at_step(step++)) return Status::Ok();
+  size_t prepared_parts = 0;
   for (const auto& [conn, debit] : parts) {
-    const Status prepared = conn->Exec("BEGIN;" + PartSql(t, debit) + "PREPARE TRANSACTION " + Literal(gid));
+    const Status prepared = conn->Exec("BEGIN;" + PartSql(t, debit) + "PREPARE TRANSACTION " + PgLiteral(gid));
     if (!prepared.ok()) {
+      // Abort: logged first, then the parts already prepared are rolled back at once, as a
+      // live coordinator does; one it cannot reach is left to the resolver.
       (void)conn->Exec("ROLLBACK");
       SHARDLAB_RETURN_IF_ERROR(log.Decide(gid, false));
-      return Status::Runtime("prepare of " + gid + ": " + prepared.message());  // the resolver rolls back the rest
+      bool all_rolled_back = true;
+      for (size_t p = 0; p < prepared_parts; ++p) {
+        all_rolled_back = parts[p].first->Exec("ROLLBACK PREPARED " + PgLiteral(gid)).ok() && all_rolled_back;
+      }
+      if (all_rolled_back) SHARDLAB_RETURN_IF_ERROR(log.Done(gid));
+      return Status::Runtime("prepare of " + gid + ": " + prepared.message());
     }
+    ++prepared_parts;
     if (!at_step(step++)) return Status::Ok();
   }
   SHARDLAB_RETURN_IF_ERROR(log.Decide(gid, true));  // the commit point
   if (!at_step(step++)) return Status::Ok();
+  // Every participant is sent its COMMIT PREPARED even when an earlier one failed (a
+  // crashed server): the decision is final, and what failed is left to the resolver.
+  std::string failed;
   for (const auto& part : parts) {
-    SHARDLAB_RETURN_IF_ERROR(part.first->Exec("COMMIT PREPARED " + Literal(gid)));
+    if (Status committed = part.first->Exec("COMMIT PREPARED " + PgLiteral(gid)); !committed.ok() && failed.empty()) {
+      failed = committed.message();
+    }
     if (!at_step(step++)) return Status::Ok();
   }
   (void)involved;
+  if (!failed.empty()) return Status::Runtime("commit of " + gid + ": " + failed);
   return log.Done(gid);
 }
 
@@ -169,7 +183,7 @@ StatusOr<BlockedWriter> MeasureBlockedWriter(PgConnection& writer, const std::st
   Clock::time_point start, end;
   std::thread client([&] {
     start = Clock::now();
-    written = writer.Exec("UPDATE accounts SET balance = balance WHERE name = " + Literal(account));
+    written = writer.Exec("UPDATE accounts SET balance = balance WHERE name = " + PgLiteral(account));
     end = Clock::now();
   });
   std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(down_ms));
@@ -196,10 +210,10 @@ StatusOr<TwoPhaseResolution> ResolveTwoPhase(CoordinatorLog& log, const std::vec
     for (const std::string& gid : gids) {
       SHARDLAB_ASSIGN_OR_RETURN(std::optional<LoggedTxn> logged, log.Find(gid));
       if (ResolvePrepared(logged) == ResolveAction::kCommitPrepared) {
-        SHARDLAB_RETURN_IF_ERROR(conn->Exec("COMMIT PREPARED " + Literal(gid)));
+        SHARDLAB_RETURN_IF_ERROR(conn->Exec("COMMIT PREPARED " + PgLiteral(gid)));
         ++r.committed;
       } else {
-        SHARDLAB_RETURN_IF_ERROR(conn->Exec("ROLLBACK PREPARED " + Literal(gid)));
+        SHARDLAB_RETURN_IF_ERROR(conn->Exec("ROLLBACK PREPARED " + PgLiteral(gid)));
         ++r.rolled_back;
       }
     }

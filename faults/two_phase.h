@@ -28,10 +28,13 @@ int TwoPhaseStepCount(int involved);
 // decision", "after the decision", "after 1 of 2 commits", "after all 2 commits".
 std::string TwoPhaseStepName(int step, int involved);
 // Whether a crash at `step` leaves the transfer committed once resolved — the checker's
-// expected outcome. A coordinator crash: once the decision is logged. A participant crash
-// (restarted at once; a prepared transaction survives it): once every participant
-// prepared, because the coordinator then decides commit.
-bool TwoPhaseCommittedAt(int step, int involved, bool participant_crash = false);
+// expected outcome. A coordinator crash (`crashed_participant` -1): once the decision is
+// logged. A crash of participant `crashed_participant` (its index in protocol order: 0
+// the source, 1 the destination), restarted at once: once that participant had prepared,
+// because a prepared transaction survives the restart and the coordinator, every PREPARE
+// having succeeded, decides commit; a participant that crashed before its PREPARE fails
+// it, and the coordinator decides abort.
+bool TwoPhaseCommittedAt(int step, int involved, int crashed_participant = -1);
 
 // The bank's schema and accounts on one participant (shard `shard` of `bank`).
 Status CreateParticipantTables(PgConnection& conn, const Bank& bank, uint32_t shard);
@@ -40,7 +43,9 @@ Status CreateParticipantTables(PgConnection& conn, const Bank& bank, uint32_t sh
 std::string TransferGid(uint64_t trial, const Transfer& t);
 
 // Runs `t` under 2PC; `participants[s]` is shard s's connection. OK also when stopped by
-// `at_step`; kRuntime when a participant fails (the coordinator then decides abort).
+// `at_step`; kRuntime when a participant fails: before the decision the coordinator logs
+// abort and rolls back the parts already prepared; after it, it still sends every other
+// participant its COMMIT PREPARED. What it could not reach stays prepared for the resolver.
 Status RunTwoPhaseTransfer(CoordinatorLog& log, const std::vector<PgConnection*>& participants, const Transfer& t,
                            const std::string& gid, const std::function<bool(int step)>& at_step);
 
@@ -81,6 +86,9 @@ struct BlockedWriter {
 };
 StatusOr<BlockedWriter> MeasureBlockedWriter(PgConnection& writer, const std::string& account, double down_ms,
                                              const std::function<Status()>& resolve, double timeout_ms = 30000);
+
+// A SQL string literal (names and gids are ours, but quoted properly anyway).
+std::string PgLiteral(const std::string& text);
 
 // Prepared transactions of shardlab's that `conn`'s server holds.
 StatusOr<std::vector<std::string>> PreparedGids(PgConnection& conn);

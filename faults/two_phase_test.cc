@@ -26,6 +26,11 @@ TEST(TwoPhaseTest, StepNames) {
                                              "after 1 of 2 commits", "after all 2 commits"}));
   EXPECT_FALSE(TwoPhaseCommittedAt(2, 2));
   EXPECT_TRUE(TwoPhaseCommittedAt(3, 2));
+  // A participant crash: committed once the crashed participant had prepared.
+  EXPECT_FALSE(TwoPhaseCommittedAt(0, 2, 0));
+  EXPECT_TRUE(TwoPhaseCommittedAt(1, 2, 0));
+  EXPECT_FALSE(TwoPhaseCommittedAt(1, 2, 1));
+  EXPECT_TRUE(TwoPhaseCommittedAt(2, 2, 1));
 }
 
 // Two real PostgreSQL servers; the coordinator stopped at every step point in turn, then
@@ -193,7 +198,7 @@ TEST(TwoPhaseTest, ParticipantCrashAtEveryStep) {
     std::vector<PgConnection*> participants = {&conns[0], &conns[1]};
     auto resolved = ResolveTwoPhase(*log, participants);
     ASSERT_TRUE(resolved.ok()) << resolved.status().message();
-    const bool committed = TwoPhaseCommittedAt(stop, 2, /*participant_crash=*/true);
+    const bool committed = TwoPhaseCommittedAt(stop, 2, /*crashed_participant=*/1);
     for (uint32_t s = 0; s < 2; ++s) {
       auto ids = conns[s].Query("SELECT count(*) FROM txlog");
       ASSERT_TRUE(ids.ok());

@@ -14,6 +14,10 @@ namespace shardlab {
 
 // kind = crash: the matrix of cells (strategy x journal mode x synchronous x fault model)
 // and the campaign that runs trials in each; the accounts are `keys`, spread by `router`.
+// The SQLite strategies (naive, attach, saga) go with the SQLite faults; strategy 2pc
+// (PostgreSQL servers, faults/two_phase_campaign.h) with coordinator_crash and
+// participant_crash, in the cells 2pc/postgres/on/<fault> (its engine's own log and
+// synchronous_commit=on take the place of journal mode and synchronous).
 struct CrashSpec {
   std::vector<std::string> strategies{"naive", "attach"};
   std::vector<std::string> journal_modes{"delete", "wal"};
@@ -34,7 +38,12 @@ struct CrashSpec {
   bool relocate = false;                             // move the shard directory before recovery
   double timeout_s = 10;                             // a trial child past it is `hung`
   int64_t workers = 0;                               // worker processes; 0: one per core
+  double coordinator_down_ms = 50;                   // 2pc: how long a crashed coordinator stays down
 };
+
+// Strategy 2pc runs over PostgreSQL servers with its own faults; the others over SQLite.
+bool HasTwoPhase(const CrashSpec& c);
+bool IsTwoPhaseFault(const std::string& fault);
 
 CrashSpec ReadCrashSpec(FieldReader& root);
 void CheckCrashSpec(const Scenario& s, Problems& problems);
@@ -43,7 +52,7 @@ const std::set<std::string>& CrashMetricRoots();
 // The metric paths a run of `s` has: matrix.<strategy>.<journal>.<synchronous>.<fault>
 // from the spec (scenario/metric_shape.h).
 Json CrashMetricShape(const Scenario& s);
-// --quick: random campaigns run at most 20 trials per cell; power_loss_reorder explores at
+// --quick: random campaigns and 2pc cells run at most 20 trials per cell; power_loss_reorder explores at
 // most 8 states per crash point; at most 2 crosscheck trials per cell.
 void ApplyCrashQuickMode(Scenario& s);
 
