@@ -14,12 +14,18 @@
 namespace shardlab {
 namespace {
 
-// One participant's part of `t`: its balance change and the transfer's id in txlog.
-std::string PartSql(const Transfer& t, bool debit) {
-  const std::string& account = debit ? t.from : t.to;
-  const std::string sign = debit ? "-" : "+";
-  return "UPDATE accounts SET balance = balance " + sign + " " + std::to_string(t.amount) +
-         " WHERE name = " + PgLiteral(account) + "; INSERT INTO txlog(id) VALUES (" + std::to_string(t.id) + ");";
+enum class Part { kDebit, kCredit, kRecord };
+
+// One participant's part of `t`: its balance change (the source and the destination) and
+// the transfer's id in txlog (every participant).
+std::string PartSql(const Transfer& t, Part part) {
+  std::string sql;
+  if (part != Part::kRecord) {
+    const bool debit = part == Part::kDebit;
+    sql = "UPDATE accounts SET balance = balance " + std::string(debit ? "-" : "+") + " " + std::to_string(t.amount) +
+          " WHERE name = " + PgLiteral(debit ? t.from : t.to) + "; ";
+  }
+  return sql + "INSERT INTO txlog(id) VALUES (" + std::to_string(t.id) + ");";
 }
 
 }  // namespace
@@ -28,6 +34,14 @@ std::string PgLiteral(const std::string& text) {
   std::string out = "'";
   for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
   return out + "'";
+}
+
+std::vector<uint32_t> TwoPhaseOrder(const Transfer& t, uint32_t participants) {
+  std::vector<uint32_t> order = {t.from_shard, t.to_shard};
+  for (uint32_t s = 0; s < participants; ++s) {
+    if (s != t.from_shard && s != t.to_shard) order.push_back(s);
+  }
+  return order;
 }
 
 int TwoPhaseStepCount(int involved) { return 2 * involved + 2; }
@@ -70,15 +84,16 @@ Status RunTwoPhaseTransfer(CoordinatorLog& log, const std::vector<PgConnection*>
   if (t.from_shard >= participants.size() || t.to_shard >= participants.size()) {
     return Status::Runtime("transfer " + std::to_string(t.id) + " names a shard without a participant");
   }
-  const std::vector<std::pair<PgConnection*, bool>> parts = {{participants[t.from_shard], true},
-                                                             {participants[t.to_shard], false}};
-  const int involved = static_cast<int>(parts.size());
+  std::vector<std::pair<PgConnection*, Part>> parts;
+  for (uint32_t s : TwoPhaseOrder(t, static_cast<uint32_t>(participants.size()))) {
+    parts.push_back({participants[s], s == t.from_shard ? Part::kDebit : s == t.to_shard ? Part::kCredit : Part::kRecord});
+  }
   SHARDLAB_RETURN_IF_ERROR(log.Begin(gid));
   int step = 0;
   if (!at_step(step++)) return Status::Ok();
   size_t prepared_parts = 0;
-  for (const auto& [conn, debit] : parts) {
-    const Status prepared = conn->Exec("BEGIN;" + PartSql(t, debit) + "PREPARE TRANSACTION " + PgLiteral(gid));
+  for (const auto& [conn, part] : parts) {
+    const Status prepared = conn->Exec("BEGIN;" + PartSql(t, part) + "PREPARE TRANSACTION " + PgLiteral(gid));
     if (!prepared.ok()) {
       // Abort: logged first, then the parts already prepared are rolled back at once, as a
       // live coordinator does; one it cannot reach is left to the resolver.
@@ -105,7 +120,6 @@ Status RunTwoPhaseTransfer(CoordinatorLog& log, const std::vector<PgConnection*>
     }
     if (!at_step(step++)) return Status::Ok();
   }
-  (void)involved;
   if (!failed.empty()) return Status::Runtime("commit of " + gid + ": " + failed);
   return log.Done(gid);
 }
@@ -175,7 +189,15 @@ StatusOr<CoordinatorOutcome> RunCoordinatorChild(const std::string& log_path, co
   return out;
 }
 
-StatusOr<BlockedWriter> MeasureBlockedWriter(PgConnection& writer, const std::string& account, double down_ms,
+std::string TwoPhaseWriterSql(const Transfer& t, uint32_t shard) {
+  if (shard == t.from_shard || shard == t.to_shard) {
+    return "UPDATE accounts SET balance = balance WHERE name = " + PgLiteral(shard == t.from_shard ? t.from : t.to);
+  }
+  // The part holds only its txlog row: an insert of the same id waits on it, then is undone.
+  return "BEGIN; INSERT INTO txlog(id) VALUES (" + std::to_string(t.id) + ") ON CONFLICT DO NOTHING; ROLLBACK";
+}
+
+StatusOr<BlockedWriter> MeasureBlockedWriter(PgConnection& writer, const std::string& sql, double down_ms,
                                              const std::function<Status()>& resolve, double timeout_ms) {
   using Clock = std::chrono::steady_clock;
   SHARDLAB_RETURN_IF_ERROR(writer.Exec("SET lock_timeout = " + std::to_string(static_cast<int64_t>(timeout_ms))));
@@ -183,7 +205,8 @@ StatusOr<BlockedWriter> MeasureBlockedWriter(PgConnection& writer, const std::st
   Clock::time_point start, end;
   std::thread client([&] {
     start = Clock::now();
-    written = writer.Exec("UPDATE accounts SET balance = balance WHERE name = " + PgLiteral(account));
+    written = writer.Exec(sql);
+    if (!written.ok()) (void)writer.Exec("ROLLBACK");
     end = Clock::now();
   });
   std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(down_ms));
@@ -191,7 +214,7 @@ StatusOr<BlockedWriter> MeasureBlockedWriter(PgConnection& writer, const std::st
   const Status resolved = resolve();
   client.join();
   SHARDLAB_RETURN_IF_ERROR(resolved);
-  if (!written.ok()) return Status::Runtime("the concurrent writer on " + account + ": " + written.message());
+  if (!written.ok()) return Status::Runtime("the concurrent writer (" + sql + "): " + written.message());
   return BlockedWriter{std::chrono::duration<double, std::milli>(end - start).count(), end >= resolving};
 }
 

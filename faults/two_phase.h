@@ -42,7 +42,12 @@ Status CreateParticipantTables(PgConnection& conn, const Bank& bank, uint32_t sh
 // The global transaction id of transfer `t` in trial `trial`: "shardlab-<trial>-<id>".
 std::string TransferGid(uint64_t trial, const Transfer& t);
 
-// Runs `t` under 2PC; `participants[s]` is shard s's connection. OK also when stopped by
+// The participants of `t` in protocol order: its source's shard, its destination's, then
+// every other participant in shard order (those record the transfer's id only, so that
+// one transaction spans all N servers, as "after k of N prepares" means).
+std::vector<uint32_t> TwoPhaseOrder(const Transfer& t, uint32_t participants);
+
+// Runs `t` under 2PC on every participant; `participants[s]` is shard s's connection. OK also when stopped by
 // `at_step`; kRuntime when a participant fails: before the decision the coordinator logs
 // abort and rolls back the parts already prepared; after it, it still sends every other
 // participant its COMMIT PREPARED. What it could not reach stays prepared for the resolver.
@@ -75,17 +80,22 @@ StatusOr<CoordinatorOutcome> RunCoordinatorChild(const std::string& log_path, co
                                                  const Transfer& t, const std::string& gid, int step,
                                                  const std::function<Status()>& pause = nullptr);
 
-// A writer on an account that a dead coordinator may have left prepared: a second
-// client (`writer`, on the account's server) updates `account` while, `down_ms` later,
-// `resolve` runs (the restarted coordinator). `waited_ms` is the writer's wait; it was
-// blocked when it finished only after the resolver began (a prepared transaction held
-// the row). kRuntime when its update fails (lock_timeout `timeout_ms` passed).
+// A writer on what a dead coordinator may have left prepared: a second client (`writer`,
+// on that participant) runs `sql` while, `down_ms` later, `resolve` runs (the restarted
+// coordinator). `waited_ms` is the writer's wait; it was blocked when it finished only
+// after the resolver began (a prepared transaction held its row). kRuntime when its
+// statement fails (lock_timeout `timeout_ms` passed).
 struct BlockedWriter {
   double waited_ms = 0;
   bool blocked = false;
 };
-StatusOr<BlockedWriter> MeasureBlockedWriter(PgConnection& writer, const std::string& account, double down_ms,
+StatusOr<BlockedWriter> MeasureBlockedWriter(PgConnection& writer, const std::string& sql, double down_ms,
                                              const std::function<Status()>& resolve, double timeout_ms = 30000);
+
+// The writer's statement on shard `shard`'s part of `t`: a no-op update of the source's or
+// the destination's account row, or on another participant an insert of the transfer's id
+// (rolled back), which waits on the prepared insert of that id.
+std::string TwoPhaseWriterSql(const Transfer& t, uint32_t shard);
 
 // A SQL string literal (names and gids are ours, but quoted properly anyway).
 std::string PgLiteral(const std::string& text);

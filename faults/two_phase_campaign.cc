@@ -17,7 +17,6 @@ namespace shardlab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int kInvolved = 2;        // a transfer touches two shards (faults/bank.h)
 constexpr size_t kMaxListed = 20;   // violations listed per cell
 
 double Ms(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
@@ -110,7 +109,8 @@ StatusOr<Json> RunTwoPhaseCell(const TwoPhaseCellSpec& spec, Workspace& workspac
     return Status::Runtime("the 2pc cell needs a transfer per trial");
   }
   const bool participant_crash = spec.fault == "participant_crash";
-  const int steps = TwoPhaseStepCount(kInvolved);
+  const int involved = static_cast<int>(n);  // every transaction spans all participants
+  const int steps = TwoPhaseStepCount(involved);
 
   // The servers, once for the cell.
   const auto setup0 = Clock::now();
@@ -160,9 +160,11 @@ StatusOr<Json> RunTwoPhaseCell(const TwoPhaseCellSpec& spec, Workspace& workspac
     const Transfer& t = bank.transfers()[static_cast<size_t>(i)];
     const int step = static_cast<int>(i % steps);
     const std::string gid = TransferGid(static_cast<uint64_t>(i), t);
-    // A participant crash hits the transfer's source and destination in turn.
-    const bool source_victim = (i / steps) % 2 == 0;
-    const uint32_t victim = source_victim ? t.from_shard : t.to_shard;
+    // A participant crash hits each participant in protocol order in turn, a round of
+    // every step point each.
+    const std::vector<uint32_t> order = TwoPhaseOrder(t, n);
+    const int crashed = participant_crash ? static_cast<int>((i / steps) % n) : -1;
+    const uint32_t victim = order[static_cast<size_t>(std::max(crashed, 0))];
     std::vector<std::string> conninfos;
     for (uint32_t s = 0; s < n; ++s) conninfos.push_back(p.ConnInfo(s));
 
@@ -177,32 +179,36 @@ StatusOr<Json> RunTwoPhaseCell(const TwoPhaseCellSpec& spec, Workspace& workspac
     if (participant_crash) {
       SHARDLAB_RETURN_IF_ERROR(p.Connect(victim));  // the restarted server listens on a new port
     } else if (!coordinator.killed) {
-      return Status::Runtime("the coordinator of " + gid + " was to be killed " + TwoPhaseStepName(step, kInvolved) +
+      return Status::Runtime("the coordinator of " + gid + " was to be killed " + TwoPhaseStepName(step, involved) +
                              " but " + (coordinator.finished ? "finished" : "failed: " + coordinator.failure));
     }
     kills += coordinator.killed ? 1 : 0;
     coordinator_failures += coordinator.failure.empty() ? 0 : 1;
 
     // The coordinator is gone: who holds the transfer prepared, and what a reader sees.
-    SHARDLAB_ASSIGN_OR_RETURN(bool from_holds, Holds(*p.readers[t.from_shard], gid));
-    SHARDLAB_ASSIGN_OR_RETURN(bool to_holds, Holds(*p.readers[t.to_shard], gid));
-    SHARDLAB_ASSIGN_OR_RETURN(bool from_seen, Applied(*p.readers[t.from_shard], t.id));
-    SHARDLAB_ASSIGN_OR_RETURN(bool to_seen, Applied(*p.readers[t.to_shard], t.id));
-    const bool held = from_holds || to_holds;
-    const bool seen_mixed = from_seen != to_seen;
+    int holder = -1;  // the first participant in protocol order holding it
+    std::vector<bool> seen;
+    for (uint32_t s : order) {
+      SHARDLAB_ASSIGN_OR_RETURN(bool holds, Holds(*p.readers[s], gid));
+      if (holds && holder < 0) holder = static_cast<int>(s);
+      SHARDLAB_ASSIGN_OR_RETURN(bool applied, Applied(*p.readers[s], t.id));
+      seen.push_back(applied);
+    }
+    const bool held = holder >= 0;
+    const bool seen_mixed = std::count(seen.begin(), seen.end(), true) % static_cast<int64_t>(n) != 0;
 
-    // A writer on a held row (the source's when nothing is held) while the coordinator
+    // A writer on what is held (the source's row when nothing is) while the coordinator
     // stays down, then the resolver.
-    const bool write_from = from_holds || !to_holds;
-    const std::string& account = write_from ? t.from : t.to;
-    PgConnection& writer = *p.writers[write_from ? t.from_shard : t.to_shard];
+    const uint32_t write_on = held ? static_cast<uint32_t>(holder) : t.from_shard;
     double resolve_took = 0;
-    SHARDLAB_ASSIGN_OR_RETURN(BlockedWriter w, MeasureBlockedWriter(writer, account, spec.down_ms, [&]() -> Status {
-      const auto r0 = Clock::now();
-      auto resolved = ResolveTwoPhase(log, p.ReaderPointers());
-      resolve_took = Ms(r0);
-      return resolved.status();
-    }));
+    SHARDLAB_ASSIGN_OR_RETURN(
+        BlockedWriter w, MeasureBlockedWriter(*p.writers[write_on], TwoPhaseWriterSql(t, write_on), spec.down_ms,
+                                              [&]() -> Status {
+                                                const auto r0 = Clock::now();
+                                                auto resolved = ResolveTwoPhase(log, p.ReaderPointers());
+                                                resolve_took = Ms(r0);
+                                                return resolved.status();
+                                              }));
 
     // The verdict, once resolved.
     int64_t still_prepared = 0;
@@ -210,22 +216,26 @@ StatusOr<Json> RunTwoPhaseCell(const TwoPhaseCellSpec& spec, Workspace& workspac
       SHARDLAB_ASSIGN_OR_RETURN(std::vector<std::string> gids, PreparedGids(*p.readers[s]));
       still_prepared += static_cast<int64_t>(gids.size());
     }
-    SHARDLAB_ASSIGN_OR_RETURN(bool from_applied, Applied(*p.readers[t.from_shard], t.id));
-    SHARDLAB_ASSIGN_OR_RETURN(bool to_applied, Applied(*p.readers[t.to_shard], t.id));
+    int64_t applied_on = 0;
+    for (uint32_t s = 0; s < n; ++s) {
+      SHARDLAB_ASSIGN_OR_RETURN(bool applied, Applied(*p.readers[s], t.id));
+      applied_on += applied ? 1 : 0;
+    }
+    const bool from_applied = applied_on == n;
     SHARDLAB_ASSIGN_OR_RETURN(int64_t from_balance, Balance(*p.readers[t.from_shard], t.from));
     SHARDLAB_ASSIGN_OR_RETURN(int64_t to_balance, Balance(*p.readers[t.to_shard], t.to));
     SHARDLAB_ASSIGN_OR_RETURN(std::optional<LoggedTxn> logged, log.Find(gid));
     const bool decided_commit = logged && logged->decision == TxnDecision::kCommit;
     std::string outcome;
     std::string detail;
-    if (from_applied != to_applied) {
+    if (applied_on != 0 && applied_on != n) {
       outcome = "mixed";
-      detail = std::string("applied on the ") + (from_applied ? "source" : "destination") + " only";
+      detail = "applied on " + std::to_string(applied_on) + " of " + std::to_string(n) + " participants";
     } else if (!from_applied && decided_commit) {
       outcome = "lost";
-      detail = "the log decided commit, but neither participant has the transfer";
+      detail = "the log decided commit, but no participant has the transfer";
     } else if (from_balance != balance[t.from] - (from_applied ? t.amount : 0) ||
-               to_balance != balance[t.to] + (to_applied ? t.amount : 0)) {
+               to_balance != balance[t.to] + (from_applied ? t.amount : 0)) {
       outcome = "corrupt";
       detail = "balances " + std::to_string(from_balance) + " and " + std::to_string(to_balance) +
                " do not match the transfer's record";
@@ -239,12 +249,11 @@ StatusOr<Json> RunTwoPhaseCell(const TwoPhaseCellSpec& spec, Workspace& workspac
       balance[t.from] = from_balance;  // judge the next trials against what is there
       balance[t.to] = to_balance;
     }
-    const int crashed = participant_crash ? (source_victim ? 0 : 1) : -1;
-    const bool expected_commit = TwoPhaseCommittedAt(step, kInvolved, crashed);
+    const bool expected_commit = TwoPhaseCommittedAt(step, involved, crashed);
     const bool expected = (outcome == "new" && expected_commit) || (outcome == "old" && !expected_commit);
     if (!expected && detail.empty()) {
       detail = std::string(expected_commit ? "rolled back" : "committed") + " although " +
-               TwoPhaseStepName(step, kInvolved) + " implies " + (expected_commit ? "commit" : "abort");
+               TwoPhaseStepName(step, involved) + " implies " + (expected_commit ? "commit" : "abort");
     }
     if (still_prepared > 0) detail += (detail.empty() ? "" : "; ") + std::to_string(still_prepared) + " still prepared after the resolver";
 
@@ -270,7 +279,7 @@ StatusOr<Json> RunTwoPhaseCell(const TwoPhaseCellSpec& spec, Workspace& workspac
     if (!expected || still_prepared > 0) {
       ++violations_total;
       if (violations.size() < kMaxListed) {
-        violations.push_back({{"trial", i}, {"gid", gid}, {"step", step}, {"at", TwoPhaseStepName(step, kInvolved)},
+        violations.push_back({{"trial", i}, {"gid", gid}, {"step", step}, {"at", TwoPhaseStepName(step, involved)},
                               {"outcome", outcome}, {"detail", detail}});
       }
     }
@@ -293,12 +302,13 @@ StatusOr<Json> RunTwoPhaseCell(const TwoPhaseCellSpec& spec, Workspace& workspac
   Json step_rows = Json::array();
   for (int s = 0; s < steps; ++s) {
     const StepTally& tally = by_step[static_cast<size_t>(s)];
-    Json row = {{"step", s}, {"at", TwoPhaseStepName(s, kInvolved)}};
+    Json row = {{"step", s}, {"at", TwoPhaseStepName(s, involved)}};
     if (participant_crash) {
-      row["commit_expected"] = {{"source_crashed", TwoPhaseCommittedAt(s, kInvolved, 0)},
-                                {"destination_crashed", TwoPhaseCommittedAt(s, kInvolved, 1)}};
+      // By which participant (in protocol order) crashed.
+      row["commit_expected"] = Json::array();
+      for (int k = 0; k < involved; ++k) row["commit_expected"].push_back(TwoPhaseCommittedAt(s, involved, k));
     } else {
-      row["commit_expected"] = TwoPhaseCommittedAt(s, kInvolved);
+      row["commit_expected"] = TwoPhaseCommittedAt(s, involved);
     }
     row.update(Json{{"trials", tally.trials}, {"old", tally.old_}, {"new", tally.new_}, {"mixed", tally.mixed},
                     {"lost", tally.lost}, {"blocked", tally.blocked}, {"intermediate", tally.intermediate}});

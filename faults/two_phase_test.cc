@@ -107,7 +107,7 @@ TEST(TwoPhaseTest, EveryStopResolvesToOneSide) {
     ASSERT_TRUE(writer.ok());
     auto from_held = PreparedGids(conns[t.from_shard]);
     ASSERT_TRUE(from_held.ok());
-    auto w = MeasureBlockedWriter(*writer, t.from, 500, [&] {
+    auto w = MeasureBlockedWriter(*writer, TwoPhaseWriterSql(t, t.from_shard), 500, [&] {
       resolved = ResolveTwoPhase(*log, participants);
       return resolved.ok() ? Status::Ok() : resolved.status();
     });

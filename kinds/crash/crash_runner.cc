@@ -156,9 +156,10 @@ Json ModelDescriptions(bool replay, const std::string& state_fs, const CrashSpec
     m["engine"] = "fork: a child process per trial, killed with SIGKILL at the crash point";
   }
   if (HasTwoPhase(crash)) {
-    const std::string servers = "real: " + std::to_string(shards) + " PostgreSQL servers on loopback ports, one per "
-                                "shard, started once per cell; each trial one transfer under two-phase commit, its "
-                                "coordinator a forked child with a SQLite log (synchronous=FULL)";
+    (void)shards;
+    const std::string servers = "real: N PostgreSQL servers (matrix level N_servers) on loopback ports, started once "
+                                "per cell; each trial one transfer under two-phase commit on all N (debit, "
+                                "credit, and the transfer's id on each), its coordinator a forked child with a SQLite log (synchronous=FULL)";
     m["coordinator_crash"] = servers + "; the coordinator SIGKILLs itself at the trial's step point, stays down " +
                              "coordinator_down_ms, then the resolver (a restarted coordinator) runs";
     m["participant_crash"] = servers + "; at the trial's step point one of the transfer's servers is SIGKILLed "
@@ -297,8 +298,11 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
       summary["commit_point"] = {{"op", ev["op"]}, {"role", ev["role"]}, {"index", ev["index"]},
                                  {"text", cell["commit_point"]["text"]}, {"clean", cell["commit_point"]["clean"]}};
     }
-    matrix[cell["strategy"].get<std::string>()][cell["journal_mode"].get<std::string>()]
-          [cell["synchronous"].get<std::string>()][cell["fault"].get<std::string>()] = summary;
+    // 2pc: the number of servers in the synchronous setting's place (crash_spec.h).
+    const std::string level = cell["strategy"] == "2pc" ? ServersKey(cell["participants"].get<int64_t>())
+                                                         : cell["synchronous"].get<std::string>();
+    matrix[cell["strategy"].get<std::string>()][cell["journal_mode"].get<std::string>()][level]
+          [cell["fault"].get<std::string>()] = summary;
   }
   metrics["trials"] = trials;
   const auto per_s = [seconds](int64_t n) { return seconds > 0 ? std::round(static_cast<double>(n) / seconds * 10) / 10 : 0.0; };

@@ -54,6 +54,13 @@ bool IsTwoPhaseFault(const std::string& fault) {
   return std::find(f.begin(), f.end(), fault) != f.end();
 }
 
+std::vector<int64_t> TwoPhaseParticipants(const Scenario& s) {
+  const CrashSpec& c = s.Spec<CrashSpec>();
+  return c.participants.empty() ? std::vector<int64_t>{s.shards.count} : c.participants;
+}
+
+std::string ServersKey(int64_t participants) { return std::to_string(participants) + "_servers"; }
+
 CrashSpec ReadCrashSpec(FieldReader& root) {
   FieldReader r = root.Object("crash");
   CrashSpec c;
@@ -83,6 +90,14 @@ CrashSpec ReadCrashSpec(FieldReader& root) {
   c.timeout_s = r.Number("timeout_s", 10, 0, 3600, /*min_exclusive=*/true);
   c.workers = r.Int("workers", 0, 0, 256);
   c.coordinator_down_ms = r.Number("coordinator_down_ms", 50, 0, 60000);
+  c.participants = r.IntList("participants", std::vector<int64_t>{}, 2, 4);
+  for (size_t i = 0; i < c.participants.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (c.participants[i] == c.participants[j]) {
+        r.Problem("participants", "found " + std::to_string(c.participants[i]) + " twice; each count once");
+      }
+    }
+  }
   r.Finish();
   return c;
 }
@@ -139,12 +154,17 @@ void CheckCrashSpec(const Scenario& s, Problems& problems) {
     problems.Add("crash.faults", "found \"" + sqlite_faults[0] + "\" with strategy 2pc alone; 2pc takes only "
                                  "coordinator_crash and participant_crash");
   }
+  if (!HasTwoPhase(c) && !c.participants.empty()) {
+    problems.Add("crash.participants", "found a list without strategy 2pc; it sets 2pc's number of PostgreSQL servers");
+  }
   if (HasTwoPhase(c)) {
-    if (s.shards.count > 4) {
+    if (c.participants.empty() && s.shards.count > 4) {
       problems.Add("shards.count", "found " + std::to_string(s.shards.count) + "; strategy 2pc starts one PostgreSQL "
-                                   "server per shard: 2 to 4");
+                                   "server per shard: 2 to 4 (or set crash.participants)");
     }
-    const int steps = TwoPhaseStepCount(2);
+    int64_t most = 0;
+    for (int64_t n : TwoPhaseParticipants(s)) most = std::max(most, n);
+    const int steps = TwoPhaseStepCount(static_cast<int>(most));
     if (c.trials < steps) {
       problems.Add("crash.trials", "found " + std::to_string(c.trials) + "; 2pc cells spread their trials over the " +
                                        std::to_string(steps) + " step points of the protocol: at least " +
@@ -192,7 +212,11 @@ Json CrashMetricShape(const Scenario& s) {
   for (const std::string& mode : c.journal_modes) journal[mode] = sync;
   Json matrix = Json::object();
   for (const std::string& strategy : c.strategies) {
-    matrix[strategy] = strategy == "2pc" ? Json{{"postgres", {{"on", pg_cell}}}} : journal;
+    if (strategy != "2pc") {
+      matrix[strategy] = journal;
+      continue;
+    }
+    for (int64_t n : TwoPhaseParticipants(s)) matrix[strategy]["postgres"][ServersKey(n)] = pg_cell;
   }
   Json shape = OpenShape(CrashMetricRoots());
   shape["matrix"] = matrix;
@@ -201,7 +225,10 @@ Json CrashMetricShape(const Scenario& s) {
 
 void ApplyCrashQuickMode(Scenario& s) {
   CrashSpec& c = s.MutableSpec<CrashSpec>();
-  c.trials = std::min<int64_t>(c.trials, 20);
+  // At least a round of every 2pc step point (2 * servers + 2).
+  int64_t most = 0;
+  for (int64_t n : TwoPhaseParticipants(s)) most = std::max(most, n);
+  c.trials = std::min<int64_t>(c.trials, HasTwoPhase(c) ? std::max<int64_t>(20, 2 * most + 2) : 20);
   s.resolved["crash"]["trials"] = c.trials;
   c.max_states_per_point = std::min<int64_t>(c.max_states_per_point, 8);
   s.resolved["crash"]["max_states_per_point"] = c.max_states_per_point;

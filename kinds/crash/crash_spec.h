@@ -16,8 +16,9 @@ namespace shardlab {
 // and the campaign that runs trials in each; the accounts are `keys`, spread by `router`.
 // The SQLite strategies (naive, attach, saga) go with the SQLite faults; strategy 2pc
 // (PostgreSQL servers, faults/two_phase_campaign.h) with coordinator_crash and
-// participant_crash, in the cells 2pc/postgres/on/<fault> (its engine's own log and
-// synchronous_commit=on take the place of journal mode and synchronous).
+// participant_crash, in the cells matrix.2pc.postgres.<N>_servers.<fault>: PostgreSQL (with
+// its defaults, fsync and synchronous_commit on) in the journal mode's place, the number
+// of servers in the synchronous setting's.
 struct CrashSpec {
   std::vector<std::string> strategies{"naive", "attach"};
   std::vector<std::string> journal_modes{"delete", "wal"};
@@ -39,11 +40,16 @@ struct CrashSpec {
   double timeout_s = 10;                             // a trial child past it is `hung`
   int64_t workers = 0;                               // worker processes; 0: one per core
   double coordinator_down_ms = 50;                   // 2pc: how long a crashed coordinator stays down
+  std::vector<int64_t> participants;                 // 2pc: server counts, a cell each; empty: [shards.count]
 };
 
 // Strategy 2pc runs over PostgreSQL servers with its own faults; the others over SQLite.
 bool HasTwoPhase(const CrashSpec& c);
 bool IsTwoPhaseFault(const std::string& fault);
+// The 2pc server counts of `s`: crash.participants, or [shards.count] when not given.
+std::vector<int64_t> TwoPhaseParticipants(const Scenario& s);
+// The matrix key of a 2pc cell's server count: "2_servers".
+std::string ServersKey(int64_t participants);
 
 CrashSpec ReadCrashSpec(FieldReader& root);
 void CheckCrashSpec(const Scenario& s, Problems& problems);

@@ -4,7 +4,6 @@
 #include "core/progress.h"
 #include "faults/two_phase_campaign.h"
 #include "kinds/crash/crash_spec.h"
-#include "shards/layout.h"
 
 namespace shardlab {
 
@@ -20,32 +19,39 @@ StatusOr<Json> RunTwoPhaseCells(const Scenario& s, RunContext& context) {
   PgUser user;
   const std::string unavailable = TwoPhaseUnavailable(&bin, &user);
   if (!unavailable.empty()) {
-    for (const std::string& f : faults) {
-      cells.push_back({{"strategy", "2pc"}, {"journal_mode", "postgres"}, {"synchronous", "on"}, {"fault", f},
-                       {"engine", "postgres"}, {"trials", 0}, {"unavailable", unavailable}});
+    for (int64_t n : TwoPhaseParticipants(s)) {
+      for (const std::string& f : faults) {
+        cells.push_back({{"strategy", "2pc"}, {"journal_mode", "postgres"}, {"synchronous", "on"}, {"fault", f},
+                         {"participants", n}, {"engine", "postgres"}, {"trials", 0}, {"unavailable", unavailable}});
+      }
     }
     return cells;
   }
   TwoPhaseCellSpec spec;
-  spec.bank.shards = s.shards.count;
+
   spec.bank.accounts = s.keys.count;
   spec.bank.initial_balance = crash.initial_balance;
   spec.bank.keys = s.keys;
   spec.bank.router = s.router;
   spec.bank.transfers = static_cast<uint32_t>(crash.trials);  // one transfer per trial
   spec.bank.seed = s.seed;
-  for (uint32_t id = 0; id < s.shards.count; ++id) spec.bank.files.push_back(ShardRelativePath(s.shards, id));
   spec.trials = crash.trials;
   spec.down_ms = crash.coordinator_down_ms;
   spec.binaries = bin;
   spec.user = user;
-  Progress progress("2pc trials", static_cast<uint64_t>(crash.trials) * faults.size());
-  for (const std::string& f : faults) {
-    spec.fault = f;
-    spec.data_dir = context.data_dir + "/2pc-" + f;
-    SHARDLAB_RETURN_IF_ERROR(context.workspace.MakeDirs(spec.data_dir));
-    SHARDLAB_ASSIGN_OR_RETURN(Json cell, RunTwoPhaseCell(spec, context.workspace, [&] { progress.Add(1); }));
-    cells.push_back(std::move(cell));
+  const std::vector<int64_t> counts = TwoPhaseParticipants(s);
+  Progress progress("2pc trials", static_cast<uint64_t>(crash.trials) * faults.size() * counts.size());
+  for (int64_t n : counts) {
+    spec.bank.shards = static_cast<uint32_t>(n);
+    spec.bank.files.clear();
+    for (int64_t id = 0; id < n; ++id) spec.bank.files.push_back("participant" + std::to_string(id));
+    for (const std::string& f : faults) {
+      spec.fault = f;
+      spec.data_dir = context.data_dir + "/2pc-" + ServersKey(n) + "-" + f;
+      SHARDLAB_RETURN_IF_ERROR(context.workspace.MakeDirs(spec.data_dir));
+      SHARDLAB_ASSIGN_OR_RETURN(Json cell, RunTwoPhaseCell(spec, context.workspace, [&] { progress.Add(1); }));
+      cells.push_back(std::move(cell));
+    }
   }
   return cells;
 }
