@@ -26,6 +26,18 @@ TEST(TwoPhaseTest, StepNames) {
                                              "after 1 of 2 commits", "after all 2 commits"}));
   EXPECT_FALSE(TwoPhaseCommittedAt(2, 2));
   EXPECT_TRUE(TwoPhaseCommittedAt(3, 2));
+  EXPECT_EQ(TwoPhaseStepCount(3), 8);
+  EXPECT_EQ(TwoPhaseStepName(2, 3), "after 2 of 3 prepares");
+  EXPECT_EQ(TwoPhaseStepName(6, 3), "after 2 of 3 commits");
+  Transfer t;
+  t.from_shard = 2;
+  t.to_shard = 0;
+  EXPECT_EQ(TwoPhaseOrder(t, 4), (std::vector<uint32_t>{2, 0, 1, 3}));
+  EXPECT_EQ(TwoPhaseOrder(t, 3), (std::vector<uint32_t>{2, 0, 1}));
+  t.id = 7;
+  t.from = "a'b";
+  EXPECT_EQ(TwoPhaseWriterSql(t, 2), "UPDATE accounts SET balance = balance WHERE name = 'a''b'");
+  EXPECT_NE(TwoPhaseWriterSql(t, 1).find("INSERT INTO txlog(id) VALUES (7)"), std::string::npos);
   // A participant crash: committed once the crashed participant had prepared.
   EXPECT_FALSE(TwoPhaseCommittedAt(0, 2, 0));
   EXPECT_TRUE(TwoPhaseCommittedAt(1, 2, 0));
