@@ -130,6 +130,10 @@ StatusOr<CoordinatorOutcome> RunCoordinatorChild(const std::string& log_path, co
   const bool stop_for_parent = static_cast<bool>(pause);
   SHARDLAB_ASSIGN_OR_RETURN(ChildPipe child, ForkWithPipe([&](int fd) {
     // The child: report a failure as text on the pipe, exit 0 when the protocol finished.
+    // Ctrl-C and SIGTERM reach the whole process group: the parent handles them, the
+    // coordinator finishes its step first.
+    ::signal(SIGINT, SIG_IGN);
+    ::signal(SIGTERM, SIG_IGN);
     auto fail = [fd](const std::string& why) {
       WriteAll(fd, why);
       ::_exit(1);

@@ -17,41 +17,17 @@ namespace shardlab {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr size_t kMaxListed = 20;   // violations listed per cell
+constexpr size_t kMaxListed = 20;  // violations listed per cell
 
 double Ms(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 double Round1(double v) { return std::round(v * 10) / 10; }
 
-// {p50, max} of `values` in ms (the lower median); null when there are none.
+// {p50, max, n} of `values` in ms (the lower median); null when there are none.
 Json P50Max(std::vector<double> values) {
   if (values.empty()) return nullptr;
   std::sort(values.begin(), values.end());
   return {{"p50", Round1(values[(values.size() - 1) / 2])}, {"max", Round1(values.back())}, {"n", values.size()}};
 }
-
-// The cell's servers and the parent's two connections to each: `reader` (setup, reads,
-// the resolver) and `writer` (the concurrent writer, its own session so it can block).
-struct Participants {
-  std::vector<std::unique_ptr<PgServer>> servers;
-  std::vector<std::unique_ptr<PgConnection>> readers, writers;
-
-  std::string ConnInfo(uint32_t s) const {
-    // Notices (a ROLLBACK with nothing to roll back) stay off the console.
-    return servers[s]->ConnInfo() + " options='-c client_min_messages=error'";
-  }
-  Status Connect(uint32_t s) {
-    SHARDLAB_ASSIGN_OR_RETURN(PgConnection reader, PgConnection::Connect(ConnInfo(s)));
-    SHARDLAB_ASSIGN_OR_RETURN(PgConnection writer, PgConnection::Connect(ConnInfo(s)));
-    readers[s] = std::make_unique<PgConnection>(std::move(reader));
-    writers[s] = std::make_unique<PgConnection>(std::move(writer));
-    return Status::Ok();
-  }
-  std::vector<PgConnection*> ReaderPointers() {
-    std::vector<PgConnection*> out;
-    for (auto& c : readers) out.push_back(c.get());
-    return out;
-  }
-};
 
 StatusOr<bool> Applied(PgConnection& conn, int64_t id) {
   SHARDLAB_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT count(*) FROM txlog WHERE id = " + std::to_string(id)));
@@ -69,8 +45,259 @@ StatusOr<bool> Holds(PgConnection& conn, const std::string& gid) {
   return std::find(gids.begin(), gids.end(), gid) != gids.end();
 }
 
-struct StepTally {
-  int64_t trials = 0, old_ = 0, new_ = 0, mixed = 0, lost = 0, blocked = 0, intermediate = 0;
+// What one trial found.
+struct TrialRecord {
+  int step = 0;
+  std::string outcome;  // old | new | mixed | lost | corrupt
+  std::string detail;   // why, when it is not the outcome the step implies
+  bool expected = false;
+  bool held = false;          // a participant held it prepared once the coordinator was gone
+  bool intermediate = false;  // a reader then saw it applied on some participants only
+  bool writer_blocked = false;
+  double waited_ms = 0, resolve_ms = 0;
+  int64_t still_prepared = 0;  // on any participant after the resolver
+  bool killed = false, coordinator_failed = false;
+};
+
+// Counts over trials: the cell's, or one step point's.
+struct Tally {
+  int64_t trials = 0, expected = 0, blocked = 0, writers_blocked = 0, intermediate = 0, kills = 0,
+          coordinator_failures = 0, still_prepared = 0, violations = 0;
+  std::map<std::string, int64_t> outcomes = {{"old", 0}, {"new", 0}, {"mixed", 0}, {"lost", 0}, {"corrupt", 0}};
+  std::vector<double> blocked_ms, resolve_ms;
+
+  void Add(const TrialRecord& r) {
+    ++trials;
+    ++outcomes[r.outcome];
+    expected += r.expected ? 1 : 0;
+    intermediate += r.intermediate ? 1 : 0;
+    kills += r.killed ? 1 : 0;
+    coordinator_failures += r.coordinator_failed ? 1 : 0;
+    still_prepared += r.still_prepared;
+    violations += !r.expected || r.still_prepared > 0 ? 1 : 0;
+    if (r.held) {
+      ++blocked;
+      resolve_ms.push_back(r.resolve_ms);  // what the resolver had to resolve
+    }
+    if (r.writer_blocked) {
+      ++writers_blocked;
+      blocked_ms.push_back(r.waited_ms);
+    }
+  }
+  Json Counts() const {
+    Json j = {{"trials", trials}};
+    for (const auto& [outcome, count] : outcomes) j[outcome] = count;
+    j["blocked"] = blocked;
+    j["intermediate"] = intermediate;
+    return j;
+  }
+};
+
+// The cell's servers, the parent's two sessions on each (`reader`: setup, reads and the
+// resolver; `writer`: the concurrent writer, a session of its own so that it can block),
+// the coordinator log, and what every account should hold.
+class Cell {
+ public:
+  Cell(const TwoPhaseCellSpec& spec, Bank bank)
+      : spec_(spec), bank_(std::move(bank)), n_(spec.bank.shards), steps_(TwoPhaseStepCount(static_cast<int>(n_))) {
+    for (const auto& [name, shard] : bank_.accounts()) balance_[name] = spec.bank.initial_balance;
+  }
+  ~Cell() { ResolveLeftovers(); }
+
+  int steps() const { return steps_; }
+  const std::string& version() const { return version_; }
+  std::vector<PgServer*> servers() const {
+    std::vector<PgServer*> out;
+    for (const auto& s : servers_) out.push_back(s.get());
+    return out;
+  }
+
+  Status Start(Workspace& workspace) {
+    readers_.resize(n_);
+    writers_.resize(n_);
+    for (uint32_t s = 0; s < n_; ++s) {
+      const std::string parent = spec_.data_dir + "/participant" + std::to_string(s);
+      SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(parent));
+      SHARDLAB_ASSIGN_OR_RETURN(std::string dir, MakePgServerDir(workspace, parent, spec_.user));
+      PgServerOptions o;
+      o.bindir = spec_.binaries.bindir;
+      o.dir = dir;
+      o.user = spec_.user;
+      o.settings = TwoPhaseServerSettings();
+      SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<PgServer> server, PgServer::Start(o));
+      servers_.push_back(std::move(server));
+      SHARDLAB_RETURN_IF_ERROR(Connect(s));
+      SHARDLAB_RETURN_IF_ERROR(CreateParticipantTables(*readers_[s], bank_, s));
+    }
+    SHARDLAB_ASSIGN_OR_RETURN(auto version, readers_[0]->Query("SHOW server_version"));
+    version_ = version.at(0).at(0);
+    log_path_ = spec_.data_dir + "/coordinator.db";
+    SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(log_path_));
+    SHARDLAB_ASSIGN_OR_RETURN(CoordinatorLog log, CoordinatorLog::Open(log_path_));
+    log_ = std::make_unique<CoordinatorLog>(std::move(log));
+    return Status::Ok();
+  }
+
+  // Trial i: transfer i, hit at step point i mod steps; a participant crash hits each
+  // participant (in protocol order) in turn, a round of every step point each.
+  StatusOr<TrialRecord> Trial(int64_t i) {
+    const Transfer& t = bank_.transfers().at(static_cast<size_t>(i));
+    const bool participant_crash = spec_.fault == "participant_crash";
+    TrialRecord r;
+    r.step = static_cast<int>(i % steps_);
+    const std::string gid = TransferGid(static_cast<uint64_t>(i), t);
+    const std::vector<uint32_t> order = TwoPhaseOrder(t, n_);
+    const int crashed = participant_crash ? static_cast<int>((i / steps_) % n_) : -1;
+    const uint32_t victim = order[static_cast<size_t>(std::max(crashed, 0))];
+
+    std::vector<std::string> conninfos;
+    for (uint32_t s = 0; s < n_; ++s) conninfos.push_back(ConnInfo(s));
+    std::function<Status()> pause;
+    if (participant_crash) {
+      pause = [&]() -> Status {
+        SHARDLAB_RETURN_IF_ERROR(servers_[victim]->Kill());
+        return servers_[victim]->Restart();
+      };
+    }
+    SHARDLAB_ASSIGN_OR_RETURN(CoordinatorOutcome coordinator,
+                              RunCoordinatorChild(log_path_, conninfos, t, gid, r.step, pause));
+    SHARDLAB_RETURN_IF_ERROR(CheckInterrupted());  // the coordinator may have stopped for the same signal
+    if (participant_crash) {
+      SHARDLAB_RETURN_IF_ERROR(Connect(victim));  // the restarted server listens on a new port
+    } else if (!coordinator.killed) {
+      return Status::Runtime("the coordinator of " + gid + " was to be killed " + StepName(r.step) + " but " +
+                             (coordinator.finished ? "finished" : "failed: " + coordinator.failure));
+    }
+    r.killed = coordinator.killed;
+    r.coordinator_failed = !coordinator.failure.empty();
+
+    // The coordinator is gone: who holds the transfer prepared, and what a reader sees.
+    int holder = -1;  // the first participant in protocol order holding it
+    int64_t seen = 0;
+    for (uint32_t s : order) {
+      SHARDLAB_ASSIGN_OR_RETURN(bool holds, Holds(*readers_[s], gid));
+      if (holds && holder < 0) holder = static_cast<int>(s);
+      SHARDLAB_ASSIGN_OR_RETURN(bool applied, Applied(*readers_[s], t.id));
+      seen += applied ? 1 : 0;
+    }
+    r.held = holder >= 0;
+    r.intermediate = seen != 0 && seen != n_;
+
+    // A writer on what is held (the source's row when nothing is) while the coordinator
+    // stays down, then the resolver.
+    const uint32_t write_on = r.held ? static_cast<uint32_t>(holder) : t.from_shard;
+    SHARDLAB_ASSIGN_OR_RETURN(BlockedWriter w, MeasureBlockedWriter(*writers_[write_on], TwoPhaseWriterSql(t, write_on),
+                                                                    spec_.down_ms, [&]() -> Status {
+                                                                      const auto r0 = Clock::now();
+                                                                      auto resolved = ResolveTwoPhase(*log_, Readers());
+                                                                      r.resolve_ms = Ms(r0);
+                                                                      return resolved.status();
+                                                                    }));
+    r.writer_blocked = w.blocked;
+    r.waited_ms = w.waited_ms;
+    SHARDLAB_RETURN_IF_ERROR(Judge(t, gid, TwoPhaseCommittedAt(r.step, static_cast<int>(n_), crashed), r));
+    return r;
+  }
+
+  // After the cell: what is still prepared anywhere, and the money on all servers.
+  StatusOr<std::pair<int64_t, int64_t>> Leftover() {
+    int64_t prepared = 0, total = 0;
+    for (uint32_t s = 0; s < n_; ++s) {
+      SHARDLAB_ASSIGN_OR_RETURN(std::vector<std::string> gids, PreparedGids(*readers_[s]));
+      prepared += static_cast<int64_t>(gids.size());
+      SHARDLAB_ASSIGN_OR_RETURN(auto rows, readers_[s]->Query("SELECT coalesce(sum(balance), 0) FROM accounts"));
+      total += std::stoll(rows.at(0).at(0));
+    }
+    return std::make_pair(prepared, total);
+  }
+
+  Status Stop() {
+    for (auto& server : servers_) SHARDLAB_RETURN_IF_ERROR(server->Stop());
+    return Status::Ok();
+  }
+
+  std::string StepName(int step) const { return TwoPhaseStepName(step, static_cast<int>(n_)); }
+
+ private:
+  std::string ConnInfo(uint32_t s) const {
+    // Notices (a ROLLBACK with nothing to roll back) stay off the console.
+    return servers_[s]->ConnInfo() + " options='-c client_min_messages=error'";
+  }
+  Status Connect(uint32_t s) {
+    SHARDLAB_ASSIGN_OR_RETURN(PgConnection reader, PgConnection::Connect(ConnInfo(s)));
+    SHARDLAB_ASSIGN_OR_RETURN(PgConnection writer, PgConnection::Connect(ConnInfo(s)));
+    readers_[s] = std::make_unique<PgConnection>(std::move(reader));
+    writers_[s] = std::make_unique<PgConnection>(std::move(writer));
+    return Status::Ok();
+  }
+  std::vector<PgConnection*> Readers() {
+    std::vector<PgConnection*> out;
+    for (auto& c : readers_) out.push_back(c.get());
+    return out;
+  }
+  // Interrupted or failed: what is prepared is resolved before the servers stop, so no
+  // prepared transaction outlives the run, even in a kept directory. Best effort.
+  void ResolveLeftovers() {
+    if (log_ == nullptr) return;
+    for (const auto& server : servers_) {
+      if (!server->running()) return;
+    }
+    (void)ResolveTwoPhase(*log_, Readers());
+  }
+
+  // The verdict once resolved: old / new / mixed as the servers hold it, lost when the
+  // log decided commit but no server has it, corrupt when the balances disagree with the
+  // transfer's record; and whether that is what the step implies.
+  Status Judge(const Transfer& t, const std::string& gid, bool expected_commit, TrialRecord& r) {
+    int64_t applied_on = 0;
+    for (uint32_t s = 0; s < n_; ++s) {
+      SHARDLAB_ASSIGN_OR_RETURN(std::vector<std::string> gids, PreparedGids(*readers_[s]));
+      r.still_prepared += static_cast<int64_t>(gids.size());
+      SHARDLAB_ASSIGN_OR_RETURN(bool applied, Applied(*readers_[s], t.id));
+      applied_on += applied ? 1 : 0;
+    }
+    const bool applied = applied_on == n_;
+    SHARDLAB_ASSIGN_OR_RETURN(int64_t from_balance, Balance(*readers_[t.from_shard], t.from));
+    SHARDLAB_ASSIGN_OR_RETURN(int64_t to_balance, Balance(*readers_[t.to_shard], t.to));
+    SHARDLAB_ASSIGN_OR_RETURN(std::optional<LoggedTxn> logged, log_->Find(gid));
+    const bool decided_commit = logged && logged->decision == TxnDecision::kCommit;
+    const int64_t moved = applied ? t.amount : 0;
+    if (applied_on != 0 && !applied) {
+      r.outcome = "mixed";
+      r.detail = "applied on " + std::to_string(applied_on) + " of " + std::to_string(n_) + " participants";
+    } else if (!applied && decided_commit) {
+      r.outcome = "lost";
+      r.detail = "the log decided commit, but no participant has the transfer";
+    } else if (from_balance != balance_[t.from] - moved || to_balance != balance_[t.to] + moved) {
+      r.outcome = "corrupt";
+      r.detail = "balances " + std::to_string(from_balance) + " and " + std::to_string(to_balance) +
+                 " do not match the transfer's record";
+    } else {
+      r.outcome = applied ? "new" : "old";
+    }
+    // The next trials are judged against what is there.
+    balance_[t.from] = from_balance;
+    balance_[t.to] = to_balance;
+    r.expected = (r.outcome == "new" && expected_commit) || (r.outcome == "old" && !expected_commit);
+    if (!r.expected && r.detail.empty()) {
+      r.detail = std::string(expected_commit ? "rolled back" : "committed") + " although " + StepName(r.step) +
+                 " implies " + (expected_commit ? "commit" : "abort");
+    }
+    if (r.still_prepared > 0) {
+      r.detail += (r.detail.empty() ? "" : "; ") + std::to_string(r.still_prepared) + " still prepared after the resolver";
+    }
+    return Status::Ok();
+  }
+
+  const TwoPhaseCellSpec& spec_;
+  const Bank bank_;
+  const uint32_t n_;
+  const int steps_;
+  std::map<std::string, int64_t> balance_;
+  std::vector<std::unique_ptr<PgServer>> servers_;
+  std::vector<std::unique_ptr<PgConnection>> readers_, writers_;  // after servers_: closed before they stop
+  std::string log_path_, version_;
+  std::unique_ptr<CoordinatorLog> log_;
 };
 
 }  // namespace
@@ -104,252 +331,73 @@ std::string TwoPhaseUnavailable(PgBinaries* bin, PgUser* user) {
 StatusOr<Json> RunTwoPhaseCell(const TwoPhaseCellSpec& spec, Workspace& workspace,
                                const std::function<void()>& progress) {
   SHARDLAB_ASSIGN_OR_RETURN(Bank bank, Bank::Make(spec.bank));
-  const uint32_t n = spec.bank.shards;
   if (static_cast<int64_t>(bank.transfers().size()) < spec.trials) {
     return Status::Runtime("the 2pc cell needs a transfer per trial");
   }
+  const int64_t total_expected = bank.total_balance();
   const bool participant_crash = spec.fault == "participant_crash";
-  const int involved = static_cast<int>(n);  // every transaction spans all participants
-  const int steps = TwoPhaseStepCount(involved);
+  const int n = static_cast<int>(spec.bank.shards);
 
-  // The servers, once for the cell.
   const auto setup0 = Clock::now();
-  Participants p;
-  p.readers.resize(n);
-  p.writers.resize(n);
-  for (uint32_t s = 0; s < n; ++s) {
-    const std::string parent = spec.data_dir + "/participant" + std::to_string(s);
-    SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(parent));
-    SHARDLAB_ASSIGN_OR_RETURN(std::string dir, MakePgServerDir(workspace, parent, spec.user));
-    PgServerOptions o;
-    o.bindir = spec.binaries.bindir;
-    o.dir = dir;
-    o.user = spec.user;
-    o.settings = TwoPhaseServerSettings();
-    SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<PgServer> server, PgServer::Start(o));
-    p.servers.push_back(std::move(server));
-    SHARDLAB_RETURN_IF_ERROR(p.Connect(s));
-    SHARDLAB_RETURN_IF_ERROR(CreateParticipantTables(*p.readers[s], bank, s));
-  }
-  SHARDLAB_ASSIGN_OR_RETURN(auto version, p.readers[0]->Query("SHOW server_version"));
-  const std::string log_path = spec.data_dir + "/coordinator.db";
-  SHARDLAB_RETURN_IF_ERROR(workspace.ClaimNewDatabase(log_path));
-  SHARDLAB_ASSIGN_OR_RETURN(CoordinatorLog log, CoordinatorLog::Open(log_path));
+  Cell cell(spec, std::move(bank));
+  SHARDLAB_RETURN_IF_ERROR(cell.Start(workspace));
   const double setup_s = SecondsSince(setup0);
 
-  std::map<std::string, int64_t> balance;  // what each account holds after the trials so far
-  for (const auto& [name, shard] : bank.accounts()) balance[name] = spec.bank.initial_balance;
-  std::vector<StepTally> by_step(steps);
-  int64_t old_ = 0, new_ = 0, mixed = 0, lost = 0, corrupt = 0, as_expected = 0, blocked = 0, writers_blocked = 0,
-          intermediate = 0, leftover_after_trial = 0, kills = 0, coordinator_failures = 0;
-  std::vector<double> blocked_ms, resolve_ms;
+  Tally all;
+  std::vector<Tally> by_step(static_cast<size_t>(cell.steps()));
   Json violations = Json::array();
-  int64_t violations_total = 0;
   const auto trials0 = Clock::now();
-  int64_t done = 0;
-
-  // On an interruption: resolve what is prepared, so nothing is left even before the
-  // servers stop, and report the interruption.
-  auto interrupted = [&]() -> Status {
-    (void)ResolveTwoPhase(log, p.ReaderPointers());
-    return CheckInterrupted();
-  };
-
   for (int64_t i = 0; i < spec.trials; ++i) {
-    if (Interrupted()) return interrupted();
-    const Transfer& t = bank.transfers()[static_cast<size_t>(i)];
-    const int step = static_cast<int>(i % steps);
-    const std::string gid = TransferGid(static_cast<uint64_t>(i), t);
-    // A participant crash hits each participant in protocol order in turn, a round of
-    // every step point each.
-    const std::vector<uint32_t> order = TwoPhaseOrder(t, n);
-    const int crashed = participant_crash ? static_cast<int>((i / steps) % n) : -1;
-    const uint32_t victim = order[static_cast<size_t>(std::max(crashed, 0))];
-    std::vector<std::string> conninfos;
-    for (uint32_t s = 0; s < n; ++s) conninfos.push_back(p.ConnInfo(s));
-
-    std::function<Status()> pause;
-    if (participant_crash) {
-      pause = [&]() -> Status {
-        SHARDLAB_RETURN_IF_ERROR(p.servers[victim]->Kill());
-        return p.servers[victim]->Restart();
-      };
+    SHARDLAB_RETURN_IF_ERROR(CheckInterrupted());
+    SHARDLAB_ASSIGN_OR_RETURN(TrialRecord r, cell.Trial(i));
+    all.Add(r);
+    by_step[static_cast<size_t>(r.step)].Add(r);
+    if ((!r.expected || r.still_prepared > 0) && violations.size() < kMaxListed) {
+      violations.push_back({{"trial", i}, {"step", r.step}, {"at", cell.StepName(r.step)},
+                            {"outcome", r.outcome}, {"detail", r.detail}});
     }
-    SHARDLAB_ASSIGN_OR_RETURN(CoordinatorOutcome coordinator, RunCoordinatorChild(log_path, conninfos, t, gid, step, pause));
-    if (participant_crash) {
-      SHARDLAB_RETURN_IF_ERROR(p.Connect(victim));  // the restarted server listens on a new port
-    } else if (!coordinator.killed) {
-      return Status::Runtime("the coordinator of " + gid + " was to be killed " + TwoPhaseStepName(step, involved) +
-                             " but " + (coordinator.finished ? "finished" : "failed: " + coordinator.failure));
-    }
-    kills += coordinator.killed ? 1 : 0;
-    coordinator_failures += coordinator.failure.empty() ? 0 : 1;
-
-    // The coordinator is gone: who holds the transfer prepared, and what a reader sees.
-    int holder = -1;  // the first participant in protocol order holding it
-    std::vector<bool> seen;
-    for (uint32_t s : order) {
-      SHARDLAB_ASSIGN_OR_RETURN(bool holds, Holds(*p.readers[s], gid));
-      if (holds && holder < 0) holder = static_cast<int>(s);
-      SHARDLAB_ASSIGN_OR_RETURN(bool applied, Applied(*p.readers[s], t.id));
-      seen.push_back(applied);
-    }
-    const bool held = holder >= 0;
-    const bool seen_mixed = std::count(seen.begin(), seen.end(), true) % static_cast<int64_t>(n) != 0;
-
-    // A writer on what is held (the source's row when nothing is) while the coordinator
-    // stays down, then the resolver.
-    const uint32_t write_on = held ? static_cast<uint32_t>(holder) : t.from_shard;
-    double resolve_took = 0;
-    SHARDLAB_ASSIGN_OR_RETURN(
-        BlockedWriter w, MeasureBlockedWriter(*p.writers[write_on], TwoPhaseWriterSql(t, write_on), spec.down_ms,
-                                              [&]() -> Status {
-                                                const auto r0 = Clock::now();
-                                                auto resolved = ResolveTwoPhase(log, p.ReaderPointers());
-                                                resolve_took = Ms(r0);
-                                                return resolved.status();
-                                              }));
-
-    // The verdict, once resolved.
-    int64_t still_prepared = 0;
-    for (uint32_t s = 0; s < n; ++s) {
-      SHARDLAB_ASSIGN_OR_RETURN(std::vector<std::string> gids, PreparedGids(*p.readers[s]));
-      still_prepared += static_cast<int64_t>(gids.size());
-    }
-    int64_t applied_on = 0;
-    for (uint32_t s = 0; s < n; ++s) {
-      SHARDLAB_ASSIGN_OR_RETURN(bool applied, Applied(*p.readers[s], t.id));
-      applied_on += applied ? 1 : 0;
-    }
-    const bool from_applied = applied_on == n;
-    SHARDLAB_ASSIGN_OR_RETURN(int64_t from_balance, Balance(*p.readers[t.from_shard], t.from));
-    SHARDLAB_ASSIGN_OR_RETURN(int64_t to_balance, Balance(*p.readers[t.to_shard], t.to));
-    SHARDLAB_ASSIGN_OR_RETURN(std::optional<LoggedTxn> logged, log.Find(gid));
-    const bool decided_commit = logged && logged->decision == TxnDecision::kCommit;
-    std::string outcome;
-    std::string detail;
-    if (applied_on != 0 && applied_on != n) {
-      outcome = "mixed";
-      detail = "applied on " + std::to_string(applied_on) + " of " + std::to_string(n) + " participants";
-    } else if (!from_applied && decided_commit) {
-      outcome = "lost";
-      detail = "the log decided commit, but no participant has the transfer";
-    } else if (from_balance != balance[t.from] - (from_applied ? t.amount : 0) ||
-               to_balance != balance[t.to] + (from_applied ? t.amount : 0)) {
-      outcome = "corrupt";
-      detail = "balances " + std::to_string(from_balance) + " and " + std::to_string(to_balance) +
-               " do not match the transfer's record";
-    } else {
-      outcome = from_applied ? "new" : "old";
-    }
-    if (outcome == "new") {
-      balance[t.from] -= t.amount;
-      balance[t.to] += t.amount;
-    } else if (outcome != "old") {
-      balance[t.from] = from_balance;  // judge the next trials against what is there
-      balance[t.to] = to_balance;
-    }
-    const bool expected_commit = TwoPhaseCommittedAt(step, involved, crashed);
-    const bool expected = (outcome == "new" && expected_commit) || (outcome == "old" && !expected_commit);
-    if (!expected && detail.empty()) {
-      detail = std::string(expected_commit ? "rolled back" : "committed") + " although " +
-               TwoPhaseStepName(step, involved) + " implies " + (expected_commit ? "commit" : "abort");
-    }
-    if (still_prepared > 0) detail += (detail.empty() ? "" : "; ") + std::to_string(still_prepared) + " still prepared after the resolver";
-
-    StepTally& tally = by_step[static_cast<size_t>(step)];
-    ++tally.trials;
-    (outcome == "new" ? new_ : outcome == "old" ? old_ : outcome == "mixed" ? mixed : outcome == "lost" ? lost : corrupt) += 1;
-    (outcome == "new" ? tally.new_ : outcome == "old" ? tally.old_ : outcome == "mixed" ? tally.mixed : tally.lost) += 1;
-    as_expected += expected ? 1 : 0;
-    if (held) {
-      ++blocked;
-      ++tally.blocked;
-      resolve_ms.push_back(resolve_took);
-    }
-    if (w.blocked) {
-      ++writers_blocked;
-      blocked_ms.push_back(w.waited_ms);
-    }
-    if (seen_mixed) {
-      ++intermediate;
-      ++tally.intermediate;
-    }
-    leftover_after_trial += still_prepared;
-    if (!expected || still_prepared > 0) {
-      ++violations_total;
-      if (violations.size() < kMaxListed) {
-        violations.push_back({{"trial", i}, {"gid", gid}, {"step", step}, {"at", TwoPhaseStepName(step, involved)},
-                              {"outcome", outcome}, {"detail", detail}});
-      }
-    }
-    ++done;
     if (progress) progress();
   }
   const double trials_s = SecondsSince(trials0);
+  SHARDLAB_ASSIGN_OR_RETURN(auto leftover, cell.Leftover());
+  int64_t restarts = 0;
+  for (PgServer* server : cell.servers()) restarts += server->kills();
 
-  // After the cell: nothing prepared anywhere, and the money all there.
-  int64_t leftover = 0, total = 0;
-  for (uint32_t s = 0; s < n; ++s) {
-    SHARDLAB_ASSIGN_OR_RETURN(std::vector<std::string> gids, PreparedGids(*p.readers[s]));
-    leftover += static_cast<int64_t>(gids.size());
-    SHARDLAB_ASSIGN_OR_RETURN(auto rows, p.readers[s]->Query("SELECT coalesce(sum(balance), 0) FROM accounts"));
-    total += std::stoll(rows.at(0).at(0));
-  }
-  int restarts = 0;
-  for (const auto& server : p.servers) restarts += server->kills();
-
-  Json step_rows = Json::array();
-  for (int s = 0; s < steps; ++s) {
-    const StepTally& tally = by_step[static_cast<size_t>(s)];
-    Json row = {{"step", s}, {"at", TwoPhaseStepName(s, involved)}};
-    if (participant_crash) {
-      // By which participant (in protocol order) crashed.
+  Json steps = Json::array();
+  for (int s = 0; s < cell.steps(); ++s) {
+    Json row = {{"step", s}, {"at", cell.StepName(s)}};
+    if (participant_crash) {  // by which participant (in protocol order) crashed
       row["commit_expected"] = Json::array();
-      for (int k = 0; k < involved; ++k) row["commit_expected"].push_back(TwoPhaseCommittedAt(s, involved, k));
+      for (int k = 0; k < n; ++k) row["commit_expected"].push_back(TwoPhaseCommittedAt(s, n, k));
     } else {
-      row["commit_expected"] = TwoPhaseCommittedAt(s, involved);
+      row["commit_expected"] = TwoPhaseCommittedAt(s, n);
     }
-    row.update(Json{{"trials", tally.trials}, {"old", tally.old_}, {"new", tally.new_}, {"mixed", tally.mixed},
-                    {"lost", tally.lost}, {"blocked", tally.blocked}, {"intermediate", tally.intermediate}});
-    step_rows.push_back(std::move(row));
+    row.update(by_step[static_cast<size_t>(s)].Counts());
+    steps.push_back(std::move(row));
   }
   Json settings = Json::object();
   for (const auto& [name, value] : TwoPhaseServerSettings()) settings[name] = value;
-  Json out = {{"strategy", "2pc"},
-              {"journal_mode", "postgres"},
-              {"synchronous", "on"},
-              {"fault", spec.fault},
-              {"engine", "postgres"},
-              {"participants", n},
-              {"trials", spec.trials},
-              {"old", old_},
-              {"new", new_},
-              {"mixed", mixed},
-              {"lost", lost},
-              {"corrupt", corrupt},
-              {"as_expected", as_expected},
-              {"intermediate", intermediate},
-              {"blocked", blocked},
-              {"writers_blocked", writers_blocked},
-              {"blocked_ms", P50Max(blocked_ms)},
-              {"resolve_ms", P50Max(resolve_ms)},
-              {"down_ms", spec.down_ms},
-              {"leftover_prepared", leftover},
-              {"leftover_after_trial", leftover_after_trial},
-              {"participant_restarts", restarts},
-              {"coordinator_kills", kills},
-              {"coordinator_failures", coordinator_failures},
-              {"total_balance", total},
-              {"total_balance_expected", bank.total_balance()},
-              {"violations_total", violations_total},
-              {"violations", violations},
-              {"steps", step_rows},
-              {"trials_per_s", trials_s > 0 ? Round1(static_cast<double>(done) / trials_s) : 0.0},
-              {"servers", {{"server_version", version.at(0).at(0)}, {"setup_s", Round1(setup_s)}, {"settings", settings}}}};
-  for (uint32_t s = 0; s < n; ++s) {
-    if (Status stopped = p.servers[s]->Stop(); !stopped.ok()) return stopped;
-  }
+  Json out = {{"strategy", "2pc"}, {"journal_mode", "postgres"}, {"synchronous", "on"}, {"fault", spec.fault},
+              {"engine", "postgres"}, {"participants", n}};
+  out.update(all.Counts());
+  out.update(Json{{"as_expected", all.expected},
+                  {"writers_blocked", all.writers_blocked},
+                  {"blocked_ms", P50Max(all.blocked_ms)},
+                  {"resolve_ms", P50Max(all.resolve_ms)},
+                  {"down_ms", spec.down_ms},
+                  {"leftover_prepared", leftover.first},
+                  {"leftover_after_trial", all.still_prepared},
+                  {"participant_restarts", restarts},
+                  {"coordinator_kills", all.kills},
+                  {"coordinator_failures", all.coordinator_failures},
+                  {"total_balance", leftover.second},
+                  {"total_balance_expected", total_expected},
+                  {"violations_total", all.violations},
+                  {"violations", violations},
+                  {"steps", steps},
+                  {"trials_per_s", trials_s > 0 ? Round1(static_cast<double>(all.trials) / trials_s) : 0.0},
+                  {"servers", {{"server_version", cell.version()}, {"setup_s", Round1(setup_s)}, {"settings", settings}}}});
+  SHARDLAB_RETURN_IF_ERROR(cell.Stop());
   return out;
 }
 
