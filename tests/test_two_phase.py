@@ -7,6 +7,7 @@ and decisions are unit tests (faults/two_phase_test.cc, faults/coordinator_log_t
 The server tests skip only when this machine has no PostgreSQL server binaries
 (ci/install-deps installs Debian's postgresql package, so CI always runs them).
 """
+import json
 import os
 import shutil
 import signal
@@ -65,6 +66,17 @@ def test_cell_keys_and_nothing_left(run, write_scenario, tmp_path):
     assert "2pc over PostgreSQL" in proc.stdout
     assert processes_in(tmp_path) == []
     assert not (out / "data").exists()
+
+    # repro cannot rerun a 2pc trial (its servers are gone): exit 2, one line saying so.
+    kill["violations"] = [{"trial": 5, "step": 5, "at": "after 1 of 3 commits", "outcome": "mixed", "detail": "x"}]
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(r))
+    proc = run(["repro", forged, "--trial", "5", "--data", tmp_path / "repro"])
+    assert proc.returncode == 2, describe(proc)
+    assert proc.stderr.strip().splitlines() == [
+        f"{forged}: trial 5 is a 2pc trial on PostgreSQL servers that no longer exist; repro reruns SQLite trials "
+        f"(its record: metrics.cells[0].violations[0])"]
+    assert not (tmp_path / "repro").exists()
 
 
 # Interrupted between or inside trials: the run resolves what is prepared, stops its
