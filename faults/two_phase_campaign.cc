@@ -52,6 +52,7 @@ struct TrialRecord {
   std::string detail;   // why, when it is not the outcome the step implies
   bool expected = false;
   bool held = false;          // a participant held it prepared once the coordinator was gone
+  int64_t holders = 0;        // how many did
   bool intermediate = false;  // a reader then saw it applied on some participants only
   bool writer_blocked = false;
   double waited_ms = 0, resolve_ms = 0;
@@ -62,7 +63,7 @@ struct TrialRecord {
 // Counts over trials: the cell's, or one step point's.
 struct Tally {
   int64_t trials = 0, expected = 0, blocked = 0, writers_blocked = 0, intermediate = 0, kills = 0,
-          coordinator_failures = 0, still_prepared = 0, violations = 0;
+          coordinator_failures = 0, still_prepared = 0, violations = 0, holders = 0;
   std::map<std::string, int64_t> outcomes = {{"old", 0}, {"new", 0}, {"mixed", 0}, {"lost", 0}, {"corrupt", 0}};
   std::vector<double> blocked_ms, resolve_ms;
 
@@ -74,6 +75,7 @@ struct Tally {
     kills += r.killed ? 1 : 0;
     coordinator_failures += r.coordinator_failed ? 1 : 0;
     still_prepared += r.still_prepared;
+    holders += r.holders;
     violations += !r.expected || r.still_prepared > 0 ? 1 : 0;
     if (r.held) {
       ++blocked;
@@ -88,6 +90,7 @@ struct Tally {
     Json j = {{"trials", trials}};
     for (const auto& [outcome, count] : outcomes) j[outcome] = count;
     j["blocked"] = blocked;
+    j["holders"] = holders;
     j["intermediate"] = intermediate;
     return j;
   }
@@ -177,6 +180,7 @@ class Cell {
     for (uint32_t s : order) {
       SHARDLAB_ASSIGN_OR_RETURN(bool holds, Holds(*readers_[s], gid));
       if (holds && holder < 0) holder = static_cast<int>(s);
+      r.holders += holds ? 1 : 0;
       SHARDLAB_ASSIGN_OR_RETURN(bool applied, Applied(*readers_[s], t.id));
       seen += applied ? 1 : 0;
     }

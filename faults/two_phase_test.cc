@@ -17,6 +17,27 @@ namespace shardlab {
 namespace two_phase_test {
 namespace {
 
+// `n` PostgreSQL servers that accept prepared transactions, in <tmp>/participant<s>.
+StatusOr<std::vector<std::unique_ptr<PgServer>>> StartParticipants(const TempDir& tmp, Workspace& workspace, int n,
+                                                                    const std::string& max_connections) {
+  const PgBinaries bin = FindPgBinaries();
+  SHARDLAB_ASSIGN_OR_RETURN(PgUser user, PgServerUser());
+  std::vector<std::unique_ptr<PgServer>> servers;
+  for (int s = 0; s < n; ++s) {
+    const std::string parent = tmp.path() + "/participant" + std::to_string(s);
+    if (::mkdir(parent.c_str(), 0755) != 0) return Status::Runtime("mkdir " + parent);
+    SHARDLAB_ASSIGN_OR_RETURN(std::string dir, MakePgServerDir(workspace, parent, user));
+    PgServerOptions o;
+    o.bindir = bin.bindir;
+    o.dir = dir;
+    o.user = user;
+    o.settings = {{"max_connections", max_connections}, {"max_prepared_transactions", "4"}};
+    SHARDLAB_ASSIGN_OR_RETURN(std::unique_ptr<PgServer> server, PgServer::Start(o));
+    servers.push_back(std::move(server));
+  }
+  return servers;
+}
+
 TEST(TwoPhaseTest, StepNames) {
   EXPECT_EQ(TwoPhaseStepCount(2), 6);
   std::vector<std::string> names;
@@ -54,8 +75,6 @@ TEST(TwoPhaseTest, EveryStopResolvesToOneSide) {
   if (!PgClientAvailable()) GTEST_SKIP() << "built without libpq";
   TempDir tmp;
   Workspace workspace;
-  auto user = PgServerUser();
-  ASSERT_TRUE(user.ok()) << user.status().message();
   BankSpec spec;
   spec.shards = 2;
   spec.accounts = 8;
@@ -65,24 +84,14 @@ TEST(TwoPhaseTest, EveryStopResolvesToOneSide) {
   ASSERT_TRUE(bank.ok()) << bank.status().message();
   const Transfer& t = bank->transfers().at(0);
 
-  std::vector<std::unique_ptr<PgServer>> servers;
+  auto started = StartParticipants(tmp, workspace, 2, "5");
+  ASSERT_TRUE(started.ok()) << started.status().message();
+  std::vector<std::unique_ptr<PgServer>> servers = std::move(started).value();
   std::vector<PgConnection> conns;
   for (uint32_t s = 0; s < 2; ++s) {
-    const std::string parent = tmp.path() + "/participant" + std::to_string(s);
-    ASSERT_EQ(::mkdir(parent.c_str(), 0755), 0);
-    auto dir = MakePgServerDir(workspace, parent, *user);
-    ASSERT_TRUE(dir.ok()) << dir.status().message();
-    PgServerOptions o;
-    o.bindir = bin.bindir;
-    o.dir = *dir;
-    o.user = *user;
-    o.settings = {{"max_connections", "5"}, {"max_prepared_transactions", "4"}};
-    auto server = PgServer::Start(o);
-    ASSERT_TRUE(server.ok()) << server.status().message();
-    auto conn = PgConnection::Connect((*server)->ConnInfo());
+    auto conn = PgConnection::Connect(servers[s]->ConnInfo());
     ASSERT_TRUE(conn.ok()) << conn.status().message();
     ASSERT_TRUE(conn->Exec("SET client_min_messages = warning").ok());
-    servers.push_back(std::move(server).value());
     conns.push_back(std::move(conn).value());
   }
   auto log = CoordinatorLog::Open(tmp.path() + "/coordinator.db");
@@ -157,8 +166,6 @@ TEST(TwoPhaseTest, ParticipantCrashAtEveryStep) {
   if (!PgClientAvailable()) GTEST_SKIP() << "built without libpq";
   TempDir tmp;
   Workspace workspace;
-  auto user = PgServerUser();
-  ASSERT_TRUE(user.ok()) << user.status().message();
   BankSpec spec;
   spec.shards = 2;
   spec.accounts = 8;
@@ -166,21 +173,9 @@ TEST(TwoPhaseTest, ParticipantCrashAtEveryStep) {
   auto bank = Bank::Make(spec);
   ASSERT_TRUE(bank.ok()) << bank.status().message();
   const Transfer& t = bank->transfers().at(0);
-  std::vector<std::unique_ptr<PgServer>> servers;
-  for (uint32_t s = 0; s < 2; ++s) {
-    const std::string parent = tmp.path() + "/participant" + std::to_string(s);
-    ASSERT_EQ(::mkdir(parent.c_str(), 0755), 0);
-    auto dir = MakePgServerDir(workspace, parent, *user);
-    ASSERT_TRUE(dir.ok()) << dir.status().message();
-    PgServerOptions o;
-    o.bindir = bin.bindir;
-    o.dir = *dir;
-    o.user = *user;
-    o.settings = {{"max_connections", "6"}, {"max_prepared_transactions", "4"}};
-    auto server = PgServer::Start(o);
-    ASSERT_TRUE(server.ok()) << server.status().message();
-    servers.push_back(std::move(server).value());
-  }
+  auto started = StartParticipants(tmp, workspace, 2, "6");
+  ASSERT_TRUE(started.ok()) << started.status().message();
+  std::vector<std::unique_ptr<PgServer>> servers = std::move(started).value();
   auto log = CoordinatorLog::Open(tmp.path() + "/coordinator.db");
   ASSERT_TRUE(log.ok());
   PgServer& victim = *servers[t.to_shard];

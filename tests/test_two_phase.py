@@ -49,6 +49,9 @@ def test_cell_keys_and_nothing_left(run, write_scenario, tmp_path):
         assert s["old"] == (0 if s["commit_expected"] else s["trials"]), s
         # Held prepared from the first prepare until the last COMMIT PREPARED.
         assert s["blocked"] == (s["trials"] if 0 < s["step"] < 7 else 0), s
+        # How many servers hold it: one per PREPARE, then one fewer per COMMIT PREPARED.
+        held_by = s["step"] if s["step"] <= 3 else 3 if s["step"] == 4 else 7 - s["step"]
+        assert s["holders"] == held_by * s["trials"], s
     assert kill["blocked"] == kill["writers_blocked"] == sum(s["blocked"] for s in kill["steps"])
     assert kill["blocked_ms"]["n"] == kill["writers_blocked"]
     # The writer waited at least the coordinator's downtime (it was held until the resolver).

@@ -276,7 +276,7 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
                           "durability_promised", "expected_unsafe", "acknowledged", "engine", "intermediate",
                           "states_possible", "states_explored", "states_distinct", "vacuous", "recovery_crashes",
                           // 2pc cells
-                          "unavailable", "participants", "as_expected", "blocked", "writers_blocked", "blocked_ms",
+                          "unavailable", "participants", "as_expected", "blocked", "holders", "writers_blocked", "blocked_ms",
                           "resolve_ms", "down_ms", "leftover_prepared", "participant_restarts", "coordinator_kills",
                           "trials_per_s"}) {
       if (cell.contains(k)) summary[k] = cell[k];
