@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include "core/interrupt.h"
 #include "core/test_temp_dir.h"
 
 namespace shardlab {
@@ -37,6 +40,27 @@ TEST(CoordinatorLogTest, RecordsSurviveReopening) {
   auto none = log->Find("t9");
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
+}
+
+// After Ctrl-C the resolver still reads the log and a coordinator still finishes its
+// record: the log's statements are not interrupted (other SQLite statements are).
+TEST(CoordinatorLogTest, WorksInAnInterruptedRun) {
+  TempDir dir;
+  internal::interrupt_signal = SIGINT;
+  auto log = CoordinatorLog::Open(dir.path() + "/coordinator.db");
+  const bool opened = log.ok();
+  const bool begun = opened && log->Begin("t1").ok();
+  const bool decided = begun && log->Decide("t1", true).ok();
+  auto found = opened ? log->Find("t1") : Status::Runtime("not opened");
+  auto open = opened ? log->Unfinished() : Status::Runtime("not opened");
+  ResetInterruptForTest();
+  ASSERT_TRUE(opened) << log.status().message();
+  EXPECT_TRUE(begun);
+  EXPECT_TRUE(decided);
+  ASSERT_TRUE(found.ok() && found->has_value()) << found.status().message();
+  EXPECT_EQ((*found)->decision, TxnDecision::kCommit);
+  ASSERT_TRUE(open.ok());
+  EXPECT_EQ(open->size(), 1u);
 }
 
 TEST(CoordinatorLogTest, ADecisionIsFinal) {

@@ -86,14 +86,15 @@ def test_cell_keys_and_nothing_left(run, write_scenario, tmp_path):
 # servers and removes their directories (so no prepared transaction can outlive it),
 # and exits 128 + the signal.
 @needs_server
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_interrupt_leaves_no_server_and_nothing_prepared(shardlab, write_scenario, tmp_path, sig):
+@pytest.mark.parametrize("sig, keep", [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)])
+def test_interrupt_leaves_no_server_and_nothing_prepared(shardlab, write_scenario, tmp_path, sig, keep):
     data = Path(tempfile.mkdtemp(prefix="shardlab-2pc-int-"))
     os.chmod(data, 0o755)  # so that `postgres` (when we are root) can use it
     try:
         s = two_phase_scenario(name="tpc-int", trials=600, faults=["coordinator_crash"])
         proc = subprocess.Popen([shardlab, "run", str(write_scenario(s)), "--out", str(tmp_path / "out"),
-                                 "--data", str(data)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                 "--data", str(data)] + (["--keep"] if keep else []),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         cell = data / "tpc-int" / "2pc-2_servers-coordinator_crash"
         log = cell / "coordinator.db"
         deadline = time.monotonic() + 120
@@ -109,7 +110,14 @@ def test_interrupt_leaves_no_server_and_nothing_prepared(shardlab, write_scenari
         assert proc.returncode == 128 + sig, f"exit {proc.returncode}\n{stdout}\n{stderr}"
         assert processes_in(data) == []
         assert [pid for pid in running if Path(f"/proc/{pid}").exists()] == []
-        assert not (data / "tpc-int").exists(), sorted(str(p) for p in (data / "tpc-int").rglob("*"))[:20]
+        if not keep:
+            assert not (data / "tpc-int").exists(), sorted(str(p) for p in (data / "tpc-int").rglob("*"))[:20]
+        else:
+            # Kept: a server's shutdown checkpoint writes every prepared transaction to
+            # pg_twophase/; empty on both, so the resolver ran before the servers stopped.
+            twophase = sorted(cell.glob("participant*/postgres/data/pg_twophase"))
+            assert len(twophase) == 2
+            assert [sorted(os.listdir(d)) for d in twophase] == [[], []]
     finally:
         shutil.rmtree(data, ignore_errors=True)
 
