@@ -227,9 +227,14 @@ class Cell {
     // Notices (a ROLLBACK with nothing to roll back) stay off the console.
     return servers_[s]->ConnInfo() + " options='-c client_min_messages=error'";
   }
+  // Statements run to the end in an interrupted run: a trial is a few short statements and
+  // the loop looks at the interruption between trials, and the resolver that cleans up
+  // after it must not stop halfway (the writer would wait out its lock_timeout).
   Status Connect(uint32_t s) {
     SHARDLAB_ASSIGN_OR_RETURN(PgConnection reader, PgConnection::Connect(ConnInfo(s)));
     SHARDLAB_ASSIGN_OR_RETURN(PgConnection writer, PgConnection::Connect(ConnInfo(s)));
+    reader.set_interruptible(false);
+    writer.set_interruptible(false);
     readers_[s] = std::make_unique<PgConnection>(std::move(reader));
     writers_[s] = std::make_unique<PgConnection>(std::move(writer));
     return Status::Ok();
