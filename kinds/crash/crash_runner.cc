@@ -136,7 +136,7 @@ std::vector<std::string> AbandonedStateDirs(uint64_t* bytes) {
 
 namespace {
 
-Json ModelDescriptions(bool replay, const std::string& state_fs, const CrashSpec& crash, uint32_t shards) {
+Json ModelDescriptions(bool replay, const std::string& state_fs, const CrashSpec& crash) {
   Json m = {
       {"process_crash", replay ? "every event issued before the crash point persisted (the OS keeps what a killed "
                                  "process wrote); replayed from the recorded trace"
@@ -156,7 +156,6 @@ Json ModelDescriptions(bool replay, const std::string& state_fs, const CrashSpec
     m["engine"] = "fork: a child process per trial, killed with SIGKILL at the crash point";
   }
   if (HasTwoPhase(crash)) {
-    (void)shards;
     const std::string servers = "real: N PostgreSQL servers (matrix level N_servers) on loopback ports, started once "
                                 "per cell; each trial one transfer under two-phase commit on all N (debit, "
                                 "credit, and the transfer's id on each), its coordinator a forked child with a SQLite log (synchronous=FULL)";
@@ -185,34 +184,13 @@ std::vector<CellSpec> CellsOf(const CrashSpec& c) {
   return cells;
 }
 
-}  // namespace
-
-std::string SelfExecutable() {
-  char buf[4096];
-  const ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
-}
-
-StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
+// The campaign over the SQLite cells (strategies naive, attach, saga); `state_fs` says where
+// replayed states were materialised.
+StatusOr<Json> RunSqliteCampaign(const Scenario& s, RunContext& context, const Bank& bank,
+                                 const std::vector<CellSpec>& cells, std::string* state_fs) {
   const CrashSpec& crash = s.Spec<CrashSpec>();
   const std::string& data_dir = context.data_dir;
   Workspace& workspace = context.workspace;
-#if defined(__SANITIZE_ADDRESS__)
-  for (const std::string& name : crash.fail_points) {
-    if (name.rfind("posix/", 0) == 0) {
-      return Status::Runtime("crash.fail_points: " + name + " needs libfiu's POSIX preload, which cannot run under "
-                             "AddressSanitizer (this is a sanitizer build); use vfs/... points or a release build");
-    }
-  }
-#endif
-  SHARDLAB_ASSIGN_OR_RETURN(Bank bank, Bank::Make(BankSpecOf(s)));
-  CampaignSpec c;
-  c.cells = CellsOf(crash);
-  const auto t0 = std::chrono::steady_clock::now();
-  Json cells = Json::array();
-  const bool replay = crash.engine == "replay" && crash.campaign != "errors";
-  std::string state_fs = "data directory";
-  if (!c.cells.empty()) {
   SHARDLAB_ASSIGN_OR_RETURN(auto templates, MakeTemplates(bank, crash.journal_modes, data_dir, workspace));
 
   // A libc-level fail point needs a re-executed child: it reads the scenario from here.
@@ -223,6 +201,8 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
   if (!context.self_executable.empty()) exec_child = {context.self_executable, "__trial-child", scenario_copy};
   TrialRunner runner(bank, std::move(templates), exec_child);
 
+  CampaignSpec c;
+  c.cells = cells;
   c.campaign = crash.campaign;
   c.engine = crash.engine;
   c.max_states_per_point = crash.max_states_per_point;
@@ -240,20 +220,48 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
   c.trial_root = data_dir + "/trials";
   c.keep_failures = context.keep_failures;
   SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(c.trial_root));
+  const bool replay = c.engine == "replay" && c.campaign != "errors";
   if (replay) {
     SHARDLAB_ASSIGN_OR_RETURN(StateRoot root, MakeStateRoot(data_dir, workspace));
     c.state_root = root.path;
-    state_fs = root.where;
+    *state_fs = root.where;
   }
 
   std::unique_ptr<Progress> progress;
-  SHARDLAB_ASSIGN_OR_RETURN(cells, RunCampaign(runner, c, "shardlab repro " + context.result_path + " --trial",
-                                               [&](uint64_t done, uint64_t total) {
-                                                 if (!progress) progress = std::make_unique<Progress>(replay ? "cells x workers" : "trials", total);
-                                                 progress->Add(1);
-                                                 (void)done;
-                                               }));
-  progress.reset();
+  return RunCampaign(runner, c, "shardlab repro " + context.result_path + " --trial",
+                     [&](uint64_t done, uint64_t total) {
+                       if (!progress) progress = std::make_unique<Progress>(replay ? "cells x workers" : "trials", total);
+                       progress->Add(1);
+                       (void)done;
+                     });
+}
+
+}  // namespace
+
+std::string SelfExecutable() {
+  char buf[4096];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
+  const CrashSpec& crash = s.Spec<CrashSpec>();
+#if defined(__SANITIZE_ADDRESS__)
+  for (const std::string& name : crash.fail_points) {
+    if (name.rfind("posix/", 0) == 0) {
+      return Status::Runtime("crash.fail_points: " + name + " needs libfiu's POSIX preload, which cannot run under "
+                             "AddressSanitizer (this is a sanitizer build); use vfs/... points or a release build");
+    }
+  }
+#endif
+  SHARDLAB_ASSIGN_OR_RETURN(Bank bank, Bank::Make(BankSpecOf(s)));
+  const std::vector<CellSpec> sqlite_cells = CellsOf(crash);
+  const bool replay = crash.engine == "replay" && crash.campaign != "errors";
+  std::string state_fs = "data directory";
+  const auto t0 = std::chrono::steady_clock::now();
+  Json cells = Json::array();
+  if (!sqlite_cells.empty()) {
+    SHARDLAB_ASSIGN_OR_RETURN(cells, RunSqliteCampaign(s, context, bank, sqlite_cells, &state_fs));
   }
   const double seconds = SecondsSince(t0);
   // 2pc cells after the SQLite ones, timed on their own (trials_per_s per cell).
@@ -261,10 +269,10 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
   for (Json& cell : two_phase) cells.push_back(std::move(cell));
 
   Json metrics;
-  const bool sqlite_cells = !c.cells.empty();
-  metrics["engine"] = !sqlite_cells ? "postgres" : replay ? "replay" : "fork";
-  if (replay && sqlite_cells) metrics["states_on"] = state_fs;  // where states were materialised: tmpfs or the data directory
-  metrics["model"] = ModelDescriptions(replay && sqlite_cells, state_fs, crash, s.shards.count);
+  const bool any_sqlite = !sqlite_cells.empty();
+  metrics["engine"] = !any_sqlite ? "postgres" : replay ? "replay" : "fork";
+  if (replay && any_sqlite) metrics["states_on"] = state_fs;  // where states were materialised: tmpfs or the data directory
+  metrics["model"] = ModelDescriptions(replay && any_sqlite, state_fs, crash);
   metrics["accounts"] = bank.accounts().size();
   int64_t trials = 0, distinct = 0;
   Json matrix = Json::object();
@@ -306,10 +314,10 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
   }
   metrics["trials"] = trials;
   const auto per_s = [seconds](int64_t n) { return seconds > 0 ? std::round(static_cast<double>(n) / seconds * 10) / 10 : 0.0; };
-  if (sqlite_cells && replay) {
+  if (any_sqlite && replay) {
     metrics["states_distinct"] = distinct;
     metrics["states_per_s"] = per_s(distinct);
-  } else if (sqlite_cells) {
+  } else if (any_sqlite) {
     metrics["trials_per_s"] = per_s(trials);
   }
   metrics["matrix"] = matrix;
