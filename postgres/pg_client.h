@@ -36,10 +36,14 @@ class PgConnection {
   Status Prepare(const std::string& name, const std::string& sql);
   // Runs a prepared statement with one text parameter; the number of rows it returned.
   StatusOr<uint64_t> RunPrepared(const std::string& name, const std::string& param);
+  // By default an interrupted run (core/interrupt.h) stops before the next statement; a
+  // connection that cleans up after the interruption (2pc's resolver) turns that off.
+  void set_interruptible(bool interruptible) { interruptible_ = interruptible; }
 
  private:
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
   pg_conn* conn_ = nullptr;
+  bool interruptible_ = true;
 };
 
 // Appends `text` in COPY's text format: backslash, tab, newline and carriage return escaped.

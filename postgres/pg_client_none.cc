@@ -11,9 +11,11 @@ Status NoLibpq() { return Status::Runtime("this shardlab was built without libpq
 bool PgClientAvailable() { return false; }
 
 StatusOr<PgConnection> PgConnection::Connect(const std::string&) { return NoLibpq(); }
-PgConnection::PgConnection(PgConnection&& o) noexcept : conn_(std::exchange(o.conn_, nullptr)) {}
+PgConnection::PgConnection(PgConnection&& o) noexcept
+    : conn_(std::exchange(o.conn_, nullptr)), interruptible_(o.interruptible_) {}
 PgConnection& PgConnection::operator=(PgConnection&& o) noexcept {
   conn_ = std::exchange(o.conn_, nullptr);
+  interruptible_ = o.interruptible_;
   return *this;
 }
 PgConnection::~PgConnection() = default;

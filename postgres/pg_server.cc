@@ -338,12 +338,22 @@ StatusOr<std::unique_ptr<PgServer>> PgServer::Start(const PgServerOptions& o) {
   }
   server->initdb_s_ = SecondsSince(t_init);
 
+  server->options_ = o;
+  SHARDLAB_RETURN_IF_ERROR(server->Launch());
+  return server;
+}
+
+// Starts the postmaster on the initialised data directory, on a free loopback port
+// (another when the port was taken meanwhile), and waits until it is ready.
+Status PgServer::Launch() {
+  const PgServerOptions& o = options_;
+  int status = 0;
   const std::string log = o.dir + "/server.log";
   constexpr int kAttempts = 3;
   for (int attempt = 1;; ++attempt) {
     SHARDLAB_ASSIGN_OR_RETURN(int port, FreeLoopbackPort());
     std::vector<std::string> args = {o.bindir + "/postgres",
-                                     "-D", server->data_dir_,
+                                     "-D", data_dir_,
                                      "-c", "listen_addresses=127.0.0.1",
                                      "-c", "port=" + std::to_string(port),
                                      "-c", "unix_socket_directories="};
@@ -352,14 +362,14 @@ StatusOr<std::unique_ptr<PgServer>> PgServer::Start(const PgServerOptions& o) {
       args.push_back(name + "=" + value);
     }
     const auto t_start = Clock::now();
-    SHARDLAB_ASSIGN_OR_RETURN(server->pid_, Spawn(args, log, o.user, o.dir));
-    server->port_ = port;
+    SHARDLAB_ASSIGN_OR_RETURN(pid_, Spawn(args, log, o.user, o.dir));
+    port_ = port;
     const auto deadline = t_start + std::chrono::duration<double>(o.start_timeout_s);
     bool exited = false;
-    while (!PidFileSaysReady(server->data_dir_, server->pid_)) {
-      if (::waitpid(server->pid_, &status, WNOHANG) == server->pid_) {
+    while (!PidFileSaysReady(data_dir_, pid_)) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
         exited = true;
-        server->pid_ = -1;
+        pid_ = -1;
         break;
       }
       if (Clock::now() >= deadline) {
@@ -370,8 +380,8 @@ StatusOr<std::unique_ptr<PgServer>> PgServer::Start(const PgServerOptions& o) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (!exited) {
-      server->start_s_ = SecondsSince(t_start);
-      return server;
+      start_s_ = SecondsSince(t_start);
+      return Status::Ok();
     }
     std::ifstream in(log);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -386,6 +396,31 @@ StatusOr<std::unique_ptr<PgServer>> PgServer::Start(const PgServerOptions& o) {
 PgServer::~PgServer() {
   if (pid_ <= 0) return;
   if (Status st = Stop(); !st.ok()) std::fprintf(stderr, "shardlab: %s\n", st.message().c_str());
+}
+
+Status PgServer::Kill() {
+  if (pid_ <= 0) return Status::Runtime("the PostgreSQL server in " + data_dir_ + " is not running");
+  // A crash of the whole server: the postmaster and every backend at once, no shutdown.
+  ::kill(pid_, SIGKILL);
+  for (pid_t p : ProcessesWorkingIn(dir_)) ::kill(p, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  std::vector<pid_t> left = ProcessesWorkingIn(dir_);
+  for (int i = 0; i < 500 && !left.empty(); ++i) {
+    for (pid_t p : left) ::kill(p, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    left = ProcessesWorkingIn(dir_);
+  }
+  if (!left.empty()) return Status::Runtime("processes still work in " + dir_ + " after SIGKILL of its PostgreSQL server");
+  ++kills_;
+  return Status::Ok();
+}
+
+Status PgServer::Restart() {
+  if (pid_ > 0) return Status::Runtime("the PostgreSQL server in " + data_dir_ + " still runs");
+  // postmaster.pid of the killed server stays behind; postgres checks that its pid is gone.
+  return Launch();
 }
 
 Status PgServer::Stop() {

@@ -73,6 +73,13 @@ class PgServer {
   // kRuntime if it had to escalate or a process still runs in the data directory.
   Status Stop();
   bool running() const { return pid_ > 0; }
+  // SIGKILL of the postmaster and every process working in its directory, as a crash of
+  // the server would (no shutdown checkpoint); kRuntime when one survives.
+  Status Kill();
+  // The postmaster again on the same data directory (crash recovery; prepared
+  // transactions survive it), on a free loopback port: port() and ConnInfo() follow.
+  Status Restart();
+  int kills() const { return kills_; }
 
   pid_t pid() const { return pid_; }
   int port() const { return port_; }
@@ -85,6 +92,9 @@ class PgServer {
 
  private:
   PgServer() = default;
+  Status Launch();
+  PgServerOptions options_;
+  int kills_ = 0;
   pid_t pid_ = -1;
   int port_ = 0;
   std::string dir_, data_dir_, password_;

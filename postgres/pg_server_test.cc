@@ -118,6 +118,54 @@ TEST(PgServerTest, StartsOnLoopbackAndStopsLeavingNoProcess) {
   EXPECT_FALSE(fs::exists(dir));
 }
 
+// A crash of a participant (issue 16): SIGKILL of the whole server, then a restart on the
+// same data directory; a prepared transaction survives both and can still be resolved.
+TEST(PgServerTest, KilledServerRestartsWithItsPreparedTransactions) {
+  SKIP_WITHOUT_SERVER();
+  if (!PgClientAvailable()) GTEST_SKIP() << "built without libpq";
+  TempDir tmp;
+  Workspace workspace;
+  const PgBinaries bin = FindPgBinaries();
+  auto user = PgServerUser();
+  ASSERT_TRUE(user.ok());
+  auto dir = MakePgServerDir(workspace, tmp.path(), *user);
+  ASSERT_TRUE(dir.ok());
+  PgServerOptions o;
+  o.bindir = bin.bindir;
+  o.dir = *dir;
+  o.user = *user;
+  o.settings = {{"max_connections", "5"}, {"max_prepared_transactions", "4"}};
+  auto server = PgServer::Start(o);
+  ASSERT_TRUE(server.ok()) << server.status().message();
+  PgServer& pg = **server;
+  {
+    auto conn = PgConnection::Connect(pg.ConnInfo());
+    ASSERT_TRUE(conn.ok()) << conn.status().message();
+    ASSERT_TRUE(conn->Exec("CREATE TABLE t(v int); BEGIN; INSERT INTO t VALUES (7); PREPARE TRANSACTION 'g1'").ok());
+  }
+  const pid_t old_pid = pg.pid();
+  const Status killed = pg.Kill();
+  ASSERT_TRUE(killed.ok()) << killed.message();
+  EXPECT_FALSE(pg.running());
+  EXPECT_FALSE(Alive(old_pid));
+  EXPECT_TRUE(ProcessesWorkingIn(*dir).empty());
+  EXPECT_EQ(pg.kills(), 1);
+
+  const Status restarted = pg.Restart();
+  ASSERT_TRUE(restarted.ok()) << restarted.message();
+  auto conn = PgConnection::Connect(pg.ConnInfo());
+  ASSERT_TRUE(conn.ok()) << conn.status().message();
+  auto prepared = conn->Query("SELECT gid FROM pg_prepared_xacts");
+  ASSERT_TRUE(prepared.ok()) << prepared.status().message();
+  EXPECT_EQ(*prepared, (std::vector<std::vector<std::string>>{{"g1"}}));
+  ASSERT_TRUE(conn->Exec("COMMIT PREPARED 'g1'").ok());
+  auto rows = conn->Query("SELECT v FROM t");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows, (std::vector<std::vector<std::string>>{{"7"}}));
+  EXPECT_TRUE(pg.Stop().ok());
+  EXPECT_TRUE(ProcessesWorkingIn(*dir).empty());
+}
+
 // The error path: a server nobody stops explicitly is stopped when it goes out of scope.
 TEST(PgServerTest, DestructorStopsTheServer) {
   SKIP_WITHOUT_SERVER();

@@ -225,7 +225,7 @@ def test_keep_failures_keeps_violating_fork_trials(run, write_scenario, tmp_path
     ({"fail_points": ["vfs/sync/nonsense"], "faults": ["io_error"], "campaign": "errors"},
      "crash.fail_points", "known fail point"),
     ({"journal_modes": ["wal", "wal"]}, "crash.journal_modes", "twice"),
-    ({"strategies": ["2pc"]}, "crash.strategies", "naive, attach, saga"),
+    ({"strategies": ["3pc"]}, "crash.strategies", "naive, attach, saga, 2pc"),
     ({"campaign": "errors"}, "crash.campaign", "io_error"),
     ({"faults": ["power_cut"]}, "crash.faults", "power_loss"),
     ({"timeout_s": 0}, "crash.timeout_s", ""),

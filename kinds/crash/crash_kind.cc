@@ -44,6 +44,26 @@ Footprint EstimateCrashFootprint(const Scenario& s) {
   f.Add(trials);
   f.files += 1;  // scenario.json for trial children
   f.fds = shards * 3 * 2 + 16;
+  if (HasTwoPhase(c)) {
+    // Each 2pc cell's servers, kept until the run's cleanup: an initdb'd PostgreSQL 15
+    // cluster is ~40 MB in ~1,000 files and ~30 directories (base/<db> holds ~300), plus
+    // the cell's coordinator log. The servers' own descriptors are theirs, not ours.
+    uint64_t servers = 0, cells = 0;
+    for (const std::string& fault : c.faults) {
+      if (!IsTwoPhaseFault(fault)) continue;
+      for (int64_t n : TwoPhaseParticipants(s)) {
+        servers += static_cast<uint64_t>(n);
+        ++cells;
+      }
+    }
+    Footprint pg;
+    pg.bytes = servers * (40u << 20) + cells * (64u << 10);
+    pg.files = servers * 1000 + cells;
+    pg.files_per_dir_max = 310;
+    pg.dirs = servers * 30 + cells;
+    pg.fds = 8 + 2 * 4;  // the coordinator log and the parent's two sessions per server
+    f.Add(pg);
+  }
   return f;
 }
 

@@ -30,6 +30,7 @@
 #include "faults/trial.h"
 #include "kinds/crash/crash_kind.h"
 #include "kinds/crash/crash_spec.h"
+#include "kinds/crash/crash_two_phase.h"
 #include "shards/layout.h"
 
 namespace shardlab {
@@ -135,7 +136,7 @@ std::vector<std::string> AbandonedStateDirs(uint64_t* bytes) {
 
 namespace {
 
-Json ModelDescriptions(bool replay, const std::string& state_fs) {
+Json ModelDescriptions(bool replay, const std::string& state_fs, const CrashSpec& crash) {
   Json m = {
       {"process_crash", replay ? "every event issued before the crash point persisted (the OS keeps what a killed "
                                  "process wrote); replayed from the recorded trace"
@@ -154,42 +155,42 @@ Json ModelDescriptions(bool replay, const std::string& state_fs) {
   } else {
     m["engine"] = "fork: a child process per trial, killed with SIGKILL at the crash point";
   }
+  if (HasTwoPhase(crash)) {
+    const std::string servers = "real: N PostgreSQL servers (matrix level N_servers) on loopback ports, started once "
+                                "per cell; each trial one transfer under two-phase commit on all N (debit, "
+                                "credit, and the transfer's id on each), its coordinator a forked child with a SQLite log (synchronous=FULL)";
+    m["coordinator_crash"] = servers + "; the coordinator SIGKILLs itself at the trial's step point, stays down " +
+                             "coordinator_down_ms, then the resolver (a restarted coordinator) runs";
+    m["participant_crash"] = servers + "; at the trial's step point one of the transfer's servers is SIGKILLed "
+                             "(postmaster and children) and restarted on its data directory while the coordinator waits, "
+                             "then the coordinator goes on and the resolver runs";
+  }
   return m;
 }
 
+// The SQLite cells; 2pc has cells of its own (crash_two_phase.h).
 std::vector<CellSpec> CellsOf(const CrashSpec& c) {
   std::vector<CellSpec> cells;
   for (const std::string& strategy : c.strategies) {
+    if (strategy == "2pc") continue;
     for (const std::string& mode : c.journal_modes) {
       for (const std::string& sync : c.synchronous) {
-        for (const std::string& fault : c.faults) cells.push_back({strategy, mode, sync, fault});
+        for (const std::string& fault : c.faults) {
+          if (!IsTwoPhaseFault(fault)) cells.push_back({strategy, mode, sync, fault});
+        }
       }
     }
   }
   return cells;
 }
 
-}  // namespace
-
-std::string SelfExecutable() {
-  char buf[4096];
-  const ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
-}
-
-StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
+// The campaign over the SQLite cells (strategies naive, attach, saga); `state_fs` says where
+// replayed states were materialised.
+StatusOr<Json> RunSqliteCampaign(const Scenario& s, RunContext& context, const Bank& bank,
+                                 const std::vector<CellSpec>& cells, std::string* state_fs) {
   const CrashSpec& crash = s.Spec<CrashSpec>();
   const std::string& data_dir = context.data_dir;
   Workspace& workspace = context.workspace;
-#if defined(__SANITIZE_ADDRESS__)
-  for (const std::string& name : crash.fail_points) {
-    if (name.rfind("posix/", 0) == 0) {
-      return Status::Runtime("crash.fail_points: " + name + " needs libfiu's POSIX preload, which cannot run under "
-                             "AddressSanitizer (this is a sanitizer build); use vfs/... points or a release build");
-    }
-  }
-#endif
-  SHARDLAB_ASSIGN_OR_RETURN(Bank bank, Bank::Make(BankSpecOf(s)));
   SHARDLAB_ASSIGN_OR_RETURN(auto templates, MakeTemplates(bank, crash.journal_modes, data_dir, workspace));
 
   // A libc-level fail point needs a re-executed child: it reads the scenario from here.
@@ -201,7 +202,7 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
   TrialRunner runner(bank, std::move(templates), exec_child);
 
   CampaignSpec c;
-  c.cells = CellsOf(crash);
+  c.cells = cells;
   c.campaign = crash.campaign;
   c.engine = crash.engine;
   c.max_states_per_point = crash.max_states_per_point;
@@ -219,40 +220,73 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
   c.trial_root = data_dir + "/trials";
   c.keep_failures = context.keep_failures;
   SHARDLAB_RETURN_IF_ERROR(workspace.MakeDirs(c.trial_root));
-  std::string state_fs = "data directory";
-  if (c.engine == "replay" && c.campaign != "errors") {
+  const bool replay = c.engine == "replay" && c.campaign != "errors";
+  if (replay) {
     SHARDLAB_ASSIGN_OR_RETURN(StateRoot root, MakeStateRoot(data_dir, workspace));
     c.state_root = root.path;
-    state_fs = root.where;
+    *state_fs = root.where;
   }
 
   std::unique_ptr<Progress> progress;
+  return RunCampaign(runner, c, "shardlab repro " + context.result_path + " --trial",
+                     [&](uint64_t done, uint64_t total) {
+                       if (!progress) progress = std::make_unique<Progress>(replay ? "cells x workers" : "trials", total);
+                       progress->Add(1);
+                       (void)done;
+                     });
+}
+
+}  // namespace
+
+std::string SelfExecutable() {
+  char buf[4096];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
+  const CrashSpec& crash = s.Spec<CrashSpec>();
+#if defined(__SANITIZE_ADDRESS__)
+  for (const std::string& name : crash.fail_points) {
+    if (name.rfind("posix/", 0) == 0) {
+      return Status::Runtime("crash.fail_points: " + name + " needs libfiu's POSIX preload, which cannot run under "
+                             "AddressSanitizer (this is a sanitizer build); use vfs/... points or a release build");
+    }
+  }
+#endif
+  SHARDLAB_ASSIGN_OR_RETURN(Bank bank, Bank::Make(BankSpecOf(s)));
+  const std::vector<CellSpec> sqlite_cells = CellsOf(crash);
+  const bool replay = crash.engine == "replay" && crash.campaign != "errors";
+  std::string state_fs = "data directory";
   const auto t0 = std::chrono::steady_clock::now();
-  const bool replay = c.engine == "replay" && c.campaign != "errors";
-  SHARDLAB_ASSIGN_OR_RETURN(Json cells,
-                            RunCampaign(runner, c, "shardlab repro " + context.result_path + " --trial",
-                                        [&](uint64_t done, uint64_t total) {
-                                          if (!progress) progress = std::make_unique<Progress>(replay ? "cells x workers" : "trials", total);
-                                          progress->Add(1);
-                                          (void)done;
-                                        }));
-  progress.reset();
+  Json cells = Json::array();
+  if (!sqlite_cells.empty()) {
+    SHARDLAB_ASSIGN_OR_RETURN(cells, RunSqliteCampaign(s, context, bank, sqlite_cells, &state_fs));
+  }
   const double seconds = SecondsSince(t0);
+  // 2pc cells after the SQLite ones, timed on their own (trials_per_s per cell).
+  SHARDLAB_ASSIGN_OR_RETURN(Json two_phase, RunTwoPhaseCells(s, context));
+  for (Json& cell : two_phase) cells.push_back(std::move(cell));
 
   Json metrics;
-  metrics["engine"] = replay ? "replay" : "fork";
-  if (replay) metrics["states_on"] = state_fs;  // where states were materialised: tmpfs or the data directory
-  metrics["model"] = ModelDescriptions(replay, state_fs);
+  const bool any_sqlite = !sqlite_cells.empty();
+  metrics["engine"] = !any_sqlite ? "postgres" : replay ? "replay" : "fork";
+  if (replay && any_sqlite) metrics["states_on"] = state_fs;  // where states were materialised: tmpfs or the data directory
+  metrics["model"] = ModelDescriptions(replay && any_sqlite, state_fs, crash);
   metrics["accounts"] = bank.accounts().size();
   int64_t trials = 0, distinct = 0;
   Json matrix = Json::object();
   for (const Json& cell : cells) {
-    trials += cell["trials"].get<int64_t>();
+    if (cell["strategy"] != "2pc") trials += cell["trials"].get<int64_t>();
     distinct += cell.value("states_distinct", int64_t{0});
     Json summary;
     for (const char* k : {"trials", "old", "new", "mixed", "lost", "corrupt", "hung", "violations_total", "failed_commits",
                           "durability_promised", "expected_unsafe", "acknowledged", "engine", "intermediate",
-                          "states_possible", "states_explored", "states_distinct", "vacuous", "recovery_crashes"}) {
+                          "states_possible", "states_explored", "states_distinct", "vacuous", "recovery_crashes",
+                          // 2pc cells
+                          "unavailable", "participants", "as_expected", "blocked", "holders", "writers_blocked", "blocked_ms",
+                          "resolve_ms", "down_ms", "leftover_prepared", "participant_restarts", "coordinator_kills",
+                          "trials_per_s"}) {
       if (cell.contains(k)) summary[k] = cell[k];
     }
     if (cell.contains("trace") && cell["trace"].is_object() && crash.transfers > 0) {
@@ -272,15 +306,18 @@ StatusOr<Json> RunCrash(const Scenario& s, RunContext& context) {
       summary["commit_point"] = {{"op", ev["op"]}, {"role", ev["role"]}, {"index", ev["index"]},
                                  {"text", cell["commit_point"]["text"]}, {"clean", cell["commit_point"]["clean"]}};
     }
-    matrix[cell["strategy"].get<std::string>()][cell["journal_mode"].get<std::string>()]
-          [cell["synchronous"].get<std::string>()][cell["fault"].get<std::string>()] = summary;
+    // 2pc: the number of servers in the synchronous setting's place (crash_spec.h).
+    const std::string level = cell["strategy"] == "2pc" ? ServersKey(cell["participants"].get<int64_t>())
+                                                         : cell["synchronous"].get<std::string>();
+    matrix[cell["strategy"].get<std::string>()][cell["journal_mode"].get<std::string>()][level]
+          [cell["fault"].get<std::string>()] = summary;
   }
   metrics["trials"] = trials;
   const auto per_s = [seconds](int64_t n) { return seconds > 0 ? std::round(static_cast<double>(n) / seconds * 10) / 10 : 0.0; };
-  if (replay) {
+  if (any_sqlite && replay) {
     metrics["states_distinct"] = distinct;
     metrics["states_per_s"] = per_s(distinct);
-  } else {
+  } else if (any_sqlite) {
     metrics["trials_per_s"] = per_s(trials);
   }
   metrics["matrix"] = matrix;
@@ -457,6 +494,10 @@ StatusOr<ReproRequest> ReproRequestFromJson(const Json& r, const std::string& or
   SHARDLAB_ASSIGN_OR_RETURN(out.cell.journal_mode, ReproString(*recorded_cell, "journal_mode", origin, cell_path));
   SHARDLAB_ASSIGN_OR_RETURN(out.cell.synchronous, ReproString(*recorded_cell, "synchronous", origin, cell_path));
   SHARDLAB_ASSIGN_OR_RETURN(out.cell.fault, ReproString(*recorded_cell, "fault", origin, cell_path));
+  if (out.cell.strategy == "2pc") {
+    return Status::Invalid(origin + ": trial " + std::to_string(trial) + " is a 2pc trial on PostgreSQL servers that "
+                           "no longer exist; repro reruns SQLite trials (its record: " + recorded_path + ")");
+  }
   SHARDLAB_RETURN_IF_ERROR(ReproOneOf(out.cell.strategy, crash.strategies, origin, cell_path + ".strategy"));
   SHARDLAB_RETURN_IF_ERROR(ReproOneOf(out.cell.journal_mode, crash.journal_modes, origin, cell_path + ".journal_mode"));
   SHARDLAB_RETURN_IF_ERROR(ReproOneOf(out.cell.synchronous, crash.synchronous, origin, cell_path + ".synchronous"));

@@ -6,6 +6,8 @@
 #include "core/json.h"
 #include "faults/bank.h"
 #include "faults/fail_points.h"
+#include "faults/two_phase.h"
+#include "faults/two_phase_campaign.h"
 #include "scenario/metric_shape.h"
 #include "sqlite/sqlite_facts.h"
 
@@ -30,16 +32,44 @@ std::vector<std::string> ChoiceList(FieldReader& r, const char* key, std::vector
   return values;
 }
 
+std::vector<std::string> Joined(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+std::string Listed(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 }  // namespace
+
+bool HasTwoPhase(const CrashSpec& c) {
+  return std::find(c.strategies.begin(), c.strategies.end(), "2pc") != c.strategies.end();
+}
+
+bool IsTwoPhaseFault(const std::string& fault) {
+  const std::vector<std::string>& f = TwoPhaseFaults();
+  return std::find(f.begin(), f.end(), fault) != f.end();
+}
+
+std::vector<int64_t> TwoPhaseParticipants(const Scenario& s) {
+  const CrashSpec& c = s.Spec<CrashSpec>();
+  return c.participants.empty() ? std::vector<int64_t>{s.shards.count} : c.participants;
+}
+
+std::string ServersKey(int64_t participants) { return std::to_string(participants) + "_servers"; }
 
 CrashSpec ReadCrashSpec(FieldReader& root) {
   FieldReader r = root.Object("crash");
   CrashSpec c;
-  c.strategies = ChoiceList(r, "strategies", c.strategies, TransferStrategies());
+  c.strategies = ChoiceList(r, "strategies", c.strategies, Joined(TransferStrategies(), {"2pc"}));
   c.journal_modes = ChoiceList(r, "journal_modes", c.journal_modes, {"delete", "truncate", "persist", "wal", "memory", "off"});
   c.synchronous = ChoiceList(r, "synchronous", c.synchronous, {"off", "normal", "full", "extra"});
   c.faults = ChoiceList(r, "faults", c.faults,
-                        {"process_crash", "power_loss", "power_loss_reorder", "power_loss_torn", "io_error"});
+                        Joined({"process_crash", "power_loss", "power_loss_reorder", "power_loss_torn", "io_error"},
+                               TwoPhaseFaults()));
   c.campaign = r.Choice("campaign", "enumerate", {"enumerate", "random", "errors"});
   c.engine = r.Choice("engine", c.campaign == "errors" ? "fork" : "replay", {"replay", "fork"});
   c.max_states_per_point = r.Int("max_states_per_point", 64, 1, 1'000'000);
@@ -59,6 +89,15 @@ CrashSpec ReadCrashSpec(FieldReader& root) {
   c.relocate = r.Bool("relocate", false);
   c.timeout_s = r.Number("timeout_s", 10, 0, 3600, /*min_exclusive=*/true);
   c.workers = r.Int("workers", 0, 0, 256);
+  c.coordinator_down_ms = r.Number("coordinator_down_ms", 50, 0, 60000);
+  c.participants = r.IntList("participants", std::vector<int64_t>{}, 2, 4);
+  for (size_t i = 0; i < c.participants.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (c.participants[i] == c.participants[j]) {
+        r.Problem("participants", "found " + std::to_string(c.participants[i]) + " twice; each count once");
+      }
+    }
+  }
   r.Finish();
   return c;
 }
@@ -93,6 +132,45 @@ void CheckCrashSpec(const Scenario& s, Problems& problems) {
   if (s.shards.count < 2) {
     problems.Add("shards.count", "found " + std::to_string(s.shards.count) + "; transfers need at least 2 shards");
   }
+  // 2pc and the SQLite strategies each need faults of their own; a fault nobody can take is refused.
+  std::vector<std::string> sqlite_strategies, sqlite_faults, pg_faults;
+  for (const std::string& st : c.strategies) {
+    if (st != "2pc") sqlite_strategies.push_back(st);
+  }
+  for (const std::string& f : c.faults) (IsTwoPhaseFault(f) ? pg_faults : sqlite_faults).push_back(f);
+  if (HasTwoPhase(c) && pg_faults.empty()) {
+    problems.Add("crash.faults", "found [" + Listed(c.faults) + "] with strategy 2pc; 2pc needs coordinator_crash, "
+                                 "participant_crash or both");
+  }
+  if (!HasTwoPhase(c) && !pg_faults.empty()) {
+    problems.Add("crash.faults", "found \"" + pg_faults[0] + "\"; it is a fault of strategy 2pc (PostgreSQL servers), "
+                                 "which crash.strategies does not list");
+  }
+  if (!sqlite_strategies.empty() && sqlite_faults.empty()) {
+    problems.Add("crash.faults", "found [" + Listed(c.faults) + "]; strategies " + Listed(sqlite_strategies) +
+                                     " run on SQLite shards and need a SQLite fault (process_crash, power_loss, ...)");
+  }
+  if (sqlite_strategies.empty() && !sqlite_faults.empty()) {
+    problems.Add("crash.faults", "found \"" + sqlite_faults[0] + "\" with strategy 2pc alone; 2pc takes only "
+                                 "coordinator_crash and participant_crash");
+  }
+  if (!HasTwoPhase(c) && !c.participants.empty()) {
+    problems.Add("crash.participants", "found a list without strategy 2pc; it sets 2pc's number of PostgreSQL servers");
+  }
+  if (HasTwoPhase(c)) {
+    if (c.participants.empty() && s.shards.count > 4) {
+      problems.Add("shards.count", "found " + std::to_string(s.shards.count) + "; strategy 2pc starts one PostgreSQL "
+                                   "server per shard: 2 to 4 (or set crash.participants)");
+    }
+    int64_t most = 0;
+    for (int64_t n : TwoPhaseParticipants(s)) most = std::max(most, n);
+    const int steps = TwoPhaseStepCount(static_cast<int>(most));
+    if (c.trials < steps) {
+      problems.Add("crash.trials", "found " + std::to_string(c.trials) + "; 2pc cells spread their trials over the " +
+                                       std::to_string(steps) + " step points of the protocol: at least " +
+                                       std::to_string(steps));
+    }
+  }
   const bool attach = std::find(c.strategies.begin(), c.strategies.end(), "attach") != c.strategies.end();
   const int limit = LinkedAttachLimit();
   if (attach && s.shards.count > static_cast<uint32_t>(limit) + 1) {
@@ -126,14 +204,20 @@ const std::set<std::string>& CrashMetricRoots() {
 
 Json CrashMetricShape(const Scenario& s) {
   const CrashSpec& c = s.Spec<CrashSpec>();
-  Json cell = Json::object();
-  for (const std::string& fault : c.faults) cell[fault] = nullptr;
+  Json cell = Json::object(), pg_cell = Json::object();
+  for (const std::string& fault : c.faults) (IsTwoPhaseFault(fault) ? pg_cell : cell)[fault] = nullptr;
   Json sync = Json::object();
   for (const std::string& mode : c.synchronous) sync[mode] = cell;
   Json journal = Json::object();
   for (const std::string& mode : c.journal_modes) journal[mode] = sync;
   Json matrix = Json::object();
-  for (const std::string& strategy : c.strategies) matrix[strategy] = journal;
+  for (const std::string& strategy : c.strategies) {
+    if (strategy != "2pc") {
+      matrix[strategy] = journal;
+      continue;
+    }
+    for (int64_t n : TwoPhaseParticipants(s)) matrix[strategy]["postgres"][ServersKey(n)] = pg_cell;
+  }
   Json shape = OpenShape(CrashMetricRoots());
   shape["matrix"] = matrix;
   return shape;
@@ -141,6 +225,7 @@ Json CrashMetricShape(const Scenario& s) {
 
 void ApplyCrashQuickMode(Scenario& s) {
   CrashSpec& c = s.MutableSpec<CrashSpec>();
+  // 20 keeps a round of every 2pc step point (2 * servers + 2 <= 10).
   c.trials = std::min<int64_t>(c.trials, 20);
   s.resolved["crash"]["trials"] = c.trials;
   c.max_states_per_point = std::min<int64_t>(c.max_states_per_point, 8);

@@ -69,7 +69,8 @@ TEST(CrashSpecTest, DefaultsAreFilledAndResolved) {
     "strategies": ["naive", "attach"], "journal_modes": ["delete", "wal"], "synchronous": ["full"],
     "faults": ["process_crash"], "campaign": "enumerate", "engine": "replay", "max_states_per_point": 64,
     "crosscheck": 0, "recovery_crashes": false, "transfers": 2, "initial_balance": 1000, "trials": 100,
-    "fail_points": [], "error": "EIO", "max_k": 1000, "relocate": false, "timeout_s": 10.0, "workers": 0})"));
+    "fail_points": [], "error": "EIO", "max_k": 1000, "relocate": false, "timeout_s": 10.0, "workers": 0,
+    "coordinator_down_ms": 50.0, "participants": []})"));
   // Without `keys`, a crash scenario has 64 accounts.
   EXPECT_EQ(s->keys.count, 64u);
   EXPECT_EQ(s->keys.format, "acct:{i}");
@@ -138,10 +139,10 @@ TEST(CrashSpecTest, EngineGoesWithWhatItCanRun) {
 TEST(CrashSpecTest, ListsTakeKnownValuesOnceEach) {
   Json j = Base();
   j["crash"] = {{"strategies", {"naive", "bogus", "naive"}}};
-  EXPECT_EQ(ProblemLines(j), Lines({"crash.strategies: found \"bogus\"; expected values from naive, attach, saga",
+  EXPECT_EQ(ProblemLines(j), Lines({"crash.strategies: found \"bogus\"; expected values from naive, attach, saga, 2pc",
                                     "crash.strategies: found \"naive\" twice; each value once"}));
   j["crash"] = {{"strategies", Json::array()}};
-  EXPECT_EQ(ProblemLines(j), Lines({"crash.strategies: found an empty array; expected at least one of naive, attach, saga"}));
+  EXPECT_EQ(ProblemLines(j), Lines({"crash.strategies: found an empty array; expected at least one of naive, attach, saga, 2pc"}));
   j["crash"] = {{"journal_modes", {"WAL"}}};
   EXPECT_EQ(ProblemLines(j), Lines({"crash.journal_modes: found \"WAL\"; expected values from delete, truncate, "
                                     "persist, wal, memory, off"}));
@@ -149,7 +150,7 @@ TEST(CrashSpecTest, ListsTakeKnownValuesOnceEach) {
   EXPECT_EQ(ProblemLines(j), Lines({"crash.synchronous: found \"fast\"; expected values from off, normal, full, extra"}));
   j["crash"] = {{"faults", {"meteor"}}};
   EXPECT_EQ(ProblemLines(j), Lines({"crash.faults: found \"meteor\"; expected values from process_crash, power_loss, "
-                                    "power_loss_reorder, power_loss_torn, io_error"}));
+                                    "power_loss_reorder, power_loss_torn, io_error, coordinator_crash, participant_crash"}));
   j["crash"] = {{"faults", "power_loss"}};
   EXPECT_EQ(ProblemLines(j), Lines({"crash.faults: found \"power_loss\" (a string); expected an array of strings"}));
 
@@ -165,7 +166,7 @@ TEST(CrashSpecTest, UnknownKeyInTheBlockIsRefused) {
   EXPECT_EQ(ProblemLines(j), Lines({"crash.trails: unknown key; allowed keys here: strategies, journal_modes, "
                                     "synchronous, faults, campaign, engine, max_states_per_point, crosscheck, recovery_crashes, transfers, "
                                     "initial_balance, trials, fail_points, "
-                                    "error, max_k, relocate, timeout_s, workers"}));
+                                    "error, max_k, relocate, timeout_s, workers, coordinator_down_ms, participants"}));
 }
 
 // --- CheckCrashSpec --------------------------------------------------------------------
@@ -249,6 +250,43 @@ TEST(CrashSpecTest, MatrixPathsAreCheckedAgainstTheSpec) {
   j["expect"] = ExpectOn("matrix.atach.wal.full.process_crash.mixed");
   EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"matrix.atach.wal.full.process_crash.mixed\"; no "
                                     "\"atach\" under matrix (did you mean \"attach\"? names there: naive, attach)"}));
+}
+
+// 2pc cells sit at matrix.2pc.postgres.<N>_servers.<fault>, with only the 2pc faults; the
+// SQLite strategies keep theirs.
+TEST(CrashSpecTest, TwoPhaseMatrixPaths) {
+  Json j = Base();
+  j["crash"] = {{"strategies", {"saga", "2pc"}}, {"journal_modes", {"delete"}},
+                {"faults", {"process_crash", "coordinator_crash"}}, {"participants", {2, 3}}, {"trials", 12}};
+  j["expect"] = ExpectOn("matrix.2pc.postgres.3_servers.coordinator_crash.blocked");
+  EXPECT_TRUE(Load(j).ok());
+  j["expect"] = ExpectOn("matrix.saga.delete.full.process_crash.intermediate");
+  EXPECT_TRUE(Load(j).ok());
+  j["expect"] = ExpectOn("matrix.2pc.postgres.4_servers.coordinator_crash.blocked");
+  EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"matrix.2pc.postgres.4_servers.coordinator_crash.blocked\"; "
+                                    "no \"4_servers\" under matrix.2pc.postgres (names there: 2_servers, 3_servers)"}));
+  j["expect"] = ExpectOn("matrix.saga.delete.full.coordinator_crash.mixed");
+  EXPECT_EQ(ProblemLines(j), Lines({"expect[0].metric: found \"matrix.saga.delete.full.coordinator_crash.mixed\"; no "
+                                    "\"coordinator_crash\" under matrix.saga.delete.full (names there: process_crash)"}));
+  // Without crash.participants: one cell count, shards.count.
+  j["crash"].erase("participants");
+  j["expect"] = ExpectOn("matrix.2pc.postgres.2_servers.coordinator_crash.blocked");
+  EXPECT_TRUE(Load(j).ok());
+}
+
+TEST(CrashSpecTest, QuickModeKeepsARoundOfTwoPhaseSteps) {
+  LoadOptions quick;
+  quick.quick = true;
+  Json j = Base();
+  j["crash"] = {{"strategies", {"2pc"}}, {"faults", {"coordinator_crash"}}, {"participants", {4}}, {"trials", 500}};
+  j["shards"] = {{"count", 4}};
+  auto s = Load(j, quick);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->Spec<CrashSpec>().trials, 20);  // >= 10 step points of 4 servers
+  j["crash"]["trials"] = 12;
+  s = Load(j, quick);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->Spec<CrashSpec>().trials, 12);
 }
 
 TEST(CrashSpecTest, QuickModeCapsTrialsPerCell) {

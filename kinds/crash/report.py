@@ -1,4 +1,4 @@
-"""The report's section for kind crash: the verdict matrix, timelines and I/O error campaigns.
+"""The report's section for kind crash: the verdict matrix, timelines, I/O error campaigns, 2pc.
 
 The matrix colours each strategy / journal mode (/ synchronous) by fault cell by its share
 of violations among what the cell judged: the states explored (engine replay, each crash
@@ -7,7 +7,10 @@ or trials, outcome counts, acknowledged transfers, crosscheck and clean commit p
 timeline per enumerate cell (attach cells first, at most MAX_TIMELINES) shows the outcome
 at each crash point, the start (before any event) and then just after each I/O event, with
 the counts per outcome where a point has several states (power_loss_reorder); the errors
-campaign gets a table per cell of its injected failures. Results written before the replay
+campaign gets a table per cell of its injected failures. 2pc cells (PostgreSQL servers) get
+a section of their own: claim C12 side by side with the saga and attach cells (atomic
+after recovery, intermediate states seen, participants blocked and for how long) and a
+figure of what each protocol step point left. Results written before the replay
 engine (no engine, timeline entries with before/after outcomes) are drawn from what they have.
 Loaded by plot/kind_sections.py, which puts plot/ on sys.path for the shared helpers.
 """
@@ -44,7 +47,17 @@ def cells_of(metrics):
     return cells
 
 
+def is_two_phase(cell):
+    return cell.get("strategy") == "2pc"
+
+
+def servers_label(cell):
+    return f"{fmt(cell.get('participants'))} servers"
+
+
 def cell_row_label(cell, with_sync):
+    if is_two_phase(cell):  # PostgreSQL in the journal mode's place, the servers in synchronous's
+        return f"2pc / postgres / {servers_label(cell)}"
     parts = [cell.get("strategy"), cell.get("journal_mode")]
     if with_sync:
         parts.append(f"sync={cell.get('synchronous')}")
@@ -52,6 +65,8 @@ def cell_row_label(cell, with_sync):
 
 
 def cell_label(cell):
+    if is_two_phase(cell):
+        return f"2pc / postgres / {servers_label(cell)} / {cell.get('fault')}"
     return " / ".join(str(cell.get(k)) for k in ("strategy", "journal_mode", "synchronous", "fault"))
 
 
@@ -120,6 +135,9 @@ ENGINE_CAPTIONS = {
               "distinct states and the states the model allows).",
     "fork": "Engine fork: one child process per trial, killed (or failed) at its crash point (each cell: "
             "violations / trials, then the mixed and lost counts).",
+    "postgres": "2pc cells: one transfer per trial under two-phase commit on real PostgreSQL servers, its "
+                "coordinator or one server killed at a step point (a violation: an outcome other than the step "
+                "implies, or something left prepared).",
 }
 
 
@@ -132,7 +150,7 @@ SIMULATED_MODELS = {
 
 def fig_crash_matrix(metrics, path, name):
     cells = cells_of(metrics)
-    with_sync = len({c.get("synchronous") for c in cells}) > 1
+    with_sync = len({c.get("synchronous") for c in cells if not is_two_phase(c)}) > 1
     rows = list(dict.fromkeys(cell_row_label(c, with_sync) for c in cells))
     cols = list(dict.fromkeys(str(c.get("fault")) for c in cells))
     grid = np.full((len(rows), len(cols)), np.nan)
@@ -151,6 +169,8 @@ def fig_crash_matrix(metrics, path, name):
             lines.append(" · ".join(extra))
         if is_replay(c):
             lines.append(f"{fmt(c.get('states_distinct'))} distinct · {compact(c.get('states_possible'))} possible")
+        if c.get("unavailable"):
+            lines = ["not available"]
         if c.get("durability_promised") is False:
             lines.append("(no durability promise)")
         if c.get("expected_unsafe"):
@@ -308,6 +328,8 @@ def timeline_cells(cells):
 def crash_cells_table(cells):
     rows = []
     for c in cells:
+        if is_two_phase(c):
+            continue  # their own table (two_phase_html)
         counts = [(esc(fmt(c.get(k))), 'class="num"') for k in
                   ("old", "new", "mixed", "lost", "corrupt", "hung", "violations_total", "failed_commits",
                    "acknowledged")]
@@ -343,6 +365,106 @@ def errors_tables(cells):
     return "\n".join(parts)
 
 
+def ms_pair(cell, key):
+    """'54.0 / 59.7' ({p50, max} in ms), '—' when nothing was measured."""
+    v = cell.get(key)
+    if not isinstance(v, dict) or num(v.get("p50")) is None:
+        return "—"
+    return f"{fmt(v['p50'])} / {fmt(v.get('max'))}"
+
+
+def share(count, of):
+    """'80 (67 %)', or the count alone when there is nothing to divide by."""
+    n, d = num(count), num(of)
+    if n is None:
+        return "—"
+    return f"{fmt(count)} ({100 * n / d:.0f} %)" if d else fmt(count)
+
+
+def c12_table(cells):
+    """Claim C12 side by side: saga and attach on SQLite shards, 2pc on PostgreSQL servers."""
+    rows = []
+    for c in cells:
+        if c.get("unavailable"):
+            continue
+        count, unit = judged(c)
+        broken = sum(num(c.get(k)) or 0 for k in ("mixed", "lost", "corrupt"))
+        if is_two_phase(c):
+            rows.append([cell_label(c), (esc(f"{fmt(count)} trials"), 'class="num"'),
+                         (esc(fmt(broken)), 'class="num v-fail"' if broken else 'class="num"'),
+                         (esc(share(c.get("intermediate"), count)), 'class="num"'),
+                         (esc(share(c.get("blocked"), count)), 'class="num"'),
+                         (esc(ms_pair(c, "blocked_ms")), 'class="num"'), (esc(ms_pair(c, "resolve_ms")), 'class="num"'),
+                         (esc(fmt(c.get("leftover_prepared"))), 'class="num"'),
+                         f"{fmt(c.get('as_expected'))} / {fmt(c.get('trials'))}"])
+        elif c.get("strategy") in ("saga", "attach") and c.get("fault") == "process_crash":
+            intermediate = share(c.get("intermediate"), count) if "intermediate" in c else "none (one transaction)"
+            rows.append([cell_label(c), (esc(f"{fmt(count)} {unit}"), 'class="num"'),
+                         (esc(fmt(broken)), 'class="num v-fail"' if broken else 'class="num"'),
+                         (esc(intermediate), 'class="num"'), "no (local commits)" if c["strategy"] == "saga" else
+                         "no (one file lock)", "—", "—", "—", "—"])
+    return table(["cell", "trials or states", "mixed + lost + corrupt after recovery", "intermediate state seen",
+                  "participant held prepared", "writer wait p50 / max ms", "resolve p50 / max ms",
+                  "left prepared", "as the step implies"], rows)
+
+
+def fig_two_phase_steps(cells, path, name):
+    """Per 2pc cell, per step point: the share of trials left held prepared, seen partly
+    applied by a reader, and committed."""
+    cells = [c for c in cells if is_two_phase(c) and isinstance(c.get("steps"), list) and c["steps"]]
+    if not cells:
+        raise Missing("no 2pc step points")
+    fig, axes = plt.subplots(len(cells), 1, figsize=(10, 3.2 * len(cells) + 0.4), dpi=DPI, squeeze=False)
+    series = [("blocked", "held prepared (blocked)", "#c44e52"), ("intermediate", "reader saw it partly applied",
+                                                                   "#dd8452"), ("new", "committed", "#55a868")]
+    held_steps = []
+    for ax, c in zip(axes[:, 0], cells):
+        steps = [s for s in c["steps"] if isinstance(s, dict)]
+        labels = [str(s.get("at", s.get("step"))).replace(", before the decision", "\n(no decision)") for s in steps]
+        values = [[(num(s.get(k)) or 0) / num(s["trials"]) if num(s.get("trials")) else None for s in steps]
+                  for k, _, _ in series]
+        x = np.arange(len(steps))
+        width = 0.8 / len(series)
+        for i, (k, label, colour) in enumerate(series):
+            ax.bar(x + (i - 1) * width, [v if v is not None else np.nan for v in values[i]], width, label=label,
+                   color=colour)
+        ax.set_xticks(x)
+        ax.set_xticklabels([l.replace("after ", "after\n", 1) for l in labels], fontsize=7)
+        ax.set_ylim(0, 1.05)
+        ax.set_ylabel("share of trials")
+        ax.set_title(f"{cell_label(c)}: {fmt(c.get('trials'))} trials", fontsize=9)
+        held_steps.append((c, [str(s.get("at")) for s in steps if num(s.get("blocked"))]))
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, loc="upper center", ncol=len(series), bbox_to_anchor=(0.5, 1.0),
+               frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.35 / fig.get_figheight()), h_pad=1.2)
+    save(fig, path)
+    caption = []
+    for c, held in held_steps:
+        if c.get("fault") == "coordinator_crash" and held:
+            caption.append(f"{cell_label(c)}: a participant held the transfer prepared when the coordinator died "
+                           f"{held[0]} through {held[-1]} ({fmt(c.get('blocked'))} of {fmt(c.get('trials'))} trials); "
+                           f"a writer on a held row waited {ms_pair(c, 'blocked_ms')} ms (p50 / max) with the "
+                           f"coordinator down {fmt(c.get('down_ms'))} ms.")
+    caption.append("Committed: what the resolver left, once the coordinator's log was read (presumed abort).")
+    return f"{name}: two-phase commit per step point", " ".join(caption)
+
+
+def two_phase_html(cells, out_dir, prefix, key, name):
+    tpc = [c for c in cells if is_two_phase(c)]
+    if not tpc:
+        return ""
+    parts = ["<h3>Two-phase commit across PostgreSQL servers (C12)</h3>"]
+    for c in tpc:
+        if c.get("unavailable"):
+            parts.append(note(f"{cell_label(c)}: {c['unavailable']}."))
+    if any(not c.get("unavailable") for c in tpc):
+        parts.append(c12_table(cells))
+        parts.append(render_figure(fig_two_phase_steps, tpc, out_dir, f"{prefix}{key}-2pc-steps.png", name,
+                                   "2pc step points"))
+    return "\n".join(parts)
+
+
 def facts_line(m):
     replay = m.get("engine") == "replay"
     facts = [("engine", "engine"), ("states judged" if replay else "trials", "trials"),
@@ -361,7 +483,8 @@ def section_html(r, out_dir, prefix, timelines=True):
     cells = [c for c in (dig(m, "cells") or []) if isinstance(c, dict)]
     if not cells:
         return "\n".join(parts)
-    parts.append(crash_cells_table(cells))
+    if any(not is_two_phase(c) for c in cells):
+        parts.append(crash_cells_table(cells))
     if timelines:
         chosen, total = timeline_cells(cells)
         if chosen:
@@ -371,6 +494,9 @@ def section_html(r, out_dir, prefix, timelines=True):
         for c in chosen:
             fname = f"{prefix}{key}-timeline-{slug(cell_label(c).replace(' / ', '-'))}.png"
             parts.append(render_figure(fig_crash_timeline, c, out_dir, fname, name, f"Timeline of {cell_label(c)}"))
+    two_phase = two_phase_html(cells, out_dir, prefix, key, name)
+    if two_phase:
+        parts.append(two_phase)
     errors = errors_tables(cells)
     if errors:
         parts.append("<h3>I/O error campaigns</h3>\n" + errors)

@@ -792,3 +792,56 @@ def test_integer_axes_have_integer_ticks(monkeypatch):
         getattr(section, fig)(result["metrics"], "/dev/null", name)
         ticks = [t for t in drawn["ax"].get_xticks() if drawn["ax"].get_xlim()[0] <= t <= drawn["ax"].get_xlim()[1]]
         assert ticks and all(float(t).is_integer() for t in ticks), (kind, ticks)
+
+
+def two_phase_fixture():
+    return crash_fixture(os.path.join(FIXTURES, "crash", "two-phase-commit.json"))
+
+
+# Claim C12 side by side: saga and attach on SQLite shards, 2pc on PostgreSQL servers; a
+# figure of the 2pc step points; the SQLite cells keep their own table.
+def test_two_phase_section(tmp_path):
+    r = two_phase_fixture()
+    out, text, page = crash_report(tmp_path, r)
+    assert_images_valid(out, page)
+    assert "could not be drawn" not in text and "not shown" not in text
+    assert "Two-phase commit across PostgreSQL servers (C12)" in text
+    c12 = table_with_header(page, "cell", "intermediate state seen", "participant held prepared")
+    rows = {row[0]: dict(zip(c12[0], row)) for row in c12[1:]}
+    cells = r["metrics"]["cells"]
+    tpc = [c for c in cells if c["strategy"] == "2pc"]
+    assert len(tpc) == 4
+    for c in tpc:
+        row = rows[f"2pc / postgres / {c['participants']} servers / {c['fault']}"]
+        assert row["trials or states"] == f"{c['trials']} trials"
+        assert row["participant held prepared"] == f"{c['blocked']} ({100 * c['blocked'] / c['trials']:.0f} %)"
+        assert row["writer wait p50 / max ms"] == f"{fmt(c['blocked_ms']['p50'])} / {fmt(c['blocked_ms']['max'])}"
+        assert row["left prepared"] == fmt(c["leftover_prepared"])
+        assert row["as the step implies"] == f"{c['as_expected']} / {c['trials']}"
+    saga = next(c for c in cells if c["strategy"] == "saga")
+    assert rows["saga / delete / full / process_crash"]["intermediate state seen"].startswith(f"{saga['intermediate']} (")
+    assert rows["attach / delete / full / process_crash"]["intermediate state seen"] == "none (one transaction)"
+    # The SQLite cells' table has no 2pc row.
+    sqlite_rows = crash_rows(page)
+    assert set(sqlite_rows) == {"saga / delete / full / process_crash", "attach / delete / full / process_crash"}
+    captions = {img: caption for img, (_, caption) in zip(page.imgs, page.figures)}
+    steps = captions["two-phase-commit-2pc-steps.png"]
+    kill2 = next(c for c in tpc if c["participants"] == 2 and c["fault"] == "coordinator_crash")
+    assert (f"after 1 of 2 prepares through after 1 of 2 commits ({kill2['blocked']} of {kill2['trials']} trials)"
+            in steps)
+    assert "2pc cells: one transfer per trial" in captions["two-phase-commit-matrix.png"]
+
+
+def test_two_phase_unavailable_is_a_note(tmp_path):
+    r = two_phase_fixture()
+    for c in r["metrics"]["cells"]:
+        if c["strategy"] == "2pc":
+            for k in list(c):
+                if k not in ("strategy", "journal_mode", "synchronous", "fault", "participants", "engine"):
+                    del c[k]
+            c.update(trials=0, unavailable="2pc not available (no server here)")
+    out, text, page = crash_report(tmp_path, r)
+    assert_images_valid(out, page)
+    assert "could not be drawn" not in text
+    assert html.escape("2pc / postgres / 2 servers / coordinator_crash: 2pc not available (no server here).") in text
+    assert "two-phase-commit-2pc-steps.png" not in page.png
