@@ -1,8 +1,8 @@
 """The documentation stands alone and matches what shardlab writes.
 
-- No tracked file points outside the repository (a "../shared" path or a "seeds/0…"
-  name for a source document); sources are cited as "source 000" … "source 003",
-  defined in scenarios/CLAIMS.md.
+- No tracked file points outside the repository (a path to the design documents beside
+  the checkout, or a seeds-folder file name for a source document); sources are cited as
+  "source 000" … "source 003", defined in scenarios/CLAIMS.md.
 - Every claim id cited in the scenario files, the READMEs and the findings is defined in
   scenarios/CLAIMS.md, and CLAIMS.md defines C1..C20.
 - README's "## Results" section names every top-level key of a real result file and
@@ -17,8 +17,8 @@ import pytest
 
 from conftest import REPO, describe
 
-THIS = Path(__file__).resolve().relative_to(REPO).as_posix()
-FORBIDDEN = ("../shared", "seeds/0")
+# Spelled in pieces, so that this file does not contain what it forbids.
+FORBIDDEN = ("../" + "shared", "seeds/" + "0")
 CLAIM_ID = re.compile(r"\bC([0-9]{1,3})\b")
 # Keys the runner adds only in some runs (an error, an approx check, a note, repetitions...).
 OPTIONAL_TOP_LEVEL = {"error"}
@@ -33,9 +33,7 @@ def tracked_files():
 def test_no_tracked_file_points_outside_the_repository():
     files = tracked_files()
     offenders = []
-    for name in files:
-        if name == THIS:
-            continue
+    for name in files:  # this file too: it spells the forbidden strings in pieces
         path = REPO / name
         if not path.is_file():
             continue
