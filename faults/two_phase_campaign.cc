@@ -19,7 +19,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr size_t kMaxListed = 20;  // violations listed per cell
 
-double Ms(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 double Round1(double v) { return std::round(v * 10) / 10; }
 
 // {p50, max, n} of `values` in ms (the lower median); null when there are none.
@@ -194,7 +193,7 @@ class Cell {
                                                                     spec_.down_ms, [&]() -> Status {
                                                                       const auto r0 = Clock::now();
                                                                       auto resolved = ResolveTwoPhase(*log_, Readers());
-                                                                      r.resolve_ms = Ms(r0);
+                                                                      r.resolve_ms = SecondsSince(r0) * 1000;
                                                                       return resolved.status();
                                                                     }));
     r.writer_blocked = w.blocked;

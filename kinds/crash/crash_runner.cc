@@ -158,7 +158,8 @@ Json ModelDescriptions(bool replay, const std::string& state_fs, const CrashSpec
   if (HasTwoPhase(crash)) {
     const std::string servers = "real: N PostgreSQL servers (matrix level N_servers) on loopback ports, started once "
                                 "per cell; each trial one transfer under two-phase commit on all N (debit, "
-                                "credit, and the transfer's id on each), its coordinator a forked child with a SQLite log (synchronous=FULL)";
+                                "credit, and the transfer's id on each), its coordinator a forked child with a "
+                                "SQLite log (synchronous=FULL)";
     m["coordinator_crash"] = servers + "; the coordinator SIGKILLs itself at the trial's step point, stays down " +
                              "coordinator_down_ms, then the resolver (a restarted coordinator) runs";
     m["participant_crash"] = servers + "; at the trial's step point one of the transfer's servers is SIGKILLed "

@@ -14,13 +14,18 @@
 namespace shardlab {
 namespace {
 
+std::string Listed(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 // Every element of a string list must be one of `allowed`; duplicates are refused too.
 std::vector<std::string> ChoiceList(FieldReader& r, const char* key, std::vector<std::string> def,
                                     const std::vector<std::string>& allowed) {
   std::vector<std::string> values = r.StringList(key, def);
   std::set<std::string> seen;
-  std::string list;
-  for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  const std::string list = Listed(allowed);
   if (values.empty()) r.Problem(key, "found an empty array; expected at least one of " + list);
   for (const std::string& v : values) {
     if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
@@ -35,12 +40,6 @@ std::vector<std::string> ChoiceList(FieldReader& r, const char* key, std::vector
 std::vector<std::string> Joined(std::vector<std::string> a, const std::vector<std::string>& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
-}
-
-std::string Listed(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
 }
 
 }  // namespace

@@ -28,7 +28,6 @@ StatusOr<Json> RunTwoPhaseCells(const Scenario& s, RunContext& context) {
     return cells;
   }
   TwoPhaseCellSpec spec;
-
   spec.bank.accounts = s.keys.count;
   spec.bank.initial_balance = crash.initial_balance;
   spec.bank.keys = s.keys;
